@@ -1,0 +1,219 @@
+"""One small HTTP transport shared by every provider client.
+
+It owns nothing but behaviour: the ``aiohttp.ClientSession`` is created once by the bot and passed in.
+It turns every aiohttp failure into a ``ProviderError``, caps response sizes, applies timeouts, and
+runs the retry loop for idempotent calls. It never logs bodies, headers or query strings (they carry
+keys and signatures).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import aiohttp
+from multidict import CIMultiDictProxy
+from yarl import URL
+
+from providers.core.errors import (
+    AuthenticationError,
+    DecodeError,
+    InvalidInputError,
+    NotFoundError,
+    ProviderConnectionError,
+    ProviderError,
+    ProviderTimeoutError,
+    RateLimitedError,
+    ServerError,
+    SubmitOutcomeUnknownError,
+)
+from providers.core.retry import RetryPolicy, backoff, parse_retry_after, should_retry
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+DEFAULT_MAX_JSON_BYTES = 32 * 1024 * 1024
+DEFAULT_MAX_IMAGE_BYTES = 25 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class HttpResponse:
+    status: int
+    headers: CIMultiDictProxy[str]
+    body: bytes
+    provider: str
+
+    def json(self) -> Any:
+        """The body as JSON, or ``DecodeError`` (the body itself is never put into the message)."""
+        try:
+            return json.loads(self.body)
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise DecodeError(
+                "The service sent a reply that is not valid JSON.", provider=self.provider, code=self.status
+            ) from exc
+
+    def raise_for_status(self) -> None:
+        """Map a non-2xx status the client could not interpret itself to the error hierarchy."""
+        raise_for_http_status(self.status, self.headers, self.provider)
+
+
+def raise_for_http_status(status: int, headers: Mapping[str, str], provider: str) -> None:
+    if status < 400:
+        return
+    if status == 429:
+        raise RateLimitedError(
+            "The service is rate-limiting requests; try again shortly.",
+            retry_after=parse_retry_after(headers.get("Retry-After")),
+            provider=provider,
+            code=status,
+        )
+    if status >= 500:
+        raise ServerError("The service had an internal error.", provider=provider, code=status)
+    if status in (401, 403):
+        raise AuthenticationError("The service refused the credentials.", provider=provider, code=status)
+    if status == 404:
+        raise NotFoundError("The service does not know this resource.", provider=provider, code=status)
+    if status == 413:
+        raise InvalidInputError("The request is too large for the service.", provider=provider, code=status)
+    raise InvalidInputError("The service rejected the request.", provider=provider, code=status)
+
+
+class Transport:
+    """HTTP for one service: base URL, timeouts, size caps and the retry loop."""
+
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        base_url: str,
+        *,
+        provider: str,
+        timeout: float = 30.0,
+        connect_timeout: float = 10.0,
+        retry_policy: RetryPolicy | None = None,
+        max_json_bytes: int = DEFAULT_MAX_JSON_BYTES,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.session = session
+        self.base_url = URL(base_url.rstrip("/") + "/")
+        self.provider = provider
+        self.timeout = timeout
+        self.connect_timeout = connect_timeout
+        self.retry_policy = retry_policy or RetryPolicy()
+        self.max_json_bytes = max_json_bytes
+        self._sleep = sleep
+
+    def url(self, path: str) -> URL:
+        """An absolute URL under the base URL (``path`` may itself be absolute)."""
+        if path.startswith(("http://", "https://")):
+            return URL(path)
+        return self.base_url.join(URL(path.lstrip("/")))
+
+    async def send(
+        self,
+        method: str,
+        path: str,
+        *,
+        json_body: Any = None,
+        form: Mapping[str, str] | None = None,
+        params: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | None = None,
+        max_bytes: int | None = None,
+    ) -> HttpResponse:
+        """One attempt. 5xx and 429 raise; other statuses are returned for the client to interpret."""
+        url = self.url(path)
+        limit = max_bytes or self.max_json_bytes
+        client_timeout = aiohttp.ClientTimeout(
+            total=timeout or self.timeout, connect=min(self.connect_timeout, timeout or self.timeout)
+        )
+        kwargs: dict[str, Any] = {"headers": headers, "params": params, "timeout": client_timeout}
+        if json_body is not None:
+            kwargs["data"] = json.dumps(json_body, ensure_ascii=False).encode()
+            kwargs["headers"] = {"Content-Type": "application/json", **(headers or {})}
+        elif form is not None:
+            kwargs["data"] = dict(form)
+        try:
+            async with self.session.request(method, url, **kwargs) as resp:
+                body = await _read_capped(resp, limit, self.provider)
+                response = HttpResponse(resp.status, resp.headers, body, self.provider)
+        except ProviderError:
+            raise
+        except (aiohttp.ClientConnectorError, aiohttp.InvalidURL) as exc:
+            log.info("%s: cannot connect for %s %s", self.provider, method, url.path)
+            raise ProviderConnectionError(
+                "The service could not be reached.", provider=self.provider
+            ) from exc
+        except TimeoutError as exc:
+            log.info("%s: timeout on %s %s", self.provider, method, url.path)
+            raise ProviderTimeoutError("The service did not answer in time.", provider=self.provider) from exc
+        except aiohttp.ClientError as exc:
+            # disconnected mid-request: the request may have been received
+            log.info("%s: %s on %s %s", self.provider, type(exc).__name__, method, url.path)
+            raise ProviderTimeoutError(
+                "The connection to the service broke before it answered.", provider=self.provider
+            ) from exc
+        log.debug("%s: %s %s -> %s", self.provider, method, url.path, response.status)
+        if response.status == 429 or response.status >= 500:
+            response.raise_for_status()
+        return response
+
+    async def retrying(self, call: Callable[[], Awaitable[T]], *, idempotent: bool) -> T:
+        """Run ``call`` again on retryable errors, but only when it is idempotent."""
+        attempt = 1
+        while True:
+            try:
+                return await call()
+            except ProviderError as error:
+                if not should_retry(error, attempt, idempotent=idempotent, policy=self.retry_policy):
+                    raise
+                retry_after = error.retry_after if isinstance(error, RateLimitedError) else None
+                delay = backoff(attempt, self.retry_policy, retry_after=retry_after)
+                log.info(
+                    "%s: retrying after %s (attempt %d, waiting %.2fs)",
+                    self.provider, error.kind, attempt, delay,
+                )
+                await self._sleep(delay)
+                attempt += 1
+
+    async def submit_once(self, call: Callable[[], Awaitable[T]]) -> T:
+        """Run a billed submit exactly once. A timeout or broken connection becomes
+        ``SubmitOutcomeUnknownError``: the job may exist, so the caller must check, not resubmit."""
+        try:
+            return await call()
+        except ProviderTimeoutError as exc:
+            raise SubmitOutcomeUnknownError(
+                "The service did not confirm the request in time; it may still run (and be billed). "
+                "It was not sent again.",
+                provider=self.provider,
+            ) from exc
+
+    async def fetch_bytes(
+        self, url: str, *, max_bytes: int = DEFAULT_MAX_IMAGE_BYTES, timeout: float | None = None
+    ) -> tuple[bytes, str | None]:
+        """GET a file (a result image) with a size cap; retried, since a GET is idempotent."""
+
+        async def attempt() -> tuple[bytes, str | None]:
+            response = await self.send("GET", url, max_bytes=max_bytes, timeout=timeout)
+            response.raise_for_status()
+            return response.body, response.headers.get("Content-Type")
+
+        return await self.retrying(attempt, idempotent=True)
+
+
+async def _read_capped(resp: aiohttp.ClientResponse, limit: int, provider: str) -> bytes:
+    declared = resp.content_length
+    if declared is not None and declared > limit:
+        raise DecodeError(f"The service sent a reply larger than {limit} bytes.", provider=provider)
+    chunks: list[bytes] = []
+    total = 0
+    async for chunk in resp.content.iter_chunked(64 * 1024):
+        total += len(chunk)
+        if total > limit:
+            raise DecodeError(f"The service sent a reply larger than {limit} bytes.", provider=provider)
+        chunks.append(chunk)
+    return b"".join(chunks)

@@ -1,0 +1,89 @@
+"""The contract every registered provider meets against its emulator, over real HTTP on loopback.
+
+Each service contributes one ``ProviderCase`` (in ``tests/providers/cases/<service>.py``); the tests in
+``test_contract.py`` run every declared capability end to end and every listed fault.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from aiohttp import web
+from PIL import Image
+from pydantic import BaseModel
+
+from providers.core.base import Provider, ServiceSettings
+from providers.core.errors import ProviderError
+from providers.core.models import ImageData, ImagineRequest, JobHandle, JobState
+
+
+@dataclass(frozen=True)
+class FaultCase:
+    """Arm ``fault`` on the emulator, then ``stage`` ("submit" or "poll") must raise ``error``."""
+
+    fault: str
+    stage: str
+    error: type[ProviderError]
+
+
+@dataclass
+class ProviderCase:
+    name: str
+    provider_class: type[Provider]
+    #: builds the emulator app; the argument is the job duration in seconds
+    make_emulator: Callable[[float], web.Application]
+    #: settings pointing at the emulator's base URL (timeouts and retries short for tests)
+    make_settings: Callable[[str], ServiceSettings]
+    credentials: BaseModel
+    bad_credentials: BaseModel
+    imagine_request: ImagineRequest
+    #: images expected in a finished imagine (4 separate images, or 1 service-made grid)
+    imagine_images: int = 4
+    faults: tuple[FaultCase, ...] = ()
+    #: the emulator fault that makes the next submitted job fail, and the failure kind expected
+    job_failure_fault: str | None = None
+    job_failure_kind: str = "job_failed"
+    #: provider-specific arguments for the follow-ups
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+def decoded_size(data: bytes) -> tuple[int, int]:
+    """Decode image bytes with Pillow (proves they are a real image) and return (W, H)."""
+    with Image.open(io.BytesIO(data)) as image:
+        image.load()
+        return image.size
+
+
+async def run_to_end(
+    provider: Provider, handle: JobHandle, *, timeout: float = 15.0
+) -> tuple[JobState, list[JobState]]:
+    """Poll until the job is finished or failed; return the final state and every state seen."""
+    seen: list[JobState] = []
+    async with asyncio.timeout(timeout):
+        while True:
+            state = await provider.poll(handle)
+            seen.append(state)
+            if state.status.is_terminal:
+                return state, seen
+            await asyncio.sleep(0.05)
+
+
+def sample_image(base_url: str, number: int) -> ImageData:
+    """A user-supplied image as the bot would pass it: its link and its bytes."""
+    return ImageData(url=f"{base_url}/img/{number}.png", content_type="image/png", filename=f"{number}.png")
+
+
+def image_host_app() -> web.Application:
+    """Stands in for Discord's attachment CDN: serves real PNGs at /img/<n>.png."""
+    from tests.emulators.common import png_bytes
+
+    async def image(request: web.Request) -> web.Response:
+        number = int(request.match_info["number"])
+        return web.Response(body=png_bytes(256, 256, seed=number), headers={"Content-Type": "image/png"})
+
+    app = web.Application()
+    app.router.add_get("/img/{number}.png", image)
+    return app

@@ -1,0 +1,202 @@
+"""Every registered provider, every declared capability, every listed fault — against its emulator."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import aiohttp
+import pytest
+
+from providers.core.base import Provider
+from providers.core.errors import AuthenticationError, UnsupportedError
+from providers.core.models import BlendDimensions, Capability, JobStatus, ParentJob
+from providers.registry import PROVIDERS
+from tests.emulators.common import FAULTS_KEY, serve
+from tests.providers.cases import ALL_CASES
+from tests.providers.contract import (
+    FaultCase,
+    ProviderCase,
+    decoded_size,
+    image_host_app,
+    run_to_end,
+    sample_image,
+)
+
+JOB_SECONDS = 0.6
+
+
+@dataclass
+class Running:
+    case: ProviderCase
+    provider: Provider
+    emulator_url: str
+    image_url: str
+    app: object
+
+    def arm(self, fault: str, times: int | None = None) -> None:
+        self.app[FAULTS_KEY].arm(fault, times)  # type: ignore[index]
+
+
+def test_every_registered_provider_has_a_contract_case() -> None:
+    assert set(PROVIDERS) == {case.name for case in ALL_CASES}
+
+
+@pytest.fixture(params=ALL_CASES, ids=lambda case: case.name)
+async def running(request: pytest.FixtureRequest) -> AsyncIterator[Running]:
+    case: ProviderCase = request.param
+    app = case.make_emulator(JOB_SECONDS)
+    async with (
+        serve(app) as emulator_url,
+        serve(image_host_app()) as image_url,
+        aiohttp.ClientSession() as session,
+    ):
+        provider = case.provider_class(session, case.make_settings(emulator_url), case.credentials)
+        yield Running(case, provider, emulator_url, image_url, app)
+
+
+async def _imagine(running: Running) -> ParentJob:
+    request = running.case.imagine_request
+    handle = await running.provider.imagine(request)
+    state, _ = await run_to_end(running.provider, handle)
+    assert state.status is JobStatus.SUCCEEDED, state.failure
+    return ParentJob(handle=handle, result=state, request=request)
+
+
+def _require(running: Running, capability: Capability) -> None:
+    if not running.provider.supports(capability):
+        pytest.skip(f"{running.case.name} does not declare {capability}")
+
+
+async def _assert_images(running: Running, state_images: list, count: int) -> None:
+    assert len(state_images) == count
+    for image in state_images:
+        width, height = decoded_size(await running.provider.download(image))
+        assert width >= 64 and height >= 64
+
+
+async def test_credentials_check(running: Running) -> None:
+    await running.provider.check_credentials()
+    bad = running.case.provider_class(
+        running.provider.session, running.provider.settings, running.case.bad_credentials
+    )
+    with pytest.raises(AuthenticationError):
+        await bad.check_credentials()
+
+
+async def test_imagine_delivers_real_images(running: Running) -> None:
+    _require(running, Capability.IMAGINE)
+    parent = await _imagine(running)
+    await _assert_images(running, parent.result.images, running.case.imagine_images)
+    assert parent.result.is_grid == running.provider.returns_grid
+
+
+async def test_progress_is_reported(running: Running) -> None:
+    _require(running, Capability.PROGRESS)
+    handle = await running.provider.imagine(running.case.imagine_request)
+    _, seen = await run_to_end(running.provider, handle)
+    statuses = [state.status for state in seen]
+    assert statuses[-1] is JobStatus.SUCCEEDED
+    assert any(status in (JobStatus.QUEUED, JobStatus.RUNNING) for status in statuses[:-1])
+    running_progress = [s.progress for s in seen if s.status is JobStatus.RUNNING and s.progress is not None]
+    if running.provider.reports_percent:
+        assert running_progress, "no progress figure while running"
+    assert all(0 <= p <= 100 for p in running_progress)
+
+
+async def test_upscale(running: Running) -> None:
+    _require(running, Capability.UPSCALE)
+    parent = await _imagine(running)
+    state, _ = await run_to_end(running.provider, await running.provider.upscale(parent, 2))
+    assert state.status is JobStatus.SUCCEEDED, state.failure
+    await _assert_images(running, state.images, 1)
+    assert not state.is_grid
+
+
+async def test_variation(running: Running) -> None:
+    _require(running, Capability.VARIATION)
+    parent = await _imagine(running)
+    state, _ = await run_to_end(running.provider, await running.provider.variation(parent, 3))
+    assert state.status is JobStatus.SUCCEEDED, state.failure
+    await _assert_images(running, state.images, running.case.imagine_images)
+
+
+async def test_remix(running: Running) -> None:
+    _require(running, Capability.REMIX)
+    parent = await _imagine(running)
+    handle = await running.provider.variation(parent, 1, prompt="the same scene at night, neon lights")
+    state, _ = await run_to_end(running.provider, handle)
+    assert state.status is JobStatus.SUCCEEDED, state.failure
+    await _assert_images(running, state.images, running.case.imagine_images)
+
+
+async def test_reroll(running: Running) -> None:
+    _require(running, Capability.REROLL)
+    parent = await _imagine(running)
+    handle = await running.provider.reroll(parent)
+    assert handle.job_id != parent.handle.job_id
+    state, _ = await run_to_end(running.provider, handle)
+    assert state.status is JobStatus.SUCCEEDED, state.failure
+    await _assert_images(running, state.images, running.case.imagine_images)
+
+
+async def test_blend(running: Running) -> None:
+    _require(running, Capability.BLEND)
+    images = [sample_image(running.image_url, n) for n in (1, 2, 3)]
+    handle = await running.provider.blend(images, BlendDimensions.PORTRAIT)
+    state, _ = await run_to_end(running.provider, handle)
+    assert state.status is JobStatus.SUCCEEDED, state.failure
+    await _assert_images(running, state.images, running.case.imagine_images)
+
+
+async def test_describe(running: Running) -> None:
+    _require(running, Capability.DESCRIBE)
+    handle = await running.provider.describe(sample_image(running.image_url, 7))
+    state, _ = await run_to_end(running.provider, handle)
+    assert state.status is JobStatus.SUCCEEDED, state.failure
+    assert state.texts and all(text.strip() for text in state.texts)
+
+
+async def test_undeclared_capabilities_say_so(running: Running) -> None:
+    missing = set(Capability) - set(running.provider.capabilities)
+    if Capability.BLEND in missing:
+        with pytest.raises(UnsupportedError):
+            await running.provider.blend([sample_image(running.image_url, 1)] * 2, BlendDimensions.SQUARE)
+    if Capability.DESCRIBE in missing:
+        with pytest.raises(UnsupportedError):
+            await running.provider.describe(sample_image(running.image_url, 1))
+    if not missing & {Capability.BLEND, Capability.DESCRIBE}:
+        pytest.skip("declares every capability that can be called without a parent")
+
+
+async def test_faults_map_to_errors(running: Running, subtests: pytest.Subtests) -> None:
+    if not running.case.faults:
+        pytest.skip("no faults listed")
+    for fault_case in running.case.faults:
+        with subtests.test(fault=fault_case.fault, stage=fault_case.stage):
+            await _check_fault(running, fault_case)
+
+
+async def _check_fault(running: Running, fault_case: FaultCase) -> None:
+    handle = None
+    if fault_case.stage == "poll":
+        handle = await running.provider.imagine(running.case.imagine_request)
+    running.arm(fault_case.fault)
+    call = running.provider.imagine(running.case.imagine_request) if handle is None else running.provider.poll(handle)
+    try:
+        with pytest.raises(fault_case.error):
+            await call
+    finally:
+        running.app[FAULTS_KEY].clear()  # type: ignore[index]
+
+
+async def test_failed_job_is_reported_with_reason(running: Running) -> None:
+    if running.case.job_failure_fault is None:
+        pytest.skip("the service has no way to report a failed job")
+    running.arm(running.case.job_failure_fault, times=1)
+    handle = await running.provider.imagine(running.case.imagine_request)
+    state, _ = await run_to_end(running.provider, handle)
+    assert state.status is JobStatus.FAILED
+    assert state.failure is not None
+    assert state.failure.kind == running.case.job_failure_kind
+    assert state.failure.message.strip()
