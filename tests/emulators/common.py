@@ -176,7 +176,7 @@ def new_app(faults: Faults | None = None) -> web.Application:
 @asynccontextmanager
 async def serve(app: web.Application, *, host: str = "127.0.0.1", port: int = 0) -> AsyncIterator[str]:
     """Run ``app`` on loopback and yield its base URL (``http://127.0.0.1:<port>``)."""
-    runner = web.AppRunner(app, handle_signals=False, access_log=None)
+    runner = web.AppRunner(app, handle_signals=False, access_log=None, shutdown_timeout=0.2)
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     await site.start()

@@ -1,0 +1,1 @@
+"""The Discord side: commands, buttons, the poller. Knows Discord; asks ``providers`` and ``storage``."""

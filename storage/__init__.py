@@ -1,0 +1,1 @@
+"""SQLite persistence. All SQL lives in this package; nothing here knows Discord or the services."""
