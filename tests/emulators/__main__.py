@@ -11,7 +11,7 @@ import argparse
 import asyncio
 import importlib
 import pkgutil
-from contextlib import AsyncExitStack
+from contextlib import AsyncExitStack, suppress
 from types import ModuleType
 
 from tests.emulators import common
@@ -46,10 +46,8 @@ def main() -> None:
     parser.add_argument("--base-port", type=int, default=8701, help="first port; 0 picks free ports")
     parser.add_argument("--job-seconds", type=float, default=3.0, help="how long each emulated job takes")
     args = parser.parse_args()
-    try:
+    with suppress(KeyboardInterrupt):
         asyncio.run(run(args.host, args.base_port, args.job_seconds))
-    except KeyboardInterrupt:
-        pass
 
 
 if __name__ == "__main__":
