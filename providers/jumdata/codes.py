@@ -1,0 +1,74 @@
+"""The Jumdata ``code`` table (seed 003): every documented code → the error the caller must act on.
+
+One place, so a later correction is a one-line change.
+"""
+
+from __future__ import annotations
+
+from providers.core.errors import (
+    AccountError,
+    AuthenticationError,
+    InvalidInputError,
+    ModerationError,
+    NotFoundError,
+    ProviderError,
+    ProviderTimeoutError,
+    RateLimitedError,
+    ServerError,
+)
+from providers.jumdata.params import SERVICE
+
+OK = 200
+TASK_UNKNOWN = 201
+WRONG_PATH = 404
+#: the longest service ``msg`` we repeat to a member
+_MAX_MSG_CHARS = 200
+
+
+class TaskNotFoundError(NotFoundError):
+    """Code 201: the service does not know this taskId (never existed, or older than its one-month life)."""
+
+
+#: code → (error class, message). ``{msg}`` is replaced by the service's own text.
+CODE_TABLE: dict[int, tuple[type[ProviderError], str]] = {
+    TASK_UNKNOWN: (TaskNotFoundError, f"{SERVICE} does not know this task (taskId unknown or expired)."),
+    202: (ModerationError, f"{SERVICE} blocked the prompt on content grounds (文本黄反拦截); rephrase it."),
+    400: (InvalidInputError, f"{SERVICE} rejected a parameter: {{msg}}"),
+    WRONG_PATH: (
+        NotFoundError,
+        f"{SERVICE} says this API address does not exist: the base URL setting (JUMDATA_BASE_URL) is wrong.",
+    ),
+    500: (ServerError, f"{SERVICE} is under maintenance; try again later."),
+    601: (AccountError, f"{SERVICE}: the API is not enabled for this account."),
+    602: (AccountError, f"{SERVICE}: the account is disabled."),
+    604: (AccountError, f"{SERVICE}: the API is disabled."),
+    606: (RateLimitedError, f"{SERVICE}: the call quota is exceeded; try again later."),
+    607: (AccountError, f"{SERVICE}: this server's IP is not on the account's whitelist."),
+    609: (RateLimitedError, f"{SERVICE}: requests are too frequent; try again shortly."),
+    610: (ProviderTimeoutError, f"{SERVICE} timed out handling the request."),
+    999: (ServerError, f"{SERVICE} reported an error: {{msg}}"),
+}
+
+# Inference: the document has no code for a wrong appId or sign. The emulator answers 400 with a
+# message naming the signature or the appId (as the document's 400 messages name the bad field,
+# e.g. "风格值不正确"); only such a 400 is read as refused keys. Anything else stays a plain 400.
+_CREDENTIAL_WORDS = ("sign", "签名", "appid", "app_id", "appsecret", "密钥", "秘钥")
+
+
+def refuses_credentials(code: int, msg: str) -> bool:
+    """Whether a reply says the appId or the signature (so the member's keys) was refused."""
+    lowered = msg.lower()
+    return code == 400 and any(word in lowered for word in _CREDENTIAL_WORDS)
+
+
+def error_for(code: int, msg: str, *, provider: str) -> ProviderError:
+    """The error for a reply whose ``code`` is not 200 (unknown codes are server errors)."""
+    if refuses_credentials(code, msg):
+        return AuthenticationError(
+            f"{SERVICE} refused the app ID or the signature made with the app secret: check your keys.",
+            provider=provider,
+            code=code,
+        )
+    shown = (msg or "no details").strip()[:_MAX_MSG_CHARS]
+    error_class, template = CODE_TABLE.get(code, (ServerError, f"{SERVICE} answered with unknown code {code}: {{msg}}"))
+    return error_class(template.format(msg=shown), provider=provider, code=code)

@@ -1,0 +1,177 @@
+"""Jumdata AI绘画 behind the neutral ``Provider`` interface.
+
+/imagine submits ``num`` separate images (the bot composes the grid); U1–U4 hand back the chosen image
+as it is (the service has no upscaler, so nothing is called or billed); 🔄 submits the same request
+again (a new billed job). Variation, remix, blend and describe are not offered.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import aiohttp
+from pydantic import BaseModel, ValidationError
+
+from providers.core.base import Provider, ServiceSettings, TokenStore
+from providers.core.errors import InvalidInputError, ProviderError
+from providers.core.models import (
+    Capability,
+    ImageData,
+    ImagineRequest,
+    JobHandle,
+    JobKind,
+    JobState,
+    JobStatus,
+    ParentJob,
+    ProviderLimits,
+)
+from providers.jumdata.client import JumdataClient
+from providers.jumdata.codes import TaskNotFoundError
+from providers.jumdata.credentials import JumdataCredentials
+from providers.jumdata.models import SubmitRequest
+from providers.jumdata.params import (
+    DEFAULT_STYLE,
+    MAX_IMAGES,
+    MAX_TEXT_CHARS,
+    RESOLUTIONS,
+    SERVICE,
+    STYLES,
+    check_submit,
+    resolution_for,
+)
+from providers.jumdata.settings import JumdataSettings
+from providers.jumdata.status import state_from_query, state_from_query_error
+
+#: a taskId no real task has: querying it is free and proves the keys are accepted (the answer is 201)
+CREDENTIALS_PROBE_TASK_ID = "gridbot-credentials-check"
+
+
+class JumdataProvider(Provider):
+    name: ClassVar[str] = "jumdata"
+    display_name: ClassVar[str] = SERVICE
+    capabilities: ClassVar[frozenset[Capability]] = frozenset(
+        {Capability.IMAGINE, Capability.UPSCALE, Capability.REROLL, Capability.PROGRESS}
+    )
+    limits: ClassVar[ProviderLimits] = ProviderLimits(
+        prompt_max_chars=MAX_TEXT_CHARS,
+        sizes=tuple(RESOLUTIONS.values()),
+        max_count=MAX_IMAGES,
+        styles=STYLES,
+        supports_negative_prompt=False,
+    )
+    returns_grid: ClassVar[bool] = False
+    reports_percent: ClassVar[bool] = False
+    settings_model: ClassVar[type[ServiceSettings]] = JumdataSettings
+    credentials_model: ClassVar[type[BaseModel]] = JumdataCredentials
+    # Inference: not documented; a guess for the poller's interval only
+    typical_job_seconds: ClassVar[float] = 30.0
+
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        settings: ServiceSettings,
+        credentials: BaseModel,
+        *,
+        token_store: TokenStore | None = None,
+    ) -> None:
+        super().__init__(session, settings, credentials, token_store=token_store)
+        try:
+            keys = JumdataCredentials.model_validate(credentials, from_attributes=True)
+        except ValidationError as exc:
+            raise InvalidInputError(f"{SERVICE} needs an app ID and an app secret.", field="credentials") from exc
+        self._transport = settings.transport(session, self.name)
+        self.client = JumdataClient(self._transport, keys)
+
+    # --- validation ---------------------------------------------------------------------------
+    def validate_imagine(self, request: ImagineRequest) -> None:
+        super().validate_imagine(request)
+        if request.options:
+            raise InvalidInputError(
+                f"{SERVICE} has no extra options; remove: {', '.join(sorted(request.options))}.", field="options"
+            )
+        check_submit(request.prompt.strip(), self._resolution(request), self._style(request), request.count)
+
+    @staticmethod
+    def _resolution(request: ImagineRequest) -> str:
+        return resolution_for(request.aspect_ratio, request.width, request.height)
+
+    @staticmethod
+    def _style(request: ImagineRequest) -> str:
+        return request.model or DEFAULT_STYLE
+
+    def _submit_request(self, request: ImagineRequest) -> SubmitRequest:
+        return SubmitRequest(
+            text=request.prompt.strip(),
+            resolution=self._resolution(request),
+            style=self._style(request),
+            num=request.count,
+        )
+
+    # --- capabilities -------------------------------------------------------------------------
+    async def imagine(self, request: ImagineRequest) -> JobHandle:
+        self.validate_imagine(request)
+        return await self._submit(JobKind.IMAGINE, self._submit_request(request))
+
+    async def reroll(self, parent: ParentJob) -> JobHandle:
+        if parent.request is not None:
+            self.validate_imagine(parent.request)
+            return await self._submit(JobKind.REROLL, self._submit_request(parent.request))
+        # rebuilt after a restart without the request: the handle kept exactly what was sent
+        try:
+            sent = SubmitRequest.model_validate(parent.handle.meta.get("params"))
+        except ValidationError as exc:
+            raise InvalidInputError("That job cannot be re-rolled: its prompt is not known.", field="parent") from exc
+        check_submit(sent.text, sent.resolution, sent.style, sent.num)
+        return await self._submit(JobKind.REROLL, sent)
+
+    async def upscale(self, parent: ParentJob, index: int) -> JobHandle:
+        image = self._pick(parent, index)
+        if image.url is None:
+            raise InvalidInputError("That image has no link any more; run /imagine again.", field="index")
+        # No service call: Jumdata already made the image at its full size; the handle carries it.
+        return JobHandle(
+            provider=self.name,
+            kind=JobKind.UPSCALE,
+            job_id=f"{parent.handle.job_id}:U{index}",
+            meta={
+                "image_url": image.url,
+                "parent_task_id": parent.handle.job_id,
+                "index": index,
+                "params": parent.handle.meta.get("params", {}),
+            },
+        )
+
+    async def _submit(self, kind: JobKind, sent: SubmitRequest) -> JobHandle:
+        result = await self.client.submit(sent.text, sent.resolution, sent.style, sent.num)
+        return JobHandle(
+            provider=self.name,
+            kind=kind,
+            job_id=result.task_id,
+            meta={"task_no": result.task_no, "params": sent.model_dump(mode="json")},
+        )
+
+    # --- following jobs -----------------------------------------------------------------------
+    async def poll(self, handle: JobHandle) -> JobState:
+        if handle.kind is JobKind.UPSCALE:
+            url = handle.meta.get("image_url")
+            if not isinstance(url, str) or not url:
+                raise InvalidInputError("This upscale has lost its image link; press the button again.")
+            return JobState(status=JobStatus.SUCCEEDED, images=[ImageData(url=url)], raw_status="chosen image")
+        try:
+            data = await self.client.query(handle.job_id)
+        except ProviderError as error:
+            state = state_from_query_error(error, handle)
+            if state is None:
+                raise  # nothing final was said (maintenance, rate limits, timeouts): the job stays open
+            return state
+        return state_from_query(data)
+
+    async def _fetch(self, url: str) -> bytes:
+        body, _ = await self._transport.fetch_bytes(url)
+        return body
+
+    async def check_credentials(self) -> None:
+        try:
+            await self.client.query(CREDENTIALS_PROBE_TASK_ID)
+        except TaskNotFoundError:
+            return  # the keys passed the signature check; the made-up task is simply unknown
