@@ -1,0 +1,245 @@
+"""The Midjourney-style job API behind the bot's neutral ``Provider`` interface.
+
+A job is followed by its *hash* (``JobHandle.job_id``). The handle's ``meta`` keeps the exact submit
+(endpoint and body fields) as plain JSON so 🔄 can replay it after a restart. Variations need the
+parent's service-side ``job_id``, which only ``/jobs/find`` tells; it is looked up when needed rather
+than cached in memory, so a ``ParentJob`` rebuilt from the database works the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any, ClassVar
+
+import aiohttp
+
+from providers.core.base import Provider, TokenStore, failed
+from providers.core.errors import InvalidInputError, NotFoundError, ProviderError
+from providers.core.models import (
+    BlendDimensions,
+    Capability,
+    ImageData,
+    ImagineRequest,
+    JobHandle,
+    JobKind,
+    JobState,
+    ParentJob,
+    ProviderLimits,
+)
+from providers.core.validation import validate_imagine_request
+from providers.midjourney.client import MidjourneyClient
+from providers.midjourney.models import MidjourneyCredentials
+from providers.midjourney.prompting import MODELS, SEED_MAX, blend_parameters, build_content
+from providers.midjourney.settings import MidjourneySettings
+from providers.midjourney.status import GRID_KINDS, job_state, not_listed_yet
+
+#: how far the service's clock may be behind ours when deciding a job cannot be older than its submit
+CLOCK_SLACK = timedelta(hours=1)
+
+
+class MidjourneyProvider(Provider):
+    name: ClassVar[str] = "midjourney"
+    display_name: ClassVar[str] = "Midjourney-style API"
+    capabilities: ClassVar[frozenset[Capability]] = frozenset(
+        {
+            Capability.IMAGINE,
+            Capability.UPSCALE,
+            Capability.VARIATION,
+            Capability.REMIX,
+            Capability.REROLL,
+            Capability.BLEND,
+            Capability.DESCRIBE,
+            Capability.PROGRESS,
+        }
+    )
+    limits: ClassVar[ProviderLimits] = ProviderLimits(
+        # Inference: the seed gives no prompt limit; Midjourney prompts fit in a Discord text input
+        prompt_max_chars=4000,
+        seed_min=0,
+        seed_max=SEED_MAX,
+        max_count=4,
+        styles=MODELS,
+        supports_negative_prompt=True,
+        blend_min_images=2,
+        blend_max_images=5,
+    )
+    returns_grid: ClassVar[bool] = True
+    reports_percent: ClassVar[bool] = True
+    settings_model: ClassVar[type[MidjourneySettings]] = MidjourneySettings
+    credentials_model: ClassVar[type[MidjourneyCredentials]] = MidjourneyCredentials
+    typical_job_seconds: ClassVar[float] = 60.0
+
+    settings: MidjourneySettings
+    credentials: MidjourneyCredentials
+
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        settings: MidjourneySettings,
+        credentials: MidjourneyCredentials,
+        *,
+        token_store: TokenStore | None = None,
+    ) -> None:
+        super().__init__(session, settings, credentials, token_store=token_store)
+        self.transport = settings.transport(session, self.name)
+        self.client = MidjourneyClient(
+            self.transport,
+            credentials,
+            self.token_store,
+            page_size=settings.find_page_size,
+            max_pages=settings.find_max_pages,
+        )
+
+    # --- validation -------------------------------------------------------------------------------
+    def validate_imagine(self, request: ImagineRequest) -> None:
+        validate_imagine_request(request, self.limits, self.display_name)
+        if request.count != 4:
+            raise InvalidInputError(
+                f"{self.display_name} always makes a 2×2 grid of 4 images; you asked for {request.count}.",
+                field="count",
+            )
+        build_content(request)  # checks the aspect ratio and the options
+
+    # --- capabilities -----------------------------------------------------------------------------
+    async def imagine(self, request: ImagineRequest) -> JobHandle:
+        self.validate_imagine(request)
+        return await self._submit(JobKind.IMAGINE, {"endpoint": "create", "content": build_content(request)})
+
+    async def reroll(self, parent: ParentJob) -> JobHandle:
+        submit = dict(parent.handle.meta)
+        if submit.get("endpoint") not in ("create", "blend", "variation"):
+            if parent.request is None or parent.handle.kind not in (JobKind.IMAGINE, JobKind.REROLL):
+                raise InvalidInputError("Only a grid (imagine, variation, remix or blend) can be rerolled.")
+            self.validate_imagine(parent.request)
+            submit = {"endpoint": "create", "content": build_content(parent.request)}
+        return await self._submit(JobKind.REROLL, submit)
+
+    async def upscale(self, parent: ParentJob, index: int) -> JobHandle:
+        self._require_grid_parent(parent, index)
+        return await self._submit(
+            JobKind.UPSCALE, {"endpoint": "upscale", "parent_hash": parent.handle.job_id, "grid_num": index}
+        )
+
+    async def variation(self, parent: ParentJob, index: int, prompt: str | None = None) -> JobHandle:
+        self._require_grid_parent(parent, index)
+        content = None
+        if prompt is not None:
+            content = " ".join(prompt.split())
+            if not content:
+                raise InvalidInputError("The remix prompt is empty; describe the change you want.", field="prompt")
+            if len(content) > self.limits.prompt_max_chars:
+                raise InvalidInputError(
+                    f"{self.display_name} accepts prompts of at most {self.limits.prompt_max_chars} characters; "
+                    f"yours has {len(content)}.",
+                    field="prompt",
+                )
+        parent_id = await self._service_job_id(parent.handle)
+        submit: dict[str, Any] = {"endpoint": "variation", "parent_id": parent_id, "grid_num": index}
+        if content is not None:
+            submit["content"] = content
+        return await self._submit(JobKind.REMIX if content else JobKind.VARIATION, submit)
+
+    async def blend(self, images: Sequence[ImageData], dimensions: BlendDimensions) -> JobHandle:
+        low, high = self.limits.blend_min_images, self.limits.blend_max_images
+        if not low <= len(images) <= high:
+            raise InvalidInputError(f"Blend takes {low} to {high} images; you gave {len(images)}.", field="images")
+        urls = [self._public_link(image, "Blend") for image in images]
+        submit = {"endpoint": "blend", "urls": urls, "parameters": blend_parameters(dimensions)}
+        return await self._submit(JobKind.BLEND, submit)
+
+    async def describe(self, image: ImageData) -> JobHandle:
+        url = self._public_link(image, "Describe")
+        return await self._submit(JobKind.DESCRIBE, {"endpoint": "describe", "content": url})
+
+    # --- following jobs ---------------------------------------------------------------------------
+    async def poll(self, handle: JobHandle) -> JobState:
+        outcome = (await self.poll_many([handle]))[handle.job_id]
+        if isinstance(outcome, ProviderError):
+            raise outcome
+        return outcome
+
+    async def poll_many(self, handles: Sequence[JobHandle]) -> dict[str, JobState | ProviderError]:
+        """One ``/jobs/find`` page usually answers for every open job; older pages only for the rest."""
+        if not handles:
+            return {}
+        oldest_submit = min(handle.submitted_at for handle in handles)
+        try:
+            jobs = await self.client.find_jobs(
+                {handle.job_id for handle in handles}, newer_than_ms=_epoch_ms(oldest_submit - CLOCK_SLACK)
+            )
+        except ProviderError as error:
+            return {handle.job_id: error for handle in handles}
+        states: dict[str, JobState | ProviderError] = {}
+        for handle in handles:
+            job = jobs.get(handle.job_id)
+            states[handle.job_id] = job_state(job, handle.kind) if job is not None else self._unlisted(handle)
+        return states
+
+    async def check_credentials(self) -> None:
+        await self.client.login()
+
+    async def _fetch(self, url: str) -> bytes:
+        body, _ = await self.transport.fetch_bytes(url)
+        return body
+
+    # --- helpers ----------------------------------------------------------------------------------
+    async def _submit(self, kind: JobKind, submit: dict[str, Any]) -> JobHandle:
+        """Send one documented submit (also what 🔄 replays) and return the handle for its hash."""
+        endpoint = submit.get("endpoint")
+        if endpoint == "create":
+            job_hash = await self.client.create(str(submit["content"]))
+        elif endpoint == "blend":
+            job_hash = await self.client.blend([str(url) for url in submit["urls"]], submit.get("parameters"))
+        elif endpoint == "variation":
+            job_hash = await self.client.variation(
+                str(submit["parent_id"]), int(submit["grid_num"]), submit.get("content")
+            )
+        elif endpoint == "upscale":
+            job_hash = await self.client.upscale(str(submit["parent_hash"]), int(submit["grid_num"]))
+        elif endpoint == "describe":
+            job_hash = await self.client.describe(str(submit["content"]))
+        else:
+            raise InvalidInputError("This job cannot be repeated.")
+        return JobHandle(provider=self.name, kind=kind, job_id=job_hash, meta=submit)
+
+    def _require_grid_parent(self, parent: ParentJob, index: int) -> None:
+        if parent.handle.kind not in GRID_KINDS:
+            raise InvalidInputError(
+                f"Only a grid can be upscaled or varied; this is a {parent.handle.kind.value} result.",
+                field="index",
+            )
+        if isinstance(index, bool) or not 1 <= index <= 4:
+            raise InvalidInputError(
+                f"Choose an image of the grid from 1 to 4 (1 top-left … 4 bottom-right); you gave {index}.",
+                field="index",
+            )
+
+    async def _service_job_id(self, handle: JobHandle) -> str:
+        """The parent's ``job_id`` (what /jobs/variation wants), read from its job object."""
+        job = await self.client.find_job(handle.job_id, newer_than_ms=_epoch_ms(handle.submitted_at - CLOCK_SLACK))
+        if job is None or not job.job_id:
+            raise NotFoundError(
+                "The service no longer lists the original job, so it cannot be varied.", provider=self.name
+            )
+        return job.job_id
+
+    def _public_link(self, image: ImageData, action: str) -> str:
+        if image.url and image.url.startswith(("http://", "https://")):
+            return image.url
+        raise InvalidInputError(
+            f"{action} on {self.display_name} needs each image as a public link (e.g. a Discord attachment); "
+            "an uploaded file without a link cannot be sent.",
+            field="images",
+        )
+
+    def _unlisted(self, handle: JobHandle) -> JobState:
+        # a fresh job may not be indexed yet: queued until the job's own timeout, then reported
+        age = datetime.now(UTC) - handle.submitted_at
+        if age.total_seconds() > self.settings.job_timeout_seconds:
+            return failed("not_found", "The service never listed this job; it was probably not created.")
+        return not_listed_yet()
+
+
+def _epoch_ms(moment: datetime) -> int:
+    return int(moment.timestamp() * 1000)

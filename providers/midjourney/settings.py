@@ -1,0 +1,28 @@
+"""Settings of the Midjourney-style job API (env prefix ``MIDJOURNEY_``)."""
+
+from __future__ import annotations
+
+from pydantic import Field, SecretStr
+from pydantic_settings import SettingsConfigDict
+
+from providers.core.base import ServiceSettings
+from providers.midjourney.models import MidjourneyCredentials
+
+
+class MidjourneySettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="MIDJOURNEY_", env_file=".env", extra="ignore")
+
+    #: the host given in the seed document
+    base_url: str = "http://164.90.147.104:8091"
+    #: jobs asked for per ``/jobs/find`` page when following jobs (newest first)
+    find_page_size: int = Field(default=50, ge=1, le=100)
+    #: how many pages back a job is looked for before it counts as not listed (yet)
+    find_max_pages: int = Field(default=5, ge=1, le=50)
+    #: the account used until per-member keys exist
+    username: str | None = None
+    password: SecretStr | None = None
+
+    def default_credentials(self) -> MidjourneyCredentials | None:
+        if not self.username or self.password is None:
+            return None
+        return MidjourneyCredentials(username=self.username, password=self.password)
