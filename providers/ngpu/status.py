@@ -1,0 +1,111 @@
+"""How a ``queryTask`` answer's ``data`` becomes a job status: the poll rules, in one place.
+
+``data`` is whatever the workspace's image has answered so far, as a string. The seed says nothing about
+it while a task runs; NGPU's own sadTalker bot reads ``data.result_code`` (< 0 failed, 101/102 running,
+100 done, link in ``data.result_url``). The rules, first match wins:
+
+| data                                                     | status    | why                                   |
+|----------------------------------------------------------|-----------|---------------------------------------|
+| empty                                                    | RUNNING   | Inference: nothing answered yet       |
+| JSON ``result_code`` < 0                                 | FAILED    | NGPU's bot convention                 |
+| JSON with ``images`` / ``image`` / ``caption``           | SUCCEEDED | the A1111 answer itself               |
+| JSON with ``result_url`` and ``result_code`` 100/200     | SUCCEEDED | NGPU's bot convention (sadTalker)     |
+| JSON with A1111's ``error`` / ``detail`` (no result)     | FAILED    | Inference: A1111's error body         |
+| JSON ``result_code`` 101/102                             | RUNNING   | NGPU's bot convention (+ progress)    |
+| JSON ``result_code`` 100/200 without any result          | DecodeError | Inference: "done" but nothing to show |
+| any other JSON object (unknown code, no result)          | RUNNING   | unknown counts as still running       |
+| not JSON / not an object                                 | DecodeError | not what any document describes     |
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from providers.core.errors import DecodeError
+from providers.core.models import JobStatus
+
+#: NGPU's bot: 101/102 are "still running" (which of them means queued is not known, so both are RUNNING)
+RUNNING_CODES = frozenset({101, 102})
+DONE_CODES = frozenset({100, 200})
+#: keys of a finished A1111 answer (txt2img/img2img, extra-single-image, interrogate)
+A1111_RESULT_KEYS = ("images", "image", "caption")
+#: Inference: how A1111 (FastAPI) reports a failure: {"error", "detail", ...} or a 422 {"detail": [...]}
+A1111_ERROR_KEYS = ("error", "detail")
+
+
+@dataclass(frozen=True, slots=True)
+class TaskObservation:
+    status: JobStatus
+    #: 0–100 when the image reported one
+    progress: float | None = None
+    #: the parsed answer when the task succeeded
+    payload: dict[str, Any] | None = None
+    message: str | None = None
+    code: int | None = None
+    #: a short name for diagnostics (JobState.raw_status)
+    raw: str = ""
+
+
+def observe_task_data(data: str, *, provider: str) -> TaskObservation:
+    if not data.strip():
+        return TaskObservation(JobStatus.RUNNING, raw="empty")
+    try:
+        parsed = json.loads(data)
+    except json.JSONDecodeError:
+        raise DecodeError("NGPU returned task data that is not JSON.", provider=provider) from None
+    if not isinstance(parsed, dict):
+        raise DecodeError("NGPU returned task data that is not a JSON object.", provider=provider)
+
+    code = _int_or_none(parsed.get("result_code"))
+    message = _text(parsed.get("msg"))
+    raw = "no code" if code is None else str(code)
+    if code is not None and code < 0:
+        return TaskObservation(JobStatus.FAILED, message=message or "The task failed on the GPU node.", code=code,
+                               raw=raw)
+    if any(key in parsed for key in A1111_RESULT_KEYS):
+        return TaskObservation(JobStatus.SUCCEEDED, payload=parsed, code=code, raw="result")
+    if "result_url" in parsed and code in DONE_CODES:
+        return TaskObservation(JobStatus.SUCCEEDED, payload=parsed, code=code, raw=raw)
+    if any(key in parsed for key in A1111_ERROR_KEYS):
+        return TaskObservation(JobStatus.FAILED, message=_a1111_error_text(parsed), code=code, raw="a1111 error")
+    if code in RUNNING_CODES:
+        return TaskObservation(JobStatus.RUNNING, progress=_percent(parsed.get("progress")), code=code, raw=raw)
+    if code in DONE_CODES:
+        raise DecodeError("NGPU reported the task finished but sent no result.", provider=provider, code=code)
+    return TaskObservation(JobStatus.RUNNING, progress=_percent(parsed.get("progress")), code=code, raw=raw)
+
+
+def _int_or_none(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _text(value: Any) -> str:
+    return " ".join(value.split())[:300] if isinstance(value, str) else ""
+
+
+def _percent(value: Any) -> float | None:
+    # Inference: a percentage 0–100 (NGPU's node "progress" is 0–100); anything else is ignored
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(min(100.0, max(0.0, value)))
+
+
+def _a1111_error_text(parsed: dict[str, Any]) -> str:
+    detail = parsed.get("detail")
+    if isinstance(detail, list) and detail and isinstance(detail[0], dict):
+        # FastAPI validation: [{"loc": [...], "msg": "...", ...}]
+        first = detail[0]
+        where = ".".join(str(part) for part in first.get("loc", []) if part != "body")
+        return _text(f"The image rejected {where or 'the request'}: {first.get('msg', 'invalid value')}")
+    for key in ("errors", "detail", "error"):
+        text = _text(parsed.get(key))
+        if text:
+            return f"The image failed: {text}"
+    return "The image failed without a reason."

@@ -1,0 +1,496 @@
+"""An NGPU emulator written from seed 004 and PROVIDERS.md §4, with an AUTOMATIC1111 image behind it.
+
+NGPU: ``/user/schedulingTask`` (async) and ``/user/<path>`` (sync) pass ``data`` (the image's own request
+body as a string) to the workspace's image; ``/user/queryTask`` answers what the image returned so far.
+Auth: ``Authorization: Bearer <workspace id>`` or the bare id. Success is ``result_code`` 100 or 200.
+
+The seed documents no failure codes. Inference (HTTP-like, all in ``_fail`` calls below): 400 bad
+parameters, 401 unknown workspace, 402 BTC address without AINN, 404 unknown task or path, 503 no node.
+Inference: task data while queued/running is ``{"result_code": 101|102, "msg", "progress": 0–100}``
+(NGPU's sadTalker bot convention); ``taskInfo.state`` is 1 queued, 2 running, 3 finished (only 3 is
+documented).
+
+Faults (``app[FAULTS_KEY].arm(name)``), besides the generic ones in ``common.py``:
+* ``task_fails``    — the next submitted task ends with data ``{"result_code": -1, "msg": ...}``
+* ``no_ainn``       — a submit is refused with 402: the BTC address holds no AINN
+* ``bad_workspace`` — an authenticated request is refused with 401 even with the right workspace id
+* ``no_node``       — a submit is refused with 503: no compute node is available
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import io
+import itertools
+import json
+import math
+import random
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from aiohttp import web
+from PIL import Image
+
+from tests.emulators.common import FAULTS_KEY, JobClock, absolute, grid_png, json_response, new_app, png_bytes
+
+TEST_WORKSPACE_ID = "test-workspace"
+#: the seed's example address; holds 100 AINN here
+TEST_BTC_ADDRESS = "bc1pp8vyhh2ma0ntzjwr26xxrn5r0w296yu68wdwle5rrhgtv3a2lgkqtyayus"
+TEST_BTC_ADDRESS_WITHOUT_AINN = "bc1qemulatorholdsnoainn000000000000000000"
+A1111_PORT = 7860
+SAD_TALKER_PORT = 8075
+A1111_ENDPOINTS = ("txt2img", "img2img", "extra-single-image", "interrogate")
+NODES = (
+    {"nodeAddr": "0x732637A3A3E0D335Dc00d9F8fba8a1033831Bf13", "progress": 100, "status": 1},
+    {"nodeAddr": "0xf54B48DBD69d4f0841e458a551422Cf8eC1DEaaa", "progress": 100, "status": 1},
+    {"nodeAddr": "0xCac10F51814E8e425a6877951fecb7746161c669", "progress": 40, "status": 0},
+)
+#: the seed's example tasks (April 2024), finished, so date filters have history to work on
+HISTORIC_TASK_IDS = (
+    "20240411_13_36_11_922124",
+    "20240411_14_37_10_405715",
+    "20240411_14_53_35_843805",
+    "20240411_14_54_23_785178",
+    "20240415_14_30_09_891041",
+)
+#: clearly not a video: what the emulator serves at a sadTalker task's result_url
+FAKE_MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isomNGPU-EMULATOR-FAKE-VIDEO"
+OUTPUT_LONG_SIDE = 128  # images are generated small (aspect kept, each side at least 64)
+
+
+@dataclass
+class RecordedRequest:
+    method: str
+    path: str
+    query: dict[str, str]
+    authorization: str | None
+    body: Any
+
+
+@dataclass
+class Task:
+    task_id: str
+    param_url: str
+    param_port: int
+    data: str
+    btc_address: str
+    requrl: str
+    node_addr: str
+    started: float
+    created: datetime
+    number: int
+    failure: str | None = None
+    result: dict[str, Any] | None = None
+
+
+@dataclass
+class NgpuState:
+    clock: JobClock
+    tasks: dict[str, Task] = field(default_factory=dict)
+    numbers: itertools.count = field(default_factory=lambda: itertools.count(1))
+    videos: dict[str, bytes] = field(default_factory=dict)
+
+
+REQUESTS_KEY: web.AppKey[list[RecordedRequest]] = web.AppKey("ngpu_requests", list)
+STATE_KEY: web.AppKey[NgpuState] = web.AppKey("ngpu_state", NgpuState)
+
+
+# --- helpers -----------------------------------------------------------------------------------
+def _fail(code: int, msg: str, status: int = 200) -> web.Response:
+    return json_response({"result_code": code, "msg": msg}, status=status)
+
+
+def _workspace_refusal(request: web.Request, *, required: bool) -> web.Response | None:
+    """401-coded refusal unless the workspace id (Bearer or bare) is known; optional endpoints only
+    check a header that is present."""
+    header = request.headers.get("Authorization")
+    if header is None and not required:
+        return None
+    token = (header or "").strip()
+    if token.lower().startswith("bearer "):
+        token = token[7:].strip()
+    if request.app[FAULTS_KEY].take("bad_workspace") or token != TEST_WORKSPACE_ID:
+        return _fail(401, "workspace not found or not authorized")
+    return None
+
+
+def _holds_ainn(address: str) -> bool:
+    return address == TEST_BTC_ADDRESS
+
+
+def _submit_refusal(request: web.Request, btc_address: Any) -> web.Response | None:
+    faults = request.app[FAULTS_KEY]
+    if btc_address is not None and not isinstance(btc_address, str):
+        return _fail(400, "btc_address must be a string")
+    if faults.take("no_ainn") or (btc_address and not _holds_ainn(btc_address)):
+        return _fail(402, "the BTC address does not hold the AINN inscription")
+    if faults.take("no_node"):
+        return _fail(503, "no compute node is available for this workspace")
+    return None
+
+
+async def _json_object(request: web.Request) -> dict[str, Any] | None:
+    try:
+        body = await request.json()
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return None
+    return body if isinstance(body, dict) else None
+
+
+async def _passthrough_body(request: web.Request) -> tuple[dict[str, Any], dict[str, Any]] | web.Response:
+    """(body, the image's request parsed from ``data``), or the refusal: ``data`` must be a JSON string."""
+    body = await _json_object(request)
+    if body is None or not isinstance(body.get("data"), str):
+        return _fail(400, "data must be a string holding the JSON request body")
+    try:
+        inner = json.loads(body["data"])
+    except json.JSONDecodeError:
+        return _fail(400, "data is not valid JSON")
+    if not isinstance(inner, dict):
+        return _fail(400, "data must hold a JSON object")
+    return body, inner
+
+
+def _a1111_endpoint(path: str) -> str | None:
+    endpoint = path.strip("/").removeprefix("sdapi/v1/")
+    return endpoint if endpoint != path.strip("/") and endpoint in A1111_ENDPOINTS else None
+
+
+def _parse_day(text: str | None, default: date) -> date | None:
+    if text is None or text == "":
+        return default
+    try:
+        return datetime.strptime(text, "%Y-%m-%d").date()
+    except ValueError:
+        return None
+
+
+def _new_task_id(state: NgpuState, now: datetime) -> str:
+    task_id = now.strftime("%Y%m%d_%H_%M_%S_") + f"{now.microsecond:06d}"
+    while task_id in state.tasks:  # two tasks in one microsecond
+        task_id = task_id[:-6] + f"{(int(task_id[-6:]) + 1) % 1_000_000:06d}"
+    return task_id
+
+
+def _add_task(state: NgpuState, **fields: Any) -> Task:
+    number = next(state.numbers)
+    created = fields.pop("created", None) or datetime.now()
+    task_id = fields.pop("task_id", None) or _new_task_id(state, created)
+    working = [node["nodeAddr"] for node in NODES if node["status"] == 1]
+    task = Task(task_id=task_id, created=created, number=number, node_addr=working[number % len(working)],
+                started=fields.pop("started", time.monotonic()), **fields)
+    state.tasks[task_id] = task
+    return task
+
+
+# --- the AUTOMATIC1111 image ----------------------------------------------------------------------
+class _Invalid(Exception):
+    def __init__(self, field_name: str, msg: str) -> None:
+        super().__init__(msg)
+        self.field_name, self.msg = field_name, msg
+
+
+def _number(body: dict[str, Any], name: str, default: float, low: float, high: float, *, whole: bool) -> Any:
+    value = body.get(name, default)
+    if isinstance(value, bool) or not isinstance(value, int if whole else int | float):
+        raise _Invalid(name, "value is not a valid " + ("integer" if whole else "number"))
+    if not low <= value <= high:
+        raise _Invalid(name, f"ensure this value is between {low} and {high}")
+    return value
+
+
+def _image_from(text: Any, name: str) -> Image.Image:
+    if not isinstance(text, str) or not text:
+        raise _Invalid(name, "field required")
+    try:
+        data = base64.b64decode(text.partition(",")[2] if text.startswith("data:") else text, validate=True)
+        image = Image.open(io.BytesIO(data))
+        image.load()
+    except (binascii.Error, ValueError, OSError):
+        raise _Invalid(name, "not a base64 image") from None
+    return image
+
+
+def _small(width: int, height: int) -> tuple[int, int]:
+    scale = min(1.0, OUTPUT_LONG_SIDE / max(width, height))
+    return max(64, round(width * scale)), max(64, round(height * scale))
+
+
+def _b64png(image: Image.Image) -> str:
+    out = io.BytesIO()
+    image.convert("RGB").save(out, format="PNG", compress_level=1)
+    return base64.b64encode(out.getvalue()).decode()
+
+
+def _generate(endpoint: str, body: dict[str, Any], number: int) -> dict[str, Any]:
+    prompt = body.get("prompt", "")
+    if not isinstance(prompt, str):
+        raise _Invalid("prompt", "str type expected")
+    width = _number(body, "width", 512, 64, 2048, whole=True)
+    height = _number(body, "height", 512, 64, 2048, whole=True)
+    for name, side in (("width", width), ("height", height)):
+        if side % 8:
+            raise _Invalid(name, "must be a multiple of 8")
+    batch = _number(body, "batch_size", 1, 1, 8, whole=True)
+    n_iter = _number(body, "n_iter", 1, 1, 4, whole=True)
+    steps = _number(body, "steps", 20, 1, 150, whole=True)
+    cfg = _number(body, "cfg_scale", 7.0, 1, 30, whole=False)
+    seed = _number(body, "seed", -1, -1, 2**32 - 1, whole=True)
+    if endpoint == "img2img":
+        images = body.get("init_images")
+        if not isinstance(images, list) or not images:
+            raise _Invalid("init_images", "field required")
+        for index, text in enumerate(images):
+            _image_from(text, f"init_images.{index}")
+        _number(body, "denoising_strength", 0.75, 0, 1, whole=False)
+    if seed == -1:
+        seed = random.Random(number).randrange(2**32 - 8)
+    count = batch * n_iter
+    all_seeds = [seed + i for i in range(count)]
+    small = _small(width, height)
+    pictures = [base64.b64encode(png_bytes(*small, seed=s, label=f"{endpoint} {i + 1}")).decode()
+                for i, s in enumerate(all_seeds)]
+    first = 0
+    if count > 1 and not body.get("do_not_save_grid", False):  # A1111 returns its grid first by default
+        pictures.insert(0, base64.b64encode(grid_png(small[0] // 2, small[1] // 2, seed=seed)).decode())
+        first = 1
+    info = {
+        "prompt": prompt, "all_prompts": [prompt] * count, "negative_prompt": body.get("negative_prompt", ""),
+        "seed": seed, "all_seeds": all_seeds, "subseed": seed + 1000, "width": width, "height": height,
+        "sampler_name": body.get("sampler_name") or "Euler a", "cfg_scale": cfg, "steps": steps,
+        "batch_size": batch, "index_of_first_image": first, "infotexts": [prompt] * len(pictures),
+    }
+    parameters = {**body, "init_images": None, "mask": None} if endpoint == "img2img" else dict(body)
+    return {"images": pictures, "parameters": parameters, "info": json.dumps(info)}
+
+
+def run_a1111(endpoint: str, body: dict[str, Any], number: int = 0) -> dict[str, Any]:
+    """What the A1111 API answers for ``POST /sdapi/v1/<endpoint>`` (its FastAPI 422 shape on bad input)."""
+    try:
+        if endpoint in ("txt2img", "img2img"):
+            return _generate(endpoint, body, number)
+        image = _image_from(body.get("image"), "image")
+        if endpoint == "extra-single-image":
+            factor = _number(body, "upscaling_resize", 2, 1, 8, whole=False)
+            size = (round(image.width * factor), round(image.height * factor))
+            return {"html_info": f"<p>Upscaled ×{factor:g}</p>", "image": _b64png(image.resize(size))}
+        model = body.get("model", "clip")
+        if model not in ("clip", "deepdanbooru"):
+            return {"detail": f"Model not found {model}"}
+        if model == "deepdanbooru":
+            return {"caption": "abstract, circle, colorful, lines"}
+        return {"caption": f"a colorful abstract picture with a white ring, {image.width}x{image.height}"}
+    except _Invalid as invalid:
+        return {"detail": [{"loc": ["body", invalid.field_name], "msg": invalid.msg, "type": "value_error"}]}
+
+
+def _sad_talker_problem(body: Any) -> str | None:
+    if not isinstance(body, dict):
+        return "data must be a JSON object"
+    for name in ("image_url", "text"):
+        if not isinstance(body.get(name), str) or not body[name].strip():
+            return f"{name} is required"
+    return None
+
+
+def _task_data(request: web.Request, task: Task) -> tuple[str, bool]:
+    """(queryTask ``data``, finished) for a task right now."""
+    state = request.app[STATE_KEY]
+    phase, progress = state.clock.phase(task.started)
+    if phase != "finished":
+        code = 101 if phase == "queued" else 102
+        return json.dumps({"result_code": code, "msg": phase, "progress": progress}), False
+    if task.failure:
+        return json.dumps({"result_code": -1, "msg": task.failure}), True
+    if task.result is None:
+        body = json.loads(task.data)
+        if task.param_url == "sadTalker":
+            name = f"{task.task_id}.mp4"
+            state.videos[name] = FAKE_MP4
+            url = absolute(request, f"/_emulator/ngpu/videos/{name}")
+            task.result = {"result_code": 100, "msg": "success", "result_url": url}
+        else:
+            task.result = run_a1111(_a1111_endpoint(task.param_url) or "", body, task.number)
+    return json.dumps(task.result), True
+
+
+# --- NGPU routes ----------------------------------------------------------------------------------
+async def scheduling_task(request: web.Request) -> web.Response:
+    if refusal := _workspace_refusal(request, required=True):
+        return refusal
+    param_url, port_text = request.query.get("paramUrl", ""), request.query.get("paramPort", "")
+    if request.query.get("taskMode", "Async") != "Async":
+        return _fail(400, "taskMode must be Async")
+    expected_port = SAD_TALKER_PORT if param_url == "sadTalker" else A1111_PORT
+    if param_url != "sadTalker" and _a1111_endpoint(param_url) is None:
+        return _fail(404, "the workspace image has no such paramUrl")
+    if not port_text.isdigit() or int(port_text) != expected_port:
+        return _fail(400, "paramPort is not a port the workspace image exposes for this paramUrl")
+    parsed = await _passthrough_body(request)
+    if isinstance(parsed, web.Response):
+        return parsed
+    body, inner = parsed
+    if param_url == "sadTalker" and (problem := _sad_talker_problem(inner)):
+        return _fail(400, problem)
+    if refusal := _submit_refusal(request, body.get("btc_address")):
+        return refusal
+    task = _add_task(
+        request.app[STATE_KEY], param_url=param_url, param_port=int(port_text), data=body["data"],
+        btc_address=body.get("btc_address") or "", requrl=str(request.rel_url),
+        failure="CUDA out of memory on the compute node" if request.app[FAULTS_KEY].take("task_fails") else None,
+    )
+    return json_response({"result_code": 100, "msg": "SUCCESS! The task is in the queue", "taskID": task.task_id})
+
+
+async def query_task(request: web.Request) -> web.Response:
+    if refusal := _workspace_refusal(request, required=False):
+        return refusal
+    task = request.app[STATE_KEY].tasks.get(request.query.get("taskID", ""))
+    if task is None:
+        return _fail(404, "task not found")
+    data, finished = _task_data(request, task)
+    return json_response({"result_code": 200, "msg": "success", "taskID": task.task_id,
+                          "result_size": 1 if finished else 0, "data": data})
+
+
+def _task_ids(request: web.Request, node_addr: str | None = None) -> web.Response:
+    start = _parse_day(request.query.get("startTime"), date(1970, 1, 1))
+    end = _parse_day(request.query.get("endTime"), date(2099, 1, 1))
+    if start is None or end is None:
+        return _fail(400, "startTime and endTime are dates like 2024-04-11")
+    ids = [task.task_id for task in request.app[STATE_KEY].tasks.values()
+           if start <= task.created.date() <= end and node_addr in (None, task.node_addr)]
+    return json_response({"result_code": 200, "msg": "success", "result_size": len(ids), "taskIds": ids})
+
+
+async def query_task_list(request: web.Request) -> web.Response:
+    return _workspace_refusal(request, required=True) or _task_ids(request)
+
+
+async def get_tasks_from_node(request: web.Request) -> web.Response:
+    if refusal := _workspace_refusal(request, required=True):
+        return refusal
+    if not request.query.get("nodeAddr"):
+        return _fail(400, "nodeAddr is required")
+    return _task_ids(request, request.query["nodeAddr"])  # Inference: an unknown node simply has no tasks
+
+
+async def query_nodes(request: web.Request) -> web.Response:
+    if refusal := _workspace_refusal(request, required=True):
+        return refusal
+    return json_response({"result_code": 200, "msg": "success", "result_size": len(NODES), "nodes": list(NODES)})
+
+
+async def get_detailed(request: web.Request) -> web.Response:
+    if refusal := _workspace_refusal(request, required=False):
+        return refusal
+    task = request.app[STATE_KEY].tasks.get(request.query.get("taskID", ""))
+    if task is None:
+        return _fail(404, "task not found")
+    data, finished = _task_data(request, task)
+    phase, _ = request.app[STATE_KEY].clock.phase(task.started)
+    gpu_seconds = max(1, math.ceil(request.app[STATE_KEY].clock.duration))
+    stamp = task.created.strftime("%Y-%m-%d %H:%M:%S")
+    info = {
+        "id": 2686 + task.number, "userkey": f"ts-emulator-{task.number:04d}", "btcaddress": task.btc_address,
+        "workspaceid": TEST_WORKSPACE_ID, "taskid": task.task_id, "requrl": task.requrl,
+        "method": "schedulingTask", "userip": request.remote or "127.0.0.1", "nodeip": "43.240.1.180",
+        "nodeaddr": task.node_addr, "requesttime": stamp, "responsetime": stamp if finished else "",
+        "request": task.data, "state": {"queued": 1, "running": 2}.get(phase, 3),
+        "response": data if finished else "", "recordDursion": 1 if finished else 0, "videodursion": 0,
+        "gpudursion": gpu_seconds if finished else 0, "watermarktime": "", "watermarkres": "",
+    }
+    return json_response({"result_code": 200, "msg": "success", "taskInfo": info})
+
+
+async def sad_talker(request: web.Request) -> web.Response:
+    if refusal := _workspace_refusal(request, required=False):
+        return refusal
+    body = await _json_object(request)
+    if problem := _sad_talker_problem(body):
+        return _fail(400, problem)
+    assert body is not None
+    if refusal := _submit_refusal(request, body.get("btc_address")):
+        return refusal
+    task = _add_task(request.app[STATE_KEY], param_url="sadTalker", param_port=SAD_TALKER_PORT,
+                     data=json.dumps(body), btc_address=body.get("btc_address") or "", requrl="/user/sadTalker")
+    return json_response({"result_code": 100, "taskID": task.task_id,
+                          "msg": "SUCCESS! The video is currently in the queue waiting to be processed"})
+
+
+async def passthrough(request: web.Request) -> web.Response:
+    """Sync: ``POST /user/<path>`` runs the image's path now and answers its body in ``data``."""
+    if refusal := _workspace_refusal(request, required=True):
+        return refusal
+    endpoint = _a1111_endpoint(request.match_info["path"])
+    if endpoint is None:
+        return _fail(404, "the workspace image has no such path")
+    parsed = await _passthrough_body(request)
+    if isinstance(parsed, web.Response):
+        return parsed
+    body, inner = parsed
+    if refusal := _submit_refusal(request, body.get("btc_address")):
+        return refusal
+    answer = run_a1111(endpoint, inner, next(request.app[STATE_KEY].numbers))
+    return json_response({"result_code": 200, "msg": "success", "data": json.dumps(answer)})
+
+
+async def check_address(request: web.Request) -> web.Response:
+    address = request.query.get("address", "")
+    if not address:
+        return _fail(400, "address is required", status=400)
+    if _holds_ainn(address):
+        return json_response({"exists": True, "names": ["AINN"], "balances": [100]})
+    return json_response({"exists": False, "names": [], "balances": []})
+
+
+async def _serve_video(request: web.Request) -> web.Response:
+    data = request.app[STATE_KEY].videos.get(request.match_info["name"])
+    if data is None:
+        raise web.HTTPNotFound()
+    return web.Response(body=data, headers={"Content-Type": "video/mp4"})
+
+
+@web.middleware
+async def _record(request: web.Request, handler: Any) -> web.StreamResponse:
+    # outermost, so even requests a fault swallows are counted (billed-once tests need that)
+    if not request.path.startswith("/_emulator/"):
+        raw = await request.read()
+        try:
+            body: Any = json.loads(raw) if raw else None
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            body = raw.decode(errors="replace")
+        request.app[REQUESTS_KEY].append(RecordedRequest(
+            request.method, request.path, dict(request.query), request.headers.get("Authorization"), body))
+    return await handler(request)
+
+
+def make_app(job_seconds: float = 3.0) -> web.Application:
+    app = new_app()
+    app.middlewares.insert(0, _record)
+    app[REQUESTS_KEY] = []
+    state = NgpuState(clock=JobClock(duration=job_seconds))
+    app[STATE_KEY] = state
+    for task_id in HISTORIC_TASK_IDS:
+        created = datetime.strptime(task_id, "%Y%m%d_%H_%M_%S_%f")
+        data = json.dumps({"prompt": "a lighthouse", "width": 512, "height": 512, "steps": 20})
+        _add_task(state, task_id=task_id, created=created, started=-1e9, param_url="sdapi/v1/txt2img",
+                  param_port=A1111_PORT, data=data, btc_address="", requrl="/user/schedulingTask")
+    app.router.add_post("/user/schedulingTask", scheduling_task)
+    app.router.add_get("/user/queryTask", query_task)
+    app.router.add_get("/user/queryTaskList", query_task_list)
+    app.router.add_get("/user/queryNodes", query_nodes)
+    app.router.add_get("/user/getTasksFromNode", get_tasks_from_node)
+    app.router.add_get("/user/getDetailed", get_detailed)
+    app.router.add_post("/user/sadTalker", sad_talker)
+    app.router.add_post("/user/{path:.+}", passthrough)
+    app.router.add_get("/brc20/checkAddress", check_address)
+    app.router.add_get("/_emulator/ngpu/videos/{name}", _serve_video)
+    return app
+
+
+if __name__ == "__main__":
+    web.run_app(make_app(), host="127.0.0.1", port=8084)
