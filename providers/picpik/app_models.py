@@ -1,0 +1,186 @@
+"""Platform API models for app bundles and app instances (the nodes behind /picpik-app)."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from enum import IntEnum
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+
+from providers.picpik.models import FlexibleList, PlatformResponse
+
+
+class AppState(IntEnum):
+    """``PicpikAppInfo.State``: where an app instance is in its life."""
+
+    RUNNING = 1
+    INITIALISING = 2
+    INITIALISING_COMFY_SERVICE = 3
+    COMFY_STARTING = 4
+    SHUTTING_DOWN = 5
+    SHUT_DOWN = 6
+    DELETING = 7
+    DELETED = 8
+    RESTARTING = 9
+    STARTING = 10
+    INIT_FAILED = -2
+    COMFY_SERVICE_INIT_FAILED = -3
+    START_FAILED = -4
+    SHUTDOWN_FAILED = -5
+    DELETE_FAILED = -6
+    RESTART_FAILED = -7
+    CREATE_FAILED = -8
+    COMFY_SERVICE_INTERRUPTED = -9
+
+    @property
+    def description(self) -> str:
+        return _DESCRIPTIONS[self]
+
+    @property
+    def is_failure(self) -> bool:
+        return self.value < 0
+
+    @property
+    def is_stable(self) -> bool:
+        """Whether the state stays as it is until someone acts (worth stopping a watch on)."""
+        return self.is_failure or self in (AppState.RUNNING, AppState.SHUT_DOWN, AppState.DELETED)
+
+    @classmethod
+    def parse(cls, value: int) -> AppState | None:
+        """The state for a code, or None for a code the documents do not list."""
+        try:
+            return cls(value)
+        except ValueError:
+            return None
+
+
+_DESCRIPTIONS: dict[AppState, str] = {
+    AppState.RUNNING: "running",
+    AppState.INITIALISING: "initialising",
+    AppState.INITIALISING_COMFY_SERVICE: "initialising the ComfySrv service",
+    AppState.COMFY_STARTING: "Comfy starting",
+    AppState.SHUTTING_DOWN: "shutting down",
+    AppState.SHUT_DOWN: "shut down",
+    AppState.DELETING: "deleting",
+    AppState.DELETED: "deleted",
+    AppState.RESTARTING: "restarting",
+    AppState.STARTING: "starting",
+    AppState.INIT_FAILED: "initialisation failed",
+    AppState.COMFY_SERVICE_INIT_FAILED: "ComfySrv service initialisation failed",
+    AppState.START_FAILED: "start failed",
+    AppState.SHUTDOWN_FAILED: "shutdown failed",
+    AppState.DELETE_FAILED: "delete failed",
+    AppState.RESTART_FAILED: "restart failed",
+    AppState.CREATE_FAILED: "create failed",
+    AppState.COMFY_SERVICE_INTERRUPTED: "ComfySrv service interrupted",
+}
+
+
+def describe_state(code: int) -> str:
+    """A state code in words, including codes the documents do not list."""
+    state = AppState.parse(code)
+    return state.description if state is not None else f"unknown state {code}"
+
+
+def fen_to_yuan(fen: str | int | float | None) -> Decimal | None:
+    """A price in fen (1/100 yuan; the service sends strings such as "9.99") as yuan, or None if unreadable."""
+    if fen is None or isinstance(fen, bool):
+        return None
+    try:
+        value = Decimal(str(fen).strip())
+    except InvalidOperation:
+        return None
+    return value / 100 if value.is_finite() else None
+
+
+def format_yuan(fen: str | int | float | None) -> str:
+    """A fen price for people: "¥0.10"; more decimals only when fen fractions need them; "?" if unreadable."""
+    yuan = fen_to_yuan(fen)
+    if yuan is None:
+        return "?"
+    if yuan == yuan.quantize(Decimal("0.01")):
+        return f"¥{yuan:.2f}"
+    return f"¥{yuan.normalize():f}"
+
+
+class _Info(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class PicpikBundle(_Info):
+    """``PicpikBundleInfo``: an app that can be bought."""
+
+    BundleId: str
+    Name: str | None = None
+    Description: str | None = None
+    MDText: str | None = None
+    ActualHourPrice: str | None = None  # fen
+    OriginalHourPrice: str | None = None  # fen
+    LogoUrl: str | None = None
+    Region: str | None = None
+    Version: str | None = None
+    CreateTime: int | None = None
+
+    @property
+    def hourly_price(self) -> str:
+        return format_yuan(self.ActualHourPrice)
+
+    @property
+    def original_hourly_price(self) -> str:
+        return format_yuan(self.OriginalHourPrice)
+
+
+class PicpikApp(_Info):
+    """``PicpikAppInfo``: an app instance. ``ApiKey`` signs the node's Service API, so it is kept secret."""
+
+    AppId: str
+    BundleId: str | None = None
+    BundleName: str | None = None
+    BundleVersion: str | None = None
+    Remark: str | None = None
+    IP: str | None = None
+    State: int
+    ApiKey: SecretStr | None = None
+    CreateTime: int | None = None
+
+    @property
+    def state(self) -> AppState | None:
+        return AppState.parse(self.State)
+
+    @property
+    def state_text(self) -> str:
+        return describe_state(self.State)
+
+
+class CreateAppResult(_Info):
+    """One ``CreatePicpikAppResult``: each created app succeeds or fails on its own."""
+
+    AppId: str | None = None
+    RetCode: int = 0
+    ErrMsg: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.RetCode == 0
+
+
+class ListBundlesResponse(PlatformResponse):
+    Bundles: FlexibleList[PicpikBundle] = Field(default_factory=list)
+    TotalCount: int | None = None
+
+
+class CreateAppResponse(PlatformResponse):
+    Results: FlexibleList[CreateAppResult] = Field(default_factory=list)
+
+    @property
+    def created(self) -> list[CreateAppResult]:
+        return [result for result in self.Results if result.ok]
+
+    @property
+    def failed(self) -> list[CreateAppResult]:
+        return [result for result in self.Results if not result.ok]
+
+
+class ListAppsResponse(PlatformResponse):
+    Apps: FlexibleList[PicpikApp] = Field(default_factory=list)
+    TotalCount: int | None = None

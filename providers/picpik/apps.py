@@ -1,0 +1,66 @@
+"""Platform API app actions: bundles to buy, app instances and their lifecycle (for /picpik-app)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from providers.core.errors import InvalidInputError
+from providers.picpik.app_models import CreateAppResponse, ListAppsResponse, ListBundlesResponse
+from providers.picpik.caller import PlatformCaller, Send
+from providers.picpik.models import PlatformResponse
+
+
+def _paging(page: int | None, page_size: int | None) -> dict[str, Any]:
+    """``Page``/``PageSize`` (default 20); without ``Page`` the service returns the whole list."""
+    if page is not None and page < 1:
+        raise InvalidInputError(f"Page starts at 1; you gave {page}.", field="Page")
+    if page_size is not None and page_size < 1:
+        raise InvalidInputError(f"PageSize must be at least 1; you gave {page_size}.", field="PageSize")
+    return {"Page": page, "PageSize": page_size}
+
+
+def _app_id(app_id: str) -> dict[str, Any]:
+    if not app_id or not app_id.strip():
+        raise InvalidInputError("Name the app (its AppId).", field="AppId")
+    return {"AppId": app_id}
+
+
+class AppActions(PlatformCaller):
+    async def list_bundles(self, *, page: int | None = None, page_size: int | None = None) -> ListBundlesResponse:
+        return await self._call("ListPicpikBundles", _paging(page, page_size), ListBundlesResponse)
+
+    async def create_app(
+        self, region: str, bundle_id: str, *, remark: str | None = None, count: int | None = None
+    ) -> CreateAppResponse:
+        """Create ``count`` app instances (billed by the hour). Each entry of ``Results`` succeeds on its own."""
+        if not region.strip() or not bundle_id.strip():
+            raise InvalidInputError("Creating an app needs a Region and a BundleId.", field="BundleId")
+        if count is not None and count < 1:
+            raise InvalidInputError(f"Count must be at least 1; you gave {count}.", field="Count")
+        params = {"Region": region, "BundleId": bundle_id, "Remark": remark, "Count": count}
+        return await self._call("CreatePicpikApp", params, CreateAppResponse, send=Send.BILLED)
+
+    async def list_apps(
+        self, *, page: int | None = None, page_size: int | None = None, app_id: str | None = None
+    ) -> ListAppsResponse:
+        params = _paging(page, page_size)
+        if app_id is not None:
+            params.update(_app_id(app_id))
+        return await self._call("ListPicpikApps", params, ListAppsResponse)
+
+    async def modify_app_remark(self, app_id: str, new_remark: str) -> PlatformResponse:
+        # setting the same remark twice leaves the same result, so this one may be retried
+        return await self._call("ModifyPicpikAppRemark", {**_app_id(app_id), "NewRemark": new_remark}, PlatformResponse)
+
+    async def start_app(self, app_id: str) -> PlatformResponse:
+        return await self._call("StartPicpikApp", _app_id(app_id), PlatformResponse, send=Send.BILLED)
+
+    async def stop_app(self, app_id: str) -> PlatformResponse:
+        return await self._call("StopPicpikApp", _app_id(app_id), PlatformResponse, send=Send.ONCE)
+
+    async def restart_app(self, app_id: str) -> PlatformResponse:
+        return await self._call("RestartPicpikApp", _app_id(app_id), PlatformResponse, send=Send.BILLED)
+
+    async def delete_app(self, app_id: str) -> PlatformResponse:
+        """Delete an app; Picpik requires it to be shut down (state 6) first."""
+        return await self._call("DeletePicpikApp", _app_id(app_id), PlatformResponse, send=Send.ONCE)

@@ -1,0 +1,262 @@
+"""Picpik behind the bot's neutral ``Provider`` interface.
+
+* /imagine: ``GenerateImages`` with ``BatchSize`` 4; Picpik returns separate images, the bot composes the grid.
+* U1–U4: the chosen image at full size is already there, so no service call: the handle carries the image
+  and ``poll`` answers at once.
+* V1–V4 and remix: ``GenerateImages`` again with ``Image2Image`` on the chosen image (its bytes, base64).
+* 🔄: the same parameters with ``Seed`` -1. /describe: ``DescribeImages``; the prompts come in ``TxtList``.
+* Jobs are followed with ``ListTasksDetails``, many TaskUIDs per call.
+
+Picpik keeps generated images for 24 hours only; the bot copies them to Discord and never relies on the URL.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+import aiohttp
+from pydantic import BaseModel, ValidationError
+
+from providers.core.base import Provider, ServiceSettings, TokenStore
+from providers.core.errors import InvalidInputError, ProviderError
+from providers.core.models import (
+    Capability,
+    ImageData,
+    ImagineRequest,
+    JobHandle,
+    JobKind,
+    JobState,
+    JobStatus,
+    ParentJob,
+    ProviderLimits,
+)
+from providers.picpik.client import PicpikClient
+from providers.picpik.credentials import PicpikCredentials
+from providers.picpik.generation_rules import SEED_MAX, SEED_MIN, SIZE_MAX, SIZE_MIN
+from providers.picpik.mapping import generation_params, parse_options
+from providers.picpik.media import to_base64, to_data_uri
+from providers.picpik.models import GenerateImagesRequest, TaskDetail
+from providers.picpik.settings import PicpikSettings
+from providers.picpik.status import task_state
+
+
+class PicpikProvider(Provider):
+    name: ClassVar[str] = "picpik"
+    display_name: ClassVar[str] = "Picpik"
+    capabilities: ClassVar[frozenset[Capability]] = frozenset(
+        {
+            Capability.IMAGINE,
+            Capability.UPSCALE,
+            Capability.VARIATION,
+            Capability.REMIX,
+            Capability.REROLL,
+            Capability.DESCRIBE,
+            Capability.PROGRESS,
+        }
+    )
+    limits: ClassVar[ProviderLimits] = ProviderLimits(
+        # Inference: Picpik publishes no prompt length limit; 2000 characters keeps requests reasonable
+        prompt_max_chars=2000,
+        min_size=SIZE_MIN,
+        max_size=SIZE_MAX,
+        seed_min=SEED_MIN,
+        seed_max=SEED_MAX,
+        # BatchSize goes to 16, but the bot shows a 2×2 grid
+        max_count=4,
+        supports_negative_prompt=True,
+    )
+    returns_grid: ClassVar[bool] = False
+    reports_percent: ClassVar[bool] = False
+    settings_model: ClassVar[type[ServiceSettings]] = PicpikSettings
+    credentials_model: ClassVar[type[BaseModel]] = PicpikCredentials
+    typical_job_seconds: ClassVar[float] = 20.0
+
+    settings: PicpikSettings
+
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        settings: ServiceSettings,
+        credentials: BaseModel,
+        *,
+        token_store: TokenStore | None = None,
+    ) -> None:
+        if not isinstance(settings, PicpikSettings) or not isinstance(credentials, PicpikCredentials):
+            raise TypeError("PicpikProvider needs PicpikSettings and PicpikCredentials")
+        super().__init__(session, settings, credentials, token_store=token_store)
+        self._transport = settings.transport(session, self.name)
+        #: the raw Platform API (the admin console uses the app actions)
+        self.client = PicpikClient(self._transport, credentials)
+
+    def validate_imagine(self, request: ImagineRequest) -> None:
+        super().validate_imagine(request)
+        parse_options(request.options)
+
+    # --- jobs that call the service ----------------------------------------------------------------
+    async def imagine(self, request: ImagineRequest) -> JobHandle:
+        self.validate_imagine(request)
+        params = self._params_for(request)
+        strength = parse_options(request.options).refer_strength
+        return await self._generate(JobKind.IMAGINE, params, refer_strength=strength)
+
+    async def variation(self, parent: ParentJob, index: int, prompt: str | None = None) -> JobHandle:
+        image = self._pick(parent, index)
+        params = self._params_of(parent)
+        kind = JobKind.VARIATION
+        if prompt is not None:
+            params["PositivePrompts"] = [self._checked_prompt(prompt)]
+            kind = JobKind.REMIX
+        params["Seed"] = -1
+        default = self.settings.remix_refer_strength if prompt else self.settings.variation_refer_strength
+        chosen = parent.handle.meta.get("refer_strength")
+        source = {"url": image.url, "strength": _float_or(chosen, default)}
+        data = await self.download(image)
+        return await self._generate(kind, params, source=source, image=data, refer_strength=_float_or(chosen, None))
+
+    async def reroll(self, parent: ParentJob) -> JobHandle:
+        params = self._params_of(parent)
+        params["Seed"] = -1
+        chosen = _float_or(parent.handle.meta.get("refer_strength"), None)
+        source = parent.handle.meta.get("source")
+        if not isinstance(source, dict):
+            return await self._generate(JobKind.REROLL, params, refer_strength=chosen)
+        if not isinstance(source.get("url"), str):
+            raise InvalidInputError("That job cannot be re-rolled: the image it started from is no longer known.")
+        data = await self._fetch(source["url"])
+        return await self._generate(JobKind.REROLL, params, source=source, image=data, refer_strength=chosen)
+
+    async def describe(self, image: ImageData) -> JobHandle:
+        data = await self.download(image)
+        task = await self.client.describe_images(
+            [to_data_uri(data, image.content_type)], translate_description=self.settings.describe_language
+        )
+        return JobHandle(provider=self.name, kind=JobKind.DESCRIBE, job_id=task.TaskUID)
+
+    async def _generate(
+        self,
+        kind: JobKind,
+        params: dict[str, Any],
+        *,
+        source: dict[str, Any] | None = None,
+        image: bytes | None = None,
+        refer_strength: float | None = None,
+    ) -> JobHandle:
+        body = copy.deepcopy(params)
+        if source is not None and image is not None:
+            body["ImageAndMaskList"] = [to_base64(image)]
+            strength = _float_or(source.get("strength"), self.settings.variation_refer_strength)
+            body["Image2Image"] = {"ImageIndex": 0, "ReferStrength": round(strength or 0.0, 2)}
+        try:
+            request = GenerateImagesRequest.model_validate(body)
+        except ValidationError as exc:
+            raise InvalidInputError("The settings of the original job could not be read back.") from exc
+        task = await self.client.generate_images(request)
+        meta: dict[str, Any] = {"params": params}
+        if source is not None:
+            meta["source"] = source
+        if refer_strength is not None:
+            meta["refer_strength"] = refer_strength
+        return JobHandle(provider=self.name, kind=kind, job_id=task.TaskUID, meta=meta)
+
+    def _params_of(self, parent: ParentJob) -> dict[str, Any]:
+        """The parent's GenerateImages parameters (kept in its handle), else rebuilt from its request."""
+        params = parent.handle.meta.get("params")
+        if isinstance(params, dict):
+            return copy.deepcopy(params)
+        if parent.request is not None:
+            self.validate_imagine(parent.request)
+            return self._params_for(parent.request)
+        raise InvalidInputError("That job cannot be repeated: its settings were not kept.")
+
+    def _params_for(self, request: ImagineRequest) -> dict[str, Any]:
+        return generation_params(request, default_model=self.settings.default_model, long_side=self.settings.long_side)
+
+    def _checked_prompt(self, prompt: str) -> str:
+        text = prompt.strip()
+        if not text:
+            raise InvalidInputError("The new prompt is empty; describe what you want to see.", field="prompt")
+        if len(text) > self.limits.prompt_max_chars:
+            raise InvalidInputError(
+                f"Picpik accepts prompts of at most {self.limits.prompt_max_chars} characters; yours has {len(text)}.",
+                field="prompt",
+            )
+        return text
+
+    # --- U1–U4: no service call ---------------------------------------------------------------------
+    async def upscale(self, parent: ParentJob, index: int) -> JobHandle:
+        image = self._pick(parent, index)
+        if image.url is None and image.data is None:
+            raise InvalidInputError("That image can no longer be found.", field="index")
+        # the link is enough (and keeps the handle small); bytes only when there is no link
+        kept = image.model_dump(mode="json", exclude_none=True, exclude={"data"} if image.url else None)
+        return JobHandle(
+            provider=self.name,
+            kind=JobKind.UPSCALE,
+            job_id=f"{parent.handle.job_id}#U{index}",
+            meta={"image": kept, "parent_job_id": parent.handle.job_id, "index": index},
+        )
+
+    @staticmethod
+    def _upscaled(handle: JobHandle) -> JobState:
+        try:
+            image = ImageData.model_validate(handle.meta["image"])
+        except (KeyError, ValidationError) as exc:
+            raise InvalidInputError("That upscale no longer knows its image.") from exc
+        return JobState(status=JobStatus.SUCCEEDED, images=[image], raw_status="local")
+
+    # --- following jobs -----------------------------------------------------------------------------
+    async def poll(self, handle: JobHandle) -> JobState:
+        if handle.kind is JobKind.UPSCALE:
+            return self._upscaled(handle)
+        return self._state_for(handle, await self._details([handle.job_id]))
+
+    async def poll_many(self, handles: Sequence[JobHandle]) -> dict[str, JobState | ProviderError]:
+        """One ``ListTasksDetails`` call per ``poll_batch_size`` tasks; upscales are answered locally."""
+        results: dict[str, JobState | ProviderError] = {}
+        remote: dict[str, JobHandle] = {}
+        for handle in handles:
+            if handle.kind is JobKind.UPSCALE:
+                try:
+                    results[handle.job_id] = self._upscaled(handle)
+                except ProviderError as error:
+                    results[handle.job_id] = error
+            else:
+                remote[handle.job_id] = handle
+        batch = self.settings.poll_batch_size
+        ids = list(remote)
+        for start in range(0, len(ids), batch):
+            chunk = ids[start : start + batch]
+            try:
+                details = await self._details(chunk)
+            except ProviderError as error:
+                results.update(dict.fromkeys(chunk, error))
+                continue
+            for job_id in chunk:
+                results[job_id] = self._state_for(remote[job_id], details)
+        return results
+
+    async def _details(self, task_uids: list[str]) -> dict[str, TaskDetail]:
+        response = await self.client.list_tasks_details(task_uids)
+        return {detail.TaskUID: detail for detail in response.TaskDetailList}
+
+    @staticmethod
+    def _state_for(handle: JobHandle, details: dict[str, TaskDetail]) -> JobState:
+        detail = details.get(handle.job_id)
+        if detail is None:
+            # Inference: a task missing from the list has not been registered yet; keep waiting until the
+            # job's own timeout rather than guessing it failed
+            return JobState(status=JobStatus.QUEUED)
+        return task_state(detail, handle.kind)
+
+    async def _fetch(self, url: str) -> bytes:
+        data, _ = await self._transport.fetch_bytes(url)
+        return data
+
+    async def check_credentials(self) -> None:
+        await self.client.list_running_tasks()
+
+
+def _float_or(value: Any, default: float | None) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else default

@@ -1,0 +1,308 @@
+"""The Platform API actions: one handler each, dispatched on ``Action``."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiohttp import web
+
+from tests.emulators.common import FAULTS_KEY, absolute, json_response, png_bytes, store_file
+from tests.emulators.picpik._catalog import (
+    ACTION_NOT_EXIST,
+    BAD_PARAMS,
+    BAD_SIGNATURE,
+    BUNDLES,
+    CREATE_ERROR_CODE,
+    EMBEDDING_MODELS,
+    HYPERNETWORK_MODELS,
+    KEY_PAIRS,
+    LORA_MODELS,
+    MAIN_MODELS,
+    MAX_CREATE_COUNT,
+    MAX_IMAGE_SIDE,
+    MAX_TASKS_PER_QUERY,
+    MISSING_ACTION,
+    MISSING_SIGNATURE,
+    NO_POINTS,
+    NOT_FOUND,
+    OK,
+    RATE_LIMITED,
+    REFUSED_CONTENT,
+    TASK_ERROR_CODE,
+    USER_NOT_EXISTS,
+    WRONG_STATE,
+    Refusal,
+)
+from tests.emulators.picpik._params import array_in, bad, check_generate, image_size, int_in, paged, string_in
+from tests.emulators.picpik._signature import expected_signature
+from tests.emulators.picpik._state import STATE_KEY, EmulatedApp, PicpikState, Task
+
+Handler = Callable[[web.Request, dict[str, Any], str], Awaitable[dict[str, Any]]]
+
+
+class PicpikEmulator:
+    def __init__(self, app: web.Application) -> None:
+        self.app = app
+        self.actions: dict[str, Handler] = {
+            "ListPicpikBundles": self.list_bundles,
+            "CreatePicpikApp": self.create_app,
+            "ListPicpikApps": self.list_apps,
+            "ModifyPicpikAppRemark": self.modify_remark,
+            "StartPicpikApp": self.start_app,
+            "StopPicpikApp": self.stop_app,
+            "RestartPicpikApp": self.restart_app,
+            "DeletePicpikApp": self.delete_app,
+            "ListModels": self.list_models,
+            "GenerateImages": self.generate_images,
+            "ListTasksDetails": self.list_tasks_details,
+            "DescribeImages": self.describe_images,
+            "ListRunningTasks": self.list_running_tasks,
+        }
+
+    @property
+    def state(self) -> PicpikState:
+        return self.app[STATE_KEY]
+
+    def take(self, fault: str) -> bool:
+        return self.app[FAULTS_KEY].take(fault)
+
+    async def handle(self, request: web.Request) -> web.Response:
+        try:
+            body = await request.json()
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            return json_response({"RetCode": BAD_PARAMS, "Message": "The body must be a JSON object", "Action": ""})
+        action = body.get("Action")
+        reply: dict[str, Any] = {
+            "Action": f"{action}Response" if isinstance(action, str) else "",
+            "RetCode": OK,
+            "Message": "",
+            "request_uuid": body.get("request_uuid"),
+        }
+        try:
+            public_key = self.authenticate(body)
+            handler = self.actions.get(str(action))
+            if handler is None:
+                raise Refusal(ACTION_NOT_EXIST, f"Action [{action}] Not Exist")
+            if self.take("rate_limit"):
+                raise Refusal(RATE_LIMITED, "API request too frequent, please retry later")
+            reply.update(await handler(request, body, public_key))
+        except Refusal as refusal:
+            reply["RetCode"], reply["Message"] = refusal.code, refusal.message
+        return json_response(reply)
+
+    def authenticate(self, body: dict[str, Any]) -> str:
+        if not isinstance(body.get("Action"), str) or not body["Action"]:
+            raise Refusal(MISSING_ACTION, "Missing Action")
+        public_key = body.get("PublicKey")
+        if not isinstance(public_key, str) or public_key not in KEY_PAIRS:
+            raise Refusal(USER_NOT_EXISTS, "User Not Exists")
+        signature = body.get("Signature")
+        if not isinstance(signature, str) or not signature:
+            raise Refusal(MISSING_SIGNATURE, "Missing Signature")
+        if self.take("auth_failure") or signature != expected_signature(body, KEY_PAIRS[public_key]):
+            raise Refusal(BAD_SIGNATURE, "Signature VerifyAC Error")
+        if not isinstance(body.get("request_uuid"), str) or not body["request_uuid"]:
+            raise Refusal(BAD_PARAMS, "Missing params [request_uuid]")
+        return public_key
+
+    # --- bundles and apps --------------------------------------------------------------------------
+    async def list_bundles(self, request: web.Request, body: dict[str, Any], owner: str) -> dict[str, Any]:
+        return {"Bundles": paged(BUNDLES, body), "TotalCount": len(BUNDLES)}
+
+    async def create_app(self, request: web.Request, body: dict[str, Any], owner: str) -> dict[str, Any]:
+        region = string_in(body, "Region", "Region", required=True)
+        bundle_id = string_in(body, "BundleId", "BundleId", required=True)
+        remark = string_in(body, "Remark", "Remark", required=False) or ""
+        count = int_in(body, "Count", 1, MAX_CREATE_COUNT, "Count") or 1
+        bundle = next((bundle for bundle in BUNDLES if bundle["BundleId"] == bundle_id), None)
+        if bundle is None:
+            raise Refusal(NOT_FOUND, f"Bundle [{bundle_id}] not found")
+        if bundle["Region"] != region:  # Inference: a bundle is sold in its own region only
+            raise bad("Region", f"bundle {bundle_id} is offered in {bundle['Region']}")
+        failing = count - 1 if self.take("create_partial") else None
+        now = time.monotonic()
+        results = []
+        for number in range(count):
+            if number == failing:
+                results.append({"AppId": "", "RetCode": CREATE_ERROR_CODE, "ErrMsg": f"No GPU left in {region}"})
+                continue
+            app = EmulatedApp(
+                app_id=self.state.new_id("app-", 10),
+                owner=owner,
+                bundle=bundle,
+                remark=remark,
+                ip=f"10.10.1.{len(self.state.apps) + 10}",
+                api_key=self.state.new_id("", 20),
+                created=int(time.time()),
+            )
+            app.move(now, [2, 3, 4], 1, self.state.step_seconds)
+            self.state.apps[app.app_id] = app
+            results.append({"AppId": app.app_id, "RetCode": OK, "ErrMsg": ""})
+        return {"Results": results}
+
+    def _own_app(self, body: dict[str, Any], owner: str) -> EmulatedApp:
+        app_id = string_in(body, "AppId", "AppId", required=True)
+        app = self.state.apps.get(str(app_id))
+        if app is None or app.owner != owner:
+            raise Refusal(NOT_FOUND, f"App [{app_id}] not found")
+        return app
+
+    async def list_apps(self, request: web.Request, body: dict[str, Any], owner: str) -> dict[str, Any]:
+        now = time.monotonic()
+        if body.get("AppId") is not None:
+            apps = [self._own_app(body, owner)]
+        else:
+            apps = [app for app in self.state.apps.values() if app.owner == owner]
+        infos = [app.info(now) for app in apps]
+        return {"Apps": paged(infos, body), "TotalCount": len(infos)}
+
+    async def modify_remark(self, request: web.Request, body: dict[str, Any], owner: str) -> dict[str, Any]:
+        app = self._own_app(body, owner)
+        remark = body.get("NewRemark")
+        if not isinstance(remark, str):
+            raise Refusal(BAD_PARAMS, "Missing params [NewRemark]")
+        app.remark = remark
+        return {}
+
+    def _transition(
+        self, body: dict[str, Any], owner: str, allowed: set[int], through: list[int], final: int, verb: str
+    ) -> dict[str, Any]:
+        app = self._own_app(body, owner)
+        now = time.monotonic()
+        current = app.state(now)
+        if current not in allowed:
+            raise Refusal(WRONG_STATE, f"App [{app.app_id}] cannot {verb} in state {current}")
+        app.move(now, through, final, self.state.step_seconds)
+        return {}
+
+    async def start_app(self, request: web.Request, body: dict[str, Any], owner: str) -> dict[str, Any]:
+        final = -4 if self.take("app_start_fails") else 1
+        return self._transition(body, owner, {6, -4}, [10], final, "start")
+
+    async def stop_app(self, request: web.Request, body: dict[str, Any], owner: str) -> dict[str, Any]:
+        return self._transition(body, owner, {1, -7, -9}, [5], 6, "stop")
+
+    async def restart_app(self, request: web.Request, body: dict[str, Any], owner: str) -> dict[str, Any]:
+        return self._transition(body, owner, {1, -7, -9}, [9], 1, "restart")
+
+    async def delete_app(self, request: web.Request, body: dict[str, Any], owner: str) -> dict[str, Any]:
+        # the documents: shut the app down (state 6) before deleting it
+        return self._transition(body, owner, {6}, [7], 8, "be deleted; shut it down first")
+
+    # --- generation ----------------------------------------------------------------------------------
+    async def list_models(self, request: web.Request, body: dict[str, Any], owner: str) -> dict[str, Any]:
+        return {
+            "MainModels": MAIN_MODELS,
+            "LoraModels": LORA_MODELS,
+            "EmbeddingModels": EMBEDDING_MODELS,
+            "HypernetworkModels": HYPERNETWORK_MODELS,
+        }
+
+    def _billing_faults(self) -> None:
+        if self.take("moderation"):
+            raise Refusal(REFUSED_CONTENT, "The prompt contains sensitive content and was refused")
+        if self.take("quota"):
+            raise Refusal(NO_POINTS, "Insufficient API points, please top up")
+
+    async def generate_images(self, request: web.Request, body: dict[str, Any], owner: str) -> dict[str, Any]:
+        check_generate(body)
+        self._billing_faults()
+        seed = body.get("Seed", -1)
+        task = Task(
+            uid=self.state.new_id(),
+            owner=owner,
+            action="GenerateImages",
+            started=self.state.clock.now(),
+            width=body.get("Width") or 1024,
+            height=body.get("Height") or 1024,
+            batch=body.get("BatchSize") or 1,
+            seed=self.state.rng.randrange(0, 2147483647) if seed == -1 else seed,
+            fails=self.take("task_fails"),
+        )
+        self.state.tasks[task.uid] = task
+        return {"TaskUID": task.uid}
+
+    async def describe_images(self, request: web.Request, body: dict[str, Any], owner: str) -> dict[str, Any]:
+        images = array_in(body, "ImageList", "ImageList")
+        if not images:
+            raise Refusal(BAD_PARAMS, "Missing params [ImageList]")
+        sizes = []
+        for position, text in enumerate(images):
+            if not isinstance(text, str):
+                raise bad(f"ImageList[{position}]", "must be a data URI")
+            sizes.append(image_size(text, f"ImageList[{position}]", data_uri=True))
+        string_in(body, "TranslateDescription", "TranslateDescription", required=False)
+        self._billing_faults()
+        width, height = sizes[0]
+        shape = "square" if width == height else ("wide" if width > height else "tall")
+        texts = [
+            f"a {shape} picture with soft geometric shapes, {width}x{height}, digital art",
+            f"an abstract {shape} composition of lines and a white circle, flat colours",
+            f"a minimalist {shape} poster, diagonal stripes, centred ellipse, vector style",
+            f"a {shape} pattern of crossing lines around an ellipse, bold colours, 4k",
+        ]
+        task = Task(
+            uid=self.state.new_id(), owner=owner, action="DescribeImages", started=self.state.clock.now(), texts=texts
+        )
+        self.state.tasks[task.uid] = task
+        return {"TaskUID": task.uid}
+
+    async def list_tasks_details(self, request: web.Request, body: dict[str, Any], owner: str) -> dict[str, Any]:
+        uids = array_in(body, "TaskUIDList", "TaskUIDList")
+        if not uids:
+            raise Refusal(BAD_PARAMS, "Missing params [TaskUIDList]")
+        if len(uids) > MAX_TASKS_PER_QUERY:
+            raise bad("TaskUIDList", f"at most {MAX_TASKS_PER_QUERY} tasks per call")
+        details = []
+        for uid in uids:
+            task = self.state.tasks.get(uid) if isinstance(uid, str) else None
+            if task is not None and task.owner == owner:  # Inference: unknown tasks are left out
+                details.append(self.detail(request, task))
+        return {"TaskDetailList": details}
+
+    def detail(self, request: web.Request, task: Task) -> dict[str, Any]:
+        phase, _ = self.state.clock.phase(task.started)
+        detail: dict[str, Any] = {
+            "TaskUID": task.uid,
+            "Action": task.action,
+            "Status": {"queued": "Queuing", "running": "Running"}.get(phase, "Finished"),
+            "ImgList": [],
+            "Seed": task.seed,
+            "TxtList": [],
+            "ConsumeApiPoint": 0,
+            "ErrorCode": 0,
+            "ErrorMassage": "",
+        }
+        if phase != "finished":
+            return detail
+        if task.fails:
+            detail.update(Status="Error", ErrorCode=TASK_ERROR_CODE, ErrorMassage="The GPU worker crashed")
+            return detail
+        if task.action == "DescribeImages":
+            detail.update(TxtList=task.texts, ConsumeApiPoint=1)
+            return detail
+        if task.image_paths is None:
+            task.image_paths = [
+                store_file(self.app, png_bytes(*_drawn_size(task.width, task.height), seed=task.seed + n, label=str(n)))
+                for n in range(task.batch)
+            ]
+        detail.update(ImgList=[absolute(request, path) for path in task.image_paths], ConsumeApiPoint=task.batch)
+        return detail
+
+    async def list_running_tasks(self, request: web.Request, body: dict[str, Any], owner: str) -> dict[str, Any]:
+        running = [
+            task.uid
+            for task in self.state.tasks.values()
+            if task.owner == owner and self.state.clock.phase(task.started)[0] != "finished"
+        ]
+        return {"TaskUIDList": running}
+
+
+def _drawn_size(width: int, height: int) -> tuple[int, int]:
+    """The requested shape, scaled down so the longer side is at most MAX_IMAGE_SIDE (never below 64)."""
+    scale = min(1.0, MAX_IMAGE_SIDE / max(width, height))
+    return max(64, round(width * scale)), max(64, round(height * scale))

@@ -1,0 +1,85 @@
+"""Tasks and app instances as the emulator keeps them; app states move on by themselves over time."""
+
+from __future__ import annotations
+
+import random
+import string
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+from tests.emulators.common import JobClock
+
+
+@dataclass
+class Task:
+    uid: str
+    owner: str
+    action: str
+    started: float
+    width: int = 512
+    height: int = 512
+    batch: int = 1
+    seed: int = 0
+    fails: bool = False
+    texts: list[str] = field(default_factory=list)
+    image_paths: list[str] | None = None
+
+
+@dataclass
+class EmulatedApp:
+    app_id: str
+    owner: str
+    bundle: dict[str, Any]
+    remark: str
+    ip: str
+    api_key: str
+    created: int
+    #: (state, seconds) steps still to go through, then ``final``
+    steps: list[tuple[int, float]] = field(default_factory=list)
+    final: int = 1
+    since: float = 0.0
+
+    def state(self, now: float) -> int:
+        elapsed = now - self.since
+        for state, seconds in self.steps:
+            if elapsed < seconds:
+                return state
+            elapsed -= seconds
+        return self.final
+
+    def move(self, now: float, through: list[int], final: int, step_seconds: float) -> None:
+        self.steps = [(state, step_seconds) for state in through]
+        self.final = final
+        self.since = now
+
+    def info(self, now: float) -> dict[str, Any]:
+        return {
+            "AppId": self.app_id,
+            "BundleId": self.bundle["BundleId"],
+            "BundleName": self.bundle["Name"],
+            "BundleVersion": self.bundle["Version"],
+            "Remark": self.remark,
+            "IP": self.ip,
+            "State": self.state(now),
+            "ApiKey": self.api_key,
+            "CreateTime": self.created,
+        }
+
+
+@dataclass
+class PicpikState:
+    clock: JobClock
+    step_seconds: float
+    tasks: dict[str, Task] = field(default_factory=dict)
+    apps: dict[str, EmulatedApp] = field(default_factory=dict)
+    rng: random.Random = field(default_factory=lambda: random.Random(7))
+
+    def new_id(self, prefix: str = "c", length: int = 19) -> str:
+        return prefix + "".join(self.rng.choices(string.ascii_lowercase + string.digits, k=length))
+
+
+STATE_KEY: web.AppKey[PicpikState] = web.AppKey("picpik_state", PicpikState)
+#: every request that reached the emulator, in order: {"Action": ..., "body": {...}} (recorded before faults)
+REQUESTS_KEY: web.AppKey[list[dict[str, Any]]] = web.AppKey("picpik_requests", list)

@@ -1,0 +1,56 @@
+"""Picpik's contract case: the provider against tests/emulators/picpik.py."""
+
+from __future__ import annotations
+
+from pydantic import SecretStr
+
+from providers.core.errors import (
+    AuthenticationError,
+    DecodeError,
+    ModerationError,
+    ProviderTimeoutError,
+    QuotaError,
+    RateLimitedError,
+    ServerError,
+    SubmitOutcomeUnknownError,
+)
+from providers.core.models import ImagineRequest
+from providers.picpik.credentials import PicpikCredentials
+from providers.picpik.provider import PicpikProvider
+from providers.picpik.settings import PicpikSettings
+from tests.emulators.picpik import TEST_PRIVATE_KEY, TEST_PUBLIC_KEY, make_app
+from tests.providers.contract import FaultCase, ProviderCase
+
+
+def make_settings(base_url: str) -> PicpikSettings:
+    return PicpikSettings(
+        base_url=base_url, timeout_seconds=0.5, retry_attempts=2, retry_base_delay_seconds=0.01, _env_file=None
+    )
+
+
+CASE = ProviderCase(
+    name="picpik",
+    provider_class=PicpikProvider,
+    make_emulator=make_app,
+    make_settings=make_settings,
+    credentials=PicpikCredentials(public_key=TEST_PUBLIC_KEY, private_key=SecretStr(TEST_PRIVATE_KEY)),
+    bad_credentials=PicpikCredentials(public_key=TEST_PUBLIC_KEY, private_key=SecretStr("not-the-private-key")),
+    imagine_request=ImagineRequest(prompt="a cat on a sofa, watercolor", aspect_ratio="3:2"),
+    imagine_images=4,
+    faults=(
+        FaultCase("server_error", "submit", ServerError),
+        FaultCase("server_error", "poll", ServerError),
+        FaultCase("malformed_json", "submit", DecodeError),
+        FaultCase("malformed_json", "poll", DecodeError),
+        FaultCase("hang", "submit", SubmitOutcomeUnknownError),
+        FaultCase("hang", "poll", ProviderTimeoutError),
+        FaultCase("http_rate_limit", "submit", RateLimitedError),
+        FaultCase("rate_limit", "submit", RateLimitedError),
+        FaultCase("rate_limit", "poll", RateLimitedError),
+        FaultCase("moderation", "submit", ModerationError),
+        FaultCase("quota", "submit", QuotaError),
+        FaultCase("auth_failure", "submit", AuthenticationError),
+        FaultCase("auth_failure", "poll", AuthenticationError),
+    ),
+    job_failure_fault="task_fails",
+)

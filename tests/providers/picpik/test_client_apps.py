@@ -1,0 +1,159 @@
+"""The raw client's app actions (bundles, app instances, lifecycle) against the emulator over HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from providers.core.errors import InvalidInputError, NotFoundError, SubmitOutcomeUnknownError
+from providers.picpik.app_models import AppState, PicpikApp
+from providers.picpik.client import PicpikClient
+from tests.providers.picpik.conftest import Emulator
+
+
+async def state_of(client: PicpikClient, app_id: str) -> AppState | None:
+    (app,) = (await client.list_apps(app_id=app_id)).Apps
+    return app.state
+
+
+async def wait_for_state(client: PicpikClient, app_id: str, wanted: AppState, *, timeout: float = 5.0) -> list[int]:
+    """Poll until the app is in ``wanted``; returns every state seen on the way."""
+    seen: list[int] = []
+    async with asyncio.timeout(timeout):
+        while True:
+            state = await state_of(client, app_id)
+            assert state is not None
+            if not seen or seen[-1] != state:
+                seen.append(state)
+            if state is wanted:
+                return seen
+            await asyncio.sleep(0.03)
+
+
+async def create_one(client: PicpikClient, remark: str = "test") -> str:
+    result = await client.create_app("cn-wlcb", "bundle-comfyui-sdxl", remark=remark)
+    (created,) = result.created
+    assert created.AppId
+    return created.AppId
+
+
+async def test_list_bundles_whole_and_paged(client: PicpikClient, emulator: Emulator) -> None:
+    everything = await client.list_bundles()
+    assert everything.TotalCount == 3 and len(everything.Bundles) == 3
+    assert "Page" not in emulator.requests("ListPicpikBundles")[0]
+    assert everything.Bundles[0].hourly_price == "¥1.99"
+    assert everything.Bundles[1].ActualHourPrice == "9.99" and everything.Bundles[1].hourly_price == "¥0.0999"
+    second_page = await client.list_bundles(page=2, page_size=2)
+    assert [b.BundleId for b in second_page.Bundles] == ["bundle-flux-studio"]
+    assert second_page.TotalCount == 3
+    with pytest.raises(InvalidInputError, match="Page starts at 1"):
+        await client.list_bundles(page=0)
+
+
+async def test_create_several_apps_which_initialise_then_run(client: PicpikClient, emulator: Emulator) -> None:
+    response = await client.create_app("cn-wlcb", "bundle-comfyui-sdxl", remark="two nodes", count=2)
+    assert response.Action == "CreatePicpikAppResponse"
+    assert len(response.created) == 2 and not response.failed
+    sent = emulator.requests("CreatePicpikApp")[0]
+    assert [sent[name] for name in ("Region", "BundleId", "Remark", "Count")] == [
+        "cn-wlcb",
+        "bundle-comfyui-sdxl",
+        "two nodes",
+        2,
+    ]
+    apps = (await client.list_apps()).Apps
+    assert {app.AppId for app in apps} == {result.AppId for result in response.created}
+    assert all(isinstance(app, PicpikApp) and app.BundleName == "ComfyUI SDXL" for app in apps)
+    seen = await wait_for_state(client, apps[0].AppId, AppState.RUNNING)
+    assert seen[0] in (AppState.INITIALISING, AppState.INITIALISING_COMFY_SERVICE, AppState.COMFY_STARTING)
+    running = (await client.list_apps(app_id=apps[0].AppId)).Apps[0]
+    assert running.IP and running.ApiKey is not None and running.ApiKey.get_secret_value()
+
+
+async def test_partial_create_reports_each_app(client: PicpikClient, emulator: Emulator) -> None:
+    emulator.arm("create_partial", times=1)
+    response = await client.create_app("cn-wlcb", "bundle-sd-webui", count=3)
+    assert len(response.created) == 2
+    (failure,) = response.failed
+    assert failure.RetCode != 0 and failure.ErrMsg == "No GPU left in cn-wlcb"
+    assert (await client.list_apps()).TotalCount == 2
+
+
+async def test_create_errors(client: PicpikClient, emulator: Emulator) -> None:
+    with pytest.raises(NotFoundError, match="no-such-bundle"):
+        await client.create_app("cn-wlcb", "no-such-bundle")
+    with pytest.raises(InvalidInputError, match="Region"):
+        await client.create_app("hk", "bundle-comfyui-sdxl")
+    with pytest.raises(InvalidInputError, match="Count"):
+        await client.create_app("cn-wlcb", "bundle-comfyui-sdxl", count=0)
+    assert len(emulator.requests("CreatePicpikApp")) == 2
+
+
+async def test_hung_create_is_sent_once(client: PicpikClient, emulator: Emulator) -> None:
+    emulator.arm("hang", times=1)
+    with pytest.raises(SubmitOutcomeUnknownError):
+        await client.create_app("cn-wlcb", "bundle-comfyui-sdxl")
+    assert len(emulator.requests("CreatePicpikApp")) == 1
+
+
+async def test_list_apps_by_id_and_paging(client: PicpikClient) -> None:
+    ids = [await create_one(client, f"n{n}") for n in range(3)]
+    (only,) = (await client.list_apps(app_id=ids[1])).Apps
+    assert only.AppId == ids[1] and only.Remark == "n1"
+    page = await client.list_apps(page=1, page_size=2)
+    assert len(page.Apps) == 2 and page.TotalCount == 3
+    with pytest.raises(NotFoundError):
+        await client.list_apps(app_id="app-unknown")
+
+
+async def test_modify_remark(client: PicpikClient, emulator: Emulator) -> None:
+    app_id = await create_one(client)
+    response = await client.modify_app_remark(app_id, "renamed 节点")
+    assert response.Action == "ModifyPicpikAppRemarkResponse" and response.RetCode == 0
+    assert (await client.list_apps(app_id=app_id)).Apps[0].Remark == "renamed 节点"
+    with pytest.raises(NotFoundError):
+        await client.modify_app_remark("app-unknown", "x")
+
+
+async def test_lifecycle_stop_delete_start_restart(client: PicpikClient) -> None:
+    app_id = await create_one(client)
+    await wait_for_state(client, app_id, AppState.RUNNING)
+
+    with pytest.raises(InvalidInputError, match="shut it down first"):
+        await client.delete_app(app_id)
+
+    assert (await client.restart_app(app_id)).Action == "RestartPicpikAppResponse"
+    assert await wait_for_state(client, app_id, AppState.RUNNING) == [AppState.RESTARTING, AppState.RUNNING]
+
+    await client.stop_app(app_id)
+    assert await wait_for_state(client, app_id, AppState.SHUT_DOWN) == [AppState.SHUTTING_DOWN, AppState.SHUT_DOWN]
+
+    await client.start_app(app_id)
+    assert await wait_for_state(client, app_id, AppState.RUNNING) == [AppState.STARTING, AppState.RUNNING]
+
+    await client.stop_app(app_id)
+    await wait_for_state(client, app_id, AppState.SHUT_DOWN)
+    assert (await client.delete_app(app_id)).RetCode == 0
+    assert await wait_for_state(client, app_id, AppState.DELETED) == [AppState.DELETING, AppState.DELETED]
+
+
+async def test_start_can_fail(client: PicpikClient, emulator: Emulator) -> None:
+    app_id = await create_one(client)
+    await wait_for_state(client, app_id, AppState.RUNNING)
+    with pytest.raises(InvalidInputError, match="cannot start"):
+        await client.start_app(app_id)  # already running
+    await client.stop_app(app_id)
+    await wait_for_state(client, app_id, AppState.SHUT_DOWN)
+    emulator.arm("app_start_fails", times=1)
+    await client.start_app(app_id)
+    seen = await wait_for_state(client, app_id, AppState.START_FAILED)
+    assert seen == [AppState.STARTING, AppState.START_FAILED]
+    assert AppState(seen[-1]).is_failure and AppState(seen[-1]).is_stable
+
+
+async def test_app_actions_need_an_app_id(client: PicpikClient, emulator: Emulator) -> None:
+    for action in (client.start_app, client.stop_app, client.restart_app, client.delete_app):
+        with pytest.raises(InvalidInputError, match="AppId"):
+            await action(" ")
+    assert emulator.all_requests() == []
