@@ -48,6 +48,9 @@ from tests.emulators.common import (
 #: the document's own sample keys
 TEST_APP_ID = "xyzxy2121zxyz"
 TEST_APP_SECRET = "efcefcef1121cefcefc1212121"
+
+#: what `python -m tests.emulators` prints for .env
+ENV_SETTINGS = {"JUMDATA_APP_ID": TEST_APP_ID, "JUMDATA_APP_SECRET": TEST_APP_SECRET}
 #: a prompt containing this word is always blocked (code 202)
 BANNED_WORD = "违禁词"
 #: Inference: the document does not say how old a timestamp may be; ten minutes is the common rule

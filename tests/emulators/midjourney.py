@@ -52,6 +52,9 @@ TEST_USERNAME = "test-user"
 TEST_PASSWORD = "test-password"
 TEST_EMAIL = "test-user@example.com"
 
+#: what `python -m tests.emulators` prints for .env
+ENV_SETTINGS = {"MIDJOURNEY_USERNAME": TEST_USERNAME, "MIDJOURNEY_PASSWORD": TEST_PASSWORD}
+
 FINISHED_STATUS = 2000  # the only value in the document (a finished job)
 # Inference: nothing documents the other statuses; the emulator uses these, and a failed job carries
 # a status >= 4000 with the reason in ``error``.

@@ -40,6 +40,9 @@ TEST_WORKSPACE_ID = "test-workspace"
 #: the seed's example address; holds 100 AINN here
 TEST_BTC_ADDRESS = "bc1pp8vyhh2ma0ntzjwr26xxrn5r0w296yu68wdwle5rrhgtv3a2lgkqtyayus"
 TEST_BTC_ADDRESS_WITHOUT_AINN = "bc1qemulatorholdsnoainn000000000000000000"
+
+#: what `python -m tests.emulators` prints for .env
+ENV_SETTINGS = {"NGPU_WORKSPACE_ID": TEST_WORKSPACE_ID, "NGPU_BTC_ADDRESS": TEST_BTC_ADDRESS}
 A1111_PORT = 7860
 SAD_TALKER_PORT = 8075
 A1111_ENDPOINTS = ("txt2img", "img2img", "extra-single-image", "interrogate")

@@ -45,6 +45,7 @@ async def test_command_line_runs_every_emulator_on_its_own_port() -> None:
     )
     try:
         urls: dict[str, str] = {}
+        settings: set[str] = set()
         async with asyncio.timeout(30):
             assert process.stdout is not None
             while True:
@@ -52,9 +53,12 @@ async def test_command_line_runs_every_emulator_on_its_own_port() -> None:
                 assert line, "the emulators exited early"
                 if match := re.match(r"^([A-Z]+)_BASE_URL=(http://\S+)$", line.strip()):
                     urls[match[1].lower()] = match[2]
+                elif match := re.match(r"^([A-Z_]+)=\S+$", line.strip()):
+                    settings.add(match[1])
                 if line.startswith("# emulators ready"):
                     break
         assert set(urls) == {"picpik", "midjourney", "jumdata", "ngpu"}
+        assert {"PICPIK_PRIVATE_KEY", "MIDJOURNEY_PASSWORD", "JUMDATA_APP_SECRET", "NGPU_WORKSPACE_ID"} <= settings
         assert len(set(urls.values())) == 4
         async with aiohttp.ClientSession() as session:
             for url in urls.values():

@@ -40,8 +40,12 @@ from tests.emulators.picpik._catalog import (
 from tests.emulators.picpik._signature import expected_signature
 from tests.emulators.picpik._state import REQUESTS_KEY, STATE_KEY, PicpikState
 
+#: what `python -m tests.emulators` prints for .env
+ENV_SETTINGS = {"PICPIK_PUBLIC_KEY": TEST_PUBLIC_KEY, "PICPIK_PRIVATE_KEY": TEST_PRIVATE_KEY}
+
 __all__ = [
     "BUNDLES",
+    "ENV_SETTINGS",
     "KEY_PAIRS",
     "LORA_MODELS",
     "MAIN_MODELS",
