@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import ClassVar, Protocol
 
 import aiohttp
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from pydantic_settings import BaseSettings
 
 from providers.core.errors import InvalidInputError, ProviderError, UnsupportedError
@@ -103,10 +103,24 @@ class Provider(ABC):
         *,
         token_store: TokenStore | None = None,
     ) -> None:
+        if not isinstance(settings, self.settings_model):
+            raise TypeError(f"{type(self).__name__} needs {self.settings_model.__name__}")
         self.session = session
         self.settings = settings
-        self.credentials = credentials
+        self.credentials = self._accept_credentials(credentials)
         self.token_store: TokenStore = token_store or MemoryTokenStore()
+        self.transport = settings.transport(session, self.name)
+
+    @classmethod
+    def _accept_credentials(cls, credentials: object) -> BaseModel:
+        """The credentials as this service's model; a clear message when fields are missing."""
+        if isinstance(credentials, cls.credentials_model):
+            return credentials
+        try:
+            return cls.credentials_model.model_validate(credentials, from_attributes=True)
+        except ValidationError as exc:
+            needed = ", ".join(f.title or n for n, f in cls.credentials_model.model_fields.items() if f.is_required())
+            raise InvalidInputError(f"{cls.display_name} needs: {needed}.", field="credentials") from exc
 
     @classmethod
     def supports(cls, capability: Capability) -> bool:
@@ -165,9 +179,10 @@ class Provider(ABC):
             raise InvalidInputError("The image has neither data nor a link.", provider=self.name)
         return await self._fetch(image.url)
 
-    @abstractmethod
     async def _fetch(self, url: str) -> bytes:
-        """Fetch a file from the service's storage (the provider's transport)."""
+        """Fetch a file from the service's storage, with the transport's size cap and retries."""
+        data, _ = await self.transport.fetch_bytes(url)
+        return data
 
     @abstractmethod
     async def check_credentials(self) -> None:

@@ -75,12 +75,7 @@ class JumdataProvider(Provider):
         token_store: TokenStore | None = None,
     ) -> None:
         super().__init__(session, settings, credentials, token_store=token_store)
-        try:
-            keys = JumdataCredentials.model_validate(credentials, from_attributes=True)
-        except ValidationError as exc:
-            raise InvalidInputError(f"{SERVICE} needs an app ID and an app secret.", field="credentials") from exc
-        self._transport = settings.transport(session, self.name)
-        self.client = JumdataClient(self._transport, keys)
+        self.client = JumdataClient(self.transport, self.credentials)
 
     # --- validation ---------------------------------------------------------------------------
     def validate_imagine(self, request: ImagineRequest) -> None:
@@ -166,9 +161,6 @@ class JumdataProvider(Provider):
             return state
         return state_from_query(data)
 
-    async def _fetch(self, url: str) -> bytes:
-        body, _ = await self._transport.fetch_bytes(url)
-        return body
 
     async def check_credentials(self) -> None:
         try:

@@ -82,7 +82,6 @@ class MidjourneyProvider(Provider):
         token_store: TokenStore | None = None,
     ) -> None:
         super().__init__(session, settings, credentials, token_store=token_store)
-        self.transport = settings.transport(session, self.name)
         self.client = MidjourneyClient(
             self.transport,
             credentials,
@@ -179,9 +178,6 @@ class MidjourneyProvider(Provider):
     async def check_credentials(self) -> None:
         await self.client.login()
 
-    async def _fetch(self, url: str) -> bytes:
-        body, _ = await self.transport.fetch_bytes(url)
-        return body
 
     # --- helpers ----------------------------------------------------------------------------------
     async def _submit(self, kind: JobKind, submit: dict[str, Any]) -> JobHandle:

@@ -89,15 +89,12 @@ class NgpuProvider(Provider):
         *,
         token_store: TokenStore | None = None,
     ) -> None:
-        if not isinstance(settings, NgpuSettings):
-            raise TypeError("NgpuProvider needs NgpuSettings")
-        if not isinstance(credentials, NgpuCredentials):
-            raise TypeError("NgpuProvider needs NgpuCredentials")
         super().__init__(session, settings, credentials, token_store=token_store)
-        self.ngpu_settings = settings
-        self.ngpu_credentials = credentials
-        self.transport = settings.transport(session, self.name)
-        self.client = NgpuClient(self.transport, credentials, sync_timeout=settings.sync_timeout_seconds)
+        self.ngpu_settings: NgpuSettings = settings  # type: ignore[assignment]  # checked by the base class
+        self.ngpu_credentials: NgpuCredentials = self.credentials  # type: ignore[assignment]
+        self.client = NgpuClient(
+            self.transport, self.ngpu_credentials, sync_timeout=self.ngpu_settings.sync_timeout_seconds
+        )
 
     # --- validation ---------------------------------------------------------------------------
     def validate_imagine(self, request: ImagineRequest) -> None:
@@ -178,9 +175,6 @@ class NgpuProvider(Provider):
         images = [_image_data(image, f"{handle.job_id}-{number}") for number, image in enumerate(result.images, 1)]
         return JobState(**done, images=images, seed=result.seed)
 
-    async def _fetch(self, url: str) -> bytes:
-        data, _ = await self.transport.fetch_bytes(url)
-        return data
 
     async def check_credentials(self) -> None:
         await self.client.query_nodes()

@@ -83,12 +83,9 @@ class PicpikProvider(Provider):
         *,
         token_store: TokenStore | None = None,
     ) -> None:
-        if not isinstance(settings, PicpikSettings) or not isinstance(credentials, PicpikCredentials):
-            raise TypeError("PicpikProvider needs PicpikSettings and PicpikCredentials")
         super().__init__(session, settings, credentials, token_store=token_store)
-        self._transport = settings.transport(session, self.name)
         #: the raw Platform API (the admin console uses the app actions)
-        self.client = PicpikClient(self._transport, credentials)
+        self.client = PicpikClient(self.transport, self.credentials)
 
     def validate_imagine(self, request: ImagineRequest) -> None:
         super().validate_imagine(request)
@@ -250,9 +247,6 @@ class PicpikProvider(Provider):
             return JobState(status=JobStatus.QUEUED)
         return task_state(detail, handle.kind)
 
-    async def _fetch(self, url: str) -> bytes:
-        data, _ = await self._transport.fetch_bytes(url)
-        return data
 
     async def check_credentials(self) -> None:
         await self.client.list_running_tasks()

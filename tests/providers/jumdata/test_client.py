@@ -147,7 +147,7 @@ async def test_query_follows_a_task_to_its_images(live: Live) -> None:
     urls = done.image_urls()
     assert len(urls) == 2 and done.img == urls[0]
     assert all(url.startswith(live.base_url) for url in urls)
-    sizes = [decoded_size((await live.provider._transport.fetch_bytes(url))[0]) for url in urls]
+    sizes = [decoded_size((await live.provider.transport.fetch_bytes(url))[0]) for url in urls]
     assert sizes == [(1536 // emulator.IMAGE_SCALE, 1024 // emulator.IMAGE_SCALE)] * 2
     assert (await live.client.query(task.task_id)).image_urls() == urls  # stable once finished
 
@@ -205,7 +205,7 @@ async def test_wrong_secret_and_unknown_app_id_are_authentication_errors(live: L
         JumdataCredentials(app_id=emulator.TEST_APP_ID, app_secret=SecretStr("wrong")),
         JumdataCredentials(app_id="someone-else", app_secret=SecretStr(emulator.TEST_APP_SECRET)),
     ):
-        client = JumdataClient(live.provider._transport, keys)
+        client = JumdataClient(live.provider.transport, keys)
         with pytest.raises(AuthenticationError) as caught:
             await client.query("x")
         assert "wrong" not in str(caught.value) and emulator.TEST_APP_SECRET not in str(caught.value)
@@ -213,7 +213,7 @@ async def test_wrong_secret_and_unknown_app_id_are_authentication_errors(live: L
 
 async def test_a_stale_timestamp_is_a_parameter_error_not_bad_keys(live: Live) -> None:
     keys = JumdataCredentials(app_id=emulator.TEST_APP_ID, app_secret=SecretStr(emulator.TEST_APP_SECRET))
-    skewed = JumdataClient(live.provider._transport, keys, clock=lambda: int(time.time() * 1000) - 3_600_000)
+    skewed = JumdataClient(live.provider.transport, keys, clock=lambda: int(time.time() * 1000) - 3_600_000)
     with pytest.raises(InvalidInputError) as caught:
         await skewed.query("x")
     assert not isinstance(caught.value, AuthenticationError)

@@ -120,7 +120,7 @@ def test_settings_defaults_and_default_credentials(monkeypatch: pytest.MonkeyPat
     assert credentials.btc_address == "bc1qexampleaddress000000"
 
 
-async def test_provider_refuses_foreign_settings() -> None:
+async def test_provider_refuses_credentials_without_a_workspace() -> None:
     async with aiohttp.ClientSession() as session:
-        with pytest.raises(TypeError):
+        with pytest.raises(InvalidInputError, match="NGPU needs"):
             NgpuProvider(session, NgpuSettings(), object())  # type: ignore[arg-type]

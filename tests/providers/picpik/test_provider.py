@@ -18,6 +18,7 @@ from providers.core.models import (
     JobStatus,
     ParentJob,
 )
+from providers.jumdata.settings import JumdataSettings
 from providers.picpik import PicpikProvider
 from providers.picpik.credentials import PicpikCredentials
 from providers.picpik.settings import PicpikSettings
@@ -252,9 +253,13 @@ async def test_check_credentials(provider: PicpikProvider, emulator: Emulator, s
         await bad.check_credentials()
 
 
-def test_wrong_settings_type_is_refused(session: aiohttp.ClientSession) -> None:
-    with pytest.raises(TypeError):
+def test_credentials_of_another_shape_are_refused_naming_the_fields(session: aiohttp.ClientSession) -> None:
+    with pytest.raises(InvalidInputError) as info:
         PicpikProvider(session, settings_for("http://x"), ImageData(url="x"))
+    assert "Picpik needs" in info.value.user_message
+    assert info.value.field == "credentials"
+    with pytest.raises(TypeError):
+        PicpikProvider(session, JumdataSettings(), PicpikCredentials(public_key="a", private_key="b"))
 
 
 async def test_provider_exposes_the_raw_client(provider: PicpikProvider) -> None:
