@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import aiohttp
 import pytest
+from pydantic import SecretStr
 
 from providers.core.base import Provider
 from providers.core.errors import AuthenticationError, UnsupportedError
@@ -200,3 +202,27 @@ async def test_failed_job_is_reported_with_reason(running: Running) -> None:
     assert state.failure is not None
     assert state.failure.kind == running.case.job_failure_kind
     assert state.failure.message.strip()
+
+
+def _secret_values(credentials: object) -> list[str]:
+    values = [value.get_secret_value() for value in vars(credentials).values() if isinstance(value, SecretStr)]
+    assert values, "credentials declare no secret field"
+    return values
+
+
+async def test_no_secret_reaches_logs_or_errors(running: Running, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    secrets = _secret_values(running.case.credentials) + _secret_values(running.case.bad_credentials)
+    await _imagine(running)
+    messages: list[str] = []
+    bad = running.case.provider_class(
+        running.provider.session, running.provider.settings, running.case.bad_credentials
+    )
+    with pytest.raises(AuthenticationError) as info:
+        await bad.check_credentials()
+    messages += [str(info.value), repr(info.value), repr(bad.credentials), repr(running.provider.settings)]
+    for fault_case in running.case.faults:
+        await _check_fault(running, fault_case)
+    said = caplog.text + "\n".join(messages)
+    for secret in secrets:
+        assert secret not in said
