@@ -1,0 +1,138 @@
+"""Everything the fake Discord saw and did, for tests to assert on, plus the failures it is told to inject."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from tests.fake_discord.interactions import CallbackRecord, InteractionRecord, ModalShown, Upload
+from tests.fake_discord.messages import AttachmentMaker, StoredAttachment, StoredMessage, UploadedFile
+from tests.fake_discord.world import Snowflakes, World
+
+MIB = 1024 * 1024
+#: Discord's default upload limit per file since 2025-01 (also sent as ``attachment_size_limit``)
+DEFAULT_UPLOAD_LIMIT = 10 * MIB
+
+
+@dataclass
+class RequestRecord:
+    method: str
+    #: the path with the interaction token replaced by ``{token}``, e.g. ``/webhooks/1/{token}/messages/@original``
+    route: str
+    status: int
+    at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+
+@dataclass
+class EditRateLimit:
+    """Answer every ``every``-th message edit with 429 (with ``Via`` and ``Retry-After``), ``times`` times."""
+
+    every: int = 1
+    times: int | None = 1
+    retry_after: float = 0.05
+    seen: int = 0
+
+    def fires(self) -> bool:
+        self.seen += 1
+        if self.times == 0 or self.seen % self.every:
+            return False
+        if self.times is not None:
+            self.times -= 1
+        return True
+
+
+@dataclass
+class Faults:
+    #: bytes per file; larger files get 413 / 40005 and interactions carry this as ``attachment_size_limit``
+    upload_limit: int = DEFAULT_UPLOAD_LIMIT
+    #: seconds the bot has for its first answer to an interaction (None: no deadline)
+    callback_deadline: float | None = 3.0
+    #: seconds an interaction token works (Discord: 15 minutes)
+    token_lifetime: float = 15 * 60.0
+    edit_rate_limit: EditRateLimit | None = None
+
+    def rate_limit_edits(self, *, every: int = 1, times: int | None = 1, retry_after: float = 0.05) -> None:
+        self.edit_rate_limit = EditRateLimit(every=every, times=times, retry_after=retry_after)
+
+    def clear(self) -> None:
+        self.edit_rate_limit = None
+
+
+class FakeState:
+    def __init__(self, *, bot_token: str, application_id: int | None = None, bot_name: str = "GridBot") -> None:
+        self.bot_token = bot_token
+        self.snowflakes = Snowflakes()
+        self.world = World(self.snowflakes, bot_name=bot_name)
+        self.application_id = application_id or self.world.bot_user.id
+        #: set when the server starts: the HTTP origin (attachment URLs) and the gateway URL
+        self.base_url = ""
+        self.gateway_url = ""
+        self.faults = Faults()
+        self.messages: dict[int, StoredMessage] = {}
+        self.interactions: dict[int, InteractionRecord] = {}
+        self.callbacks: list[CallbackRecord] = []
+        self.modals: list[ModalShown] = []
+        #: synced application commands: key None = global, else the guild id
+        self.commands: dict[int | None, list[dict[str, Any]]] = {}
+        self.files: dict[int, StoredAttachment] = {}
+        self.requests: list[RequestRecord] = []
+        self.rate_limited: list[RequestRecord] = []
+        self._changed = asyncio.Event()
+
+    # -- change notification (wait_for wakes on every change instead of polling blindly)
+
+    def touch(self) -> None:
+        changed, self._changed = self._changed, asyncio.Event()
+        changed.set()
+
+    async def changed(self, timeout: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._changed.wait(), timeout)
+
+    # -- interactions
+
+    def new_interaction_token(self) -> str:
+        return "aW50ZXJhY3Rpb24" + secrets.token_urlsafe(48)
+
+    def interaction_by_token(self, token: str) -> InteractionRecord | None:
+        return next((r for r in self.interactions.values() if r.token == token), None)
+
+    def token_expired(self, record: InteractionRecord) -> bool:
+        return record.expired or record.age() > self.faults.token_lifetime
+
+    # -- files
+
+    def store_file(self, channel_id: int, filename: str, data: bytes, content_type: str | None,
+                   description: str | None = None) -> StoredAttachment:
+        attachment_id = self.snowflakes.next()
+        url = f"{self.base_url}/attachments/{channel_id}/{attachment_id}/{filename}"
+        stored = StoredAttachment(attachment_id, filename, data, url, content_type, description)
+        self.files[attachment_id] = stored
+        return stored
+
+    def attachment_maker(self, channel_id: int) -> AttachmentMaker:
+        def make(upload: UploadedFile, filename: str | None, description: str | None) -> StoredAttachment:
+            return self.store_file(channel_id, filename or upload.filename, upload.data, upload.content_type,
+                                   description)
+        return make
+
+    def upload_maker(self, channel_id: int) -> Callable[[Upload], StoredAttachment]:
+        def make(upload: Upload) -> StoredAttachment:
+            return self.store_file(channel_id, upload.filename, upload.data, upload.content_type)
+        return make
+
+    # -- messages
+
+    def add_message(self, message: StoredMessage) -> StoredMessage:
+        self.messages[message.id] = message
+        self.touch()
+        return message
+
+    def live_messages(self, channel_id: int | None = None) -> list[StoredMessage]:
+        return [m for m in self.messages.values()
+                if not m.deleted and (channel_id is None or m.channel_id == channel_id)]
