@@ -5,8 +5,11 @@ from __future__ import annotations
 import logging
 import sys
 
+import discord
 from pydantic import ValidationError
 
+from bot.app import GridBot
+from bot.config import FrontEndSettings
 from bot.settings import Settings
 
 
@@ -14,8 +17,7 @@ def main() -> int:
     try:
         settings = Settings()
     except ValidationError as error:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
-        print(f"Settings are invalid: {problems}", file=sys.stderr)
+        print(f"Settings are invalid: {_problems(error)}", file=sys.stderr)
         return 2
     if settings.discord.token is None or not settings.discord.token.get_secret_value().strip():
         print(
@@ -23,11 +25,26 @@ def main() -> int:
             file=sys.stderr,
         )
         return 2
+    token = settings.discord.token.get_secret_value().strip()
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings.database.path.parent.mkdir(parents=True, exist_ok=True)
-    # The Discord front end (slash commands, poller, buttons) is built on this entry point next.
-    print("The provider layer is ready; the Discord front end is not built yet.", file=sys.stderr)
-    return 1
+    try:
+        front_end = FrontEndSettings()
+    except ValidationError as error:
+        print(f"Settings are invalid: {_problems(error)}", file=sys.stderr)
+        return 2
+    bot = GridBot(settings, front_end=front_end)
+    try:
+        # discord.py's own logging was configured above; log_handler=None keeps it from adding a second handler
+        bot.run(token, log_handler=None)
+    except discord.LoginFailure:
+        print("Discord refused DISCORD_TOKEN: check the bot token.", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _problems(error: ValidationError) -> str:
+    return "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
 
 
 if __name__ == "__main__":

@@ -1,0 +1,143 @@
+"""``GridBot``: the discord.py client that owns the store, the HTTP session, the services and the poller.
+
+``setup_hook`` (after login, before the gateway) opens the SQLite store, builds one ``aiohttp.ClientSession``
+and one provider per configured service, loads every feature package under ``bot.exts`` (each registers its
+commands and its restart-proof ``DynamicItem`` buttons), syncs the commands and starts the poller.
+``close()`` undoes it all in the opposite order.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import pkgutil
+from collections.abc import Mapping
+
+import aiohttp
+import aiosqlite
+import discord
+import discord.gateway
+import discord.http
+import yarl
+from discord.ext import commands
+
+from bot.config import FrontEndSettings
+from bot.poller import Poller
+from bot.settings import Settings
+from providers.core.base import Provider
+from providers.registry import PROVIDERS
+from storage.database import open_database
+from storage.jobs import JobStore
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS_PACKAGE = "bot.exts"
+
+
+def discover_extensions(package: str = EXTENSIONS_PACKAGE) -> list[str]:
+    """Every feature package under ``package`` (one package per feature; ``_private`` ones are skipped)."""
+    root = importlib.import_module(package)
+    return sorted(
+        f"{package}.{info.name}"
+        for info in pkgutil.iter_modules(root.__path__)
+        if info.ispkg and not info.name.startswith("_")
+    )
+
+
+class GridBot(commands.Bot):
+    """The bot. ``services`` chooses the provider classes on offer (default: the whole registry); only those
+    with credentials in the settings are built."""
+
+    store: JobStore
+    poller: Poller
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        services: Mapping[str, type[Provider]] | None = None,
+        front_end: FrontEndSettings | None = None,
+    ) -> None:
+        self.settings = settings
+        self.front_end = front_end or FrontEndSettings()
+        self.service_classes: dict[str, type[Provider]] = dict(services if services is not None else PROVIDERS)
+        #: the configured services, in registry order (the first is /imagine's default)
+        self.providers: dict[str, Provider] = {}
+        self.session: aiohttp.ClientSession | None = None
+        self.db: aiosqlite.Connection | None = None
+        self._saved_endpoints: tuple[str, yarl.URL] | None = None
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            help_command=None,
+            intents=discord.Intents.default(),
+            # prompts are member text: never let one ping @everyone or a role
+            allowed_mentions=discord.AllowedMentions.none(),
+            guild_ready_timeout=self.front_end.guild_ready_timeout,
+        )
+
+    # --- start ----------------------------------------------------------------------------------------
+
+    async def login(self, token: str) -> None:
+        self._point_at_discord()
+        await super().login(token)
+
+    def _point_at_discord(self) -> None:
+        """Use the configured REST base and gateway (real Discord by default; a fake or a proxy when set)."""
+        if self._saved_endpoints is None:
+            self._saved_endpoints = (discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY)
+        discord.http.Route.BASE = self.settings.discord.api_base.rstrip("/")
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(self.settings.discord.gateway_url)
+
+    async def setup_hook(self) -> None:
+        self.db = await open_database(self.settings.database.path)
+        self.store = JobStore(self.db)
+        self.session = aiohttp.ClientSession()
+        self.providers = self._build_providers(self.session)
+        for extension in discover_extensions():
+            await self.load_extension(extension)
+        if self.front_end.sync_commands:
+            await self._sync_commands()
+        self.poller = Poller(self, self.store, self.providers, self.front_end)
+        self.poller.start()
+
+    def _build_providers(self, session: aiohttp.ClientSession) -> dict[str, Provider]:
+        built: dict[str, Provider] = {}
+        for name, cls in self.service_classes.items():
+            service_settings = self.settings.services.get(name)
+            default_credentials = getattr(service_settings, "default_credentials", None)
+            credentials = default_credentials() if callable(default_credentials) else None
+            if service_settings is None or credentials is None:
+                log.info("%s has no credentials in the settings; it is not offered", cls.display_name)
+                continue
+            built[name] = cls(session, service_settings, credentials)
+        if not built:
+            log.warning("no image service has credentials: /imagine is not offered")
+        return built
+
+    async def _sync_commands(self) -> None:
+        guild_id = self.settings.discord.dev_guild_id
+        if guild_id is None:
+            await self.tree.sync()
+            return
+        guild = discord.Object(id=guild_id)
+        self.tree.copy_global_to(guild=guild)
+        await self.tree.sync(guild=guild)
+
+    # --- stop -----------------------------------------------------------------------------------------
+
+    async def close(self) -> None:
+        poller: Poller | None = getattr(self, "poller", None)
+        if poller is not None:
+            await poller.stop()
+        if self.session is not None:
+            await self.session.close()
+            self.session = None
+        if self.db is not None:
+            await self.db.close()
+            self.db = None
+        try:
+            await super().close()
+        finally:
+            if self._saved_endpoints is not None:
+                discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = self._saved_endpoints
+                self._saved_endpoints = None

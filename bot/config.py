@@ -1,0 +1,38 @@
+"""Settings of the Discord front end: how the poller paces itself and how the bot meets Discord.
+
+Separate from ``bot.settings`` (connection settings) because these are tuning knobs: production keeps the
+defaults, tests shrink the intervals so that a whole imagine takes about a second against the emulators.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+#: Discord's upload limit per file for every guild since 2025-01 (boosted guilds allow more, never less)
+DEFAULT_UPLOAD_LIMIT = 10 * 1024 * 1024
+
+
+class FrontEndSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="FRONTEND_", env_file=".env", extra="ignore")
+
+    #: a progress edit of one message at most this often (Discord publishes no edit rate; a few seconds is safe)
+    progress_edit_interval_seconds: float = Field(default=3.0, ge=0)
+    #: multiplies every poll delay from ``storage.lifecycle.next_poll_delay`` (tests run jobs in a second)
+    poll_interval_scale: float = Field(default=1.0, gt=0)
+    #: requests in flight to one service at a time (polls and image downloads)
+    provider_concurrency: int = Field(default=4, ge=1, le=64)
+    #: jobs claimed per round of the poller
+    claim_batch_size: int = Field(default=100, ge=1, le=1000)
+    #: how long a claimed job is left alone before another round may take it (longer than one poll with retries)
+    claim_lease_seconds: float = Field(default=180.0, gt=0)
+    #: stop using an interaction token this long before Discord's 15 minutes are up, then edit with the bot token
+    token_safety_margin_seconds: float = Field(default=60.0, ge=0)
+    #: bytes per attachment; a grid is re-encoded to fit (10 MiB is what every guild allows)
+    upload_limit_bytes: int = Field(default=DEFAULT_UPLOAD_LIMIT, ge=64 * 1024)
+    #: give up sending a finished job's message after this many failed attempts in a row
+    max_delivery_attempts: int = Field(default=8, ge=1)
+    #: discord.py waits this long for GUILD_CREATEs before READY (tests use a tiny value)
+    guild_ready_timeout: float = Field(default=2.0, ge=0)
+    #: push the slash commands to Discord at start-up
+    sync_commands: bool = True

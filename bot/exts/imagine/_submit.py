@@ -1,0 +1,78 @@
+"""Starting a job once its row is written: call the service, record the outcome, hand the job to the poller.
+
+Shared by ``/imagine`` and the buttons. The row exists before the service is called, so a crash at any point
+leaves something the poller can finish: ``pending`` (becomes "outcome unknown"), ``submitted`` (followed).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
+
+import discord
+
+from bot import rendering
+from providers.core.base import Provider
+from providers.core.errors import ProviderError, SubmitOutcomeUnknownError
+from providers.core.models import JobHandle, JobStatus
+from storage.jobs import JobRecord
+from storage.lifecycle import LifecycleState
+
+if TYPE_CHECKING:
+    from bot.app import GridBot
+
+log = logging.getLogger(__name__)
+
+_UNEXPECTED = "An unexpected error happened while the job was being sent."
+
+
+async def deferred_message_id(interaction: discord.Interaction[GridBot]) -> int:
+    """Answer with "thinking…" and return the id of that message (kept for edits after the token expires)."""
+    callback = await interaction.response.defer(thinking=True)
+    if callback is not None and callback.message_id is not None:
+        return callback.message_id
+    return (await interaction.original_response()).id
+
+
+async def submit_job(
+    bot: GridBot,
+    interaction: discord.Interaction[GridBot],
+    record: JobRecord,
+    provider: Provider,
+    send: Callable[[], Awaitable[JobHandle]],
+) -> None:
+    """Send the job; then show "waiting" and let the poller follow it, or let the poller report the failure."""
+    store = bot.store
+    try:
+        handle = await send()
+    except SubmitOutcomeUnknownError as error:
+        await store.mark_submit_unknown(record.id, error.user_message, expected=LifecycleState.PENDING)
+        bot.poller.wake()
+        return
+    except ProviderError as error:
+        # due at once: the poller sends the message saying why
+        await store.mark_failed(
+            record.id, error.kind.value, error.user_message, next_poll_at=time.time(), expected=LifecycleState.PENDING
+        )
+        bot.poller.wake()
+        return
+    except Exception:
+        # the request may have left: never send it again, report it as of unknown outcome
+        log.exception("job %s: submitting to %s failed unexpectedly", record.id, provider.name)
+        await store.mark_submit_unknown(record.id, _UNEXPECTED, expected=LifecycleState.PENDING)
+        bot.poller.wake()
+        return
+    # shown before the row says "submitted": until then the poller leaves the job alone, so this edit can
+    # never land on top of the final result
+    content = rendering.progress_text(record, provider.display_name, JobStatus.QUEUED, None)
+    try:
+        await interaction.edit_original_response(content=content)
+        bot.poller.note_progress_shown(record.id, content)
+    except discord.HTTPException as error:
+        log.info("job %s: could not show that it is waiting: %s", record.id, error)
+    await store.mark_submitted(
+        record.id, handle, next_poll_at=bot.poller.first_poll_at(provider), expected=LifecycleState.PENDING
+    )
+    bot.poller.wake()

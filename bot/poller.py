@@ -1,0 +1,417 @@
+"""The one background task that follows every open job until its member has the result.
+
+It sleeps on an ``asyncio.Event`` until the earliest job falls due (``JobStore.next_due_at``), claims the due
+jobs, asks each service about all of its jobs at once (``poll_many``, with bounded concurrency per service)
+and writes what it learnt through the store's state machine. Messages are edited as it goes: progress at a
+throttled pace, the final result exactly once (``delivering`` → edit → ``delivered``; a crash in between
+repeats the *same* edit). The interaction token is used while it is valid; after that the message is edited
+with the bot token through the stored channel and message ids.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import io
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import discord
+
+from bot import rendering
+from bot.config import FrontEndSettings
+from bot.imaging import EncodedImage, ImageError, compose_grid_async, encode_single_async
+from providers.core.base import Provider
+from providers.core.errors import ErrorKind, ProviderError, RateLimitedError
+from providers.core.models import JobState
+from providers.registry import PROVIDERS
+from storage.jobs import JobRecord, JobStore
+from storage.lifecycle import IllegalTransition, LifecycleState, next_poll_delay
+
+if TYPE_CHECKING:
+    from discord.ext import commands
+
+log = logging.getLogger(__name__)
+
+#: the longest the loop sleeps without looking at the table (it is woken for anything sooner)
+MAX_IDLE_SECONDS = 60.0
+_FOLLOWED = (LifecycleState.SUBMITTED, LifecycleState.RUNNING)
+_RESTART_UNKNOWN = "The bot restarted while this job was being sent."
+
+
+class MessageUnreachable(Exception):
+    """The job's message can be edited neither through its interaction token nor with the bot token."""
+
+
+@dataclass(frozen=True, slots=True)
+class MessagePayload:
+    """One edit of a job's message; files are rebuilt per attempt because discord.py consumes them."""
+
+    content: str
+    embed: discord.Embed | None = None
+    image: EncodedImage | None = None
+    filename: str | None = None
+    buttons: tuple[tuple[rendering.ButtonSpec, ...], ...] = ()
+    #: a final edit replaces attachments and buttons; a progress edit leaves none to replace
+    final: bool = False
+
+    def edit_arguments(self) -> dict[str, object]:
+        arguments: dict[str, object] = {"content": self.content, "embed": self.embed}
+        if self.final:
+            files = []
+            if self.image is not None and self.filename is not None:
+                files.append(discord.File(io.BytesIO(self.image.data), filename=self.filename))
+            arguments["attachments"] = files
+            arguments["view"] = rendering.build_view(self.buttons)
+        return arguments
+
+
+class Poller:
+    def __init__(
+        self,
+        client: commands.Bot,
+        store: JobStore,
+        providers: Mapping[str, Provider],
+        settings: FrontEndSettings,
+        *,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._client = client
+        self._store = store
+        self._providers = providers
+        self._settings = settings
+        self._clock = clock
+        self._wakeup = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._workers: set[asyncio.Task[None]] = set()
+        self._in_flight: set[int] = set()
+        self._limits = {name: asyncio.Semaphore(settings.provider_concurrency) for name in providers}
+        #: job id → (monotonic time, content) of the last progress edit, to throttle and skip repeats
+        self._shown: dict[int, tuple[float, str]] = {}
+        self._stopping = False
+
+    # --- lifecycle ------------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.create_task(self._run(), name="job-poller")
+
+    async def stop(self) -> None:
+        """Cancel the loop and every job being worked on; their rows stay open and resume at the next start."""
+        self._stopping = True
+        tasks = [t for t in (self._task, *self._workers) if t is not None]
+        for task in tasks:
+            task.cancel()
+        # return_exceptions: the tasks' own CancelledErrors are collected; a cancel of stop() itself still raises
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self._task = None
+        self._workers.clear()
+        self._in_flight.clear()
+
+    def wake(self) -> None:
+        """Look at the table now (a job was submitted or rescheduled)."""
+        self._wakeup.set()
+
+    # --- what the commands ask ------------------------------------------------------------------------
+
+    def first_poll_at(self, provider: Provider) -> float:
+        """When a job just submitted to ``provider`` should first be looked at."""
+        return self._clock() + self._delay(LifecycleState.SUBMITTED, 0.0, provider, 0)
+
+    def note_progress_shown(self, job_id: int, content: str) -> None:
+        """A command showed this progress text itself; the next identical progress edit is skipped."""
+        self._shown[job_id] = (time.monotonic(), content)
+
+    # --- the loop -------------------------------------------------------------------------------------
+
+    async def _run(self) -> None:
+        try:
+            await self._resume()
+        except Exception:  # the jobs still come due on their own schedule; only the head start is lost
+            log.exception("resuming open jobs failed")
+        while not self._stopping:
+            self._wakeup.clear()
+            try:
+                await self._claim_round()
+                due = await self._store.next_due_at()
+            except Exception:
+                log.exception("the poller's round failed; trying again shortly")
+                due = self._clock() + 1.0
+            idle = MAX_IDLE_SECONDS if due is None else min(MAX_IDLE_SECONDS, due - self._clock())
+            if idle > 0:
+                # asyncio.timeout, not wait_for: on 3.11 wait_for loses a cancel that arrives together with a wake-up
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(idle):
+                        await self._wakeup.wait()
+
+    async def _resume(self) -> None:
+        """At start-up every open job belongs to no one: look at all of them now. A row still ``pending`` was
+        being submitted when the previous process stopped; its outcome is unknown and it is never sent again."""
+        now = self._clock()
+        for records in (await self._store.open_jobs_by_provider()).values():
+            for record in records:
+                if record.state is LifecycleState.PENDING:
+                    await self._store.mark_submit_unknown(record.id, _RESTART_UNKNOWN, expected=record.state)
+                elif record.next_poll_at is None or record.next_poll_at > now:
+                    await self._store.reschedule(record.id, now)
+
+    async def _claim_round(self) -> None:
+        settings = self._settings
+        claimed = await self._store.claim_due(self._clock(), settings.claim_batch_size, settings.claim_lease_seconds)
+        by_provider: dict[str, list[JobRecord]] = defaultdict(list)
+        for record in claimed:
+            if record.id not in self._in_flight:
+                self._in_flight.add(record.id)
+                by_provider[record.provider].append(record)
+        for name, records in by_provider.items():
+            worker = asyncio.create_task(self._work(name, records), name=f"job-poller-{name}")
+            self._workers.add(worker)
+            worker.add_done_callback(self._workers.discard)
+
+    async def _work(self, provider_name: str, records: list[JobRecord]) -> None:
+        try:
+            provider = self._providers.get(provider_name)
+            if provider is None:
+                await asyncio.gather(*(_guarded(r, self._not_configured(r, provider_name)) for r in records))
+                return
+            followed = [r for r in records if r.state in _FOLLOWED and r.handle_json is not None]
+            others = [r for r in records if r not in followed]
+            await asyncio.gather(
+                self._follow(provider, followed), *(_guarded(r, self._settle(provider, r)) for r in others)
+            )
+        except Exception:
+            log.exception("following %s jobs %s failed", provider_name, [record.id for record in records])
+        finally:
+            self._in_flight.difference_update(record.id for record in records)
+            if not self._stopping:
+                self.wake()
+
+    # --- following running jobs -----------------------------------------------------------------------
+
+    async def _follow(self, provider: Provider, records: Sequence[JobRecord]) -> None:
+        now = self._clock()
+        live: list[JobRecord] = []
+        for record in records:
+            if now - (record.submitted_at or record.created_at) > provider.settings.job_timeout_seconds:
+                minutes = provider.settings.job_timeout_seconds / 60
+                message = f"{provider.display_name} did not finish within {minutes:g} minutes."
+                await self._fail(provider, record, ErrorKind.TIMEOUT, message, timed_out=True)
+            else:
+                live.append(record)
+        if not live:
+            return
+        handles = {record.id: record.handle for record in live}
+        async with self._limits[provider.name]:
+            try:
+                outcomes = await provider.poll_many([h for h in handles.values() if h is not None])
+            except ProviderError as error:  # poll_many reports per job; this is a guard, not the usual path
+                outcomes = {h.job_id: error for h in handles.values() if h is not None}
+        await asyncio.gather(
+            *(
+                _guarded(record, self._observe(provider, record, outcomes.get(handles[record.id].job_id)))  # type: ignore[union-attr]
+                for record in live
+            )
+        )
+
+    async def _observe(self, provider: Provider, record: JobRecord, outcome: JobState | ProviderError | None) -> None:
+        try:
+            if outcome is None:
+                await self._retry_later(provider, record, None)
+            elif isinstance(outcome, ProviderError):
+                if outcome.retryable:
+                    await self._retry_later(provider, record, outcome)
+                else:
+                    await self._fail(provider, record, outcome.kind, outcome.user_message)
+            elif outcome.status.is_terminal:
+                if await self._store.mark_result(record.id, outcome, expected=record.state):
+                    await self._settle(provider, await self._store.get(record.id))
+            else:
+                age = self._clock() - (record.submitted_at or record.created_at)
+                next_at = self._clock() + self._delay(LifecycleState.RUNNING, age, provider, 0)
+                if await self._store.record_progress(
+                    record.id, outcome.status, outcome.progress, next_poll_at=next_at, expected=record.state
+                ):
+                    await self._show_progress(provider, record, outcome)
+        except IllegalTransition:
+            log.exception("job %s: the poll's answer does not fit its state", record.id)
+
+    async def _retry_later(self, provider: Provider, record: JobRecord, error: ProviderError | None) -> None:
+        retry_after = error.retry_after if isinstance(error, RateLimitedError) else None
+        age = self._clock() - (record.submitted_at or record.created_at)
+        delay = self._delay(record.state, age, provider, record.poll_errors + 1, retry_after)
+        await self._store.record_error(record.id, self._clock() + delay)
+        if error is not None:
+            log.info("job %s: %s; polling again in %.1f s", record.id, error, delay)
+
+    async def _show_progress(self, provider: Provider, record: JobRecord, state: JobState) -> None:
+        content = rendering.progress_text(record, provider.display_name, state.status, state.progress)
+        shown_at, shown = self._shown.get(record.id, (None, None))
+        now = time.monotonic()
+        if content == shown or (
+            shown_at is not None and now - shown_at < self._settings.progress_edit_interval_seconds
+        ):
+            return
+        embed = rendering.preview_embed(state.preview.url if state.preview is not None else None)
+        self._shown[record.id] = (now, content)
+        try:
+            await self._edit(record, MessagePayload(content=content, embed=embed))
+        except (discord.HTTPException, MessageUnreachable) as error:
+            log.info("job %s: progress edit failed: %s", record.id, error)
+
+    # --- finishing ------------------------------------------------------------------------------------
+
+    async def _settle(self, provider: Provider, record: JobRecord) -> None:
+        """Move a job that is not polled towards its final message."""
+        if record.state is LifecycleState.PENDING:
+            # only due when its submit never got recorded (the previous process died while sending it)
+            await self._store.mark_submit_unknown(record.id, _RESTART_UNKNOWN, expected=record.state)
+        elif record.state is LifecycleState.UNKNOWN:
+            reason = rendering.failure_reason(ErrorKind.SUBMIT_UNKNOWN, provider.display_name)
+            message = record.failure_message or reason
+            await self._fail(provider, record, ErrorKind.SUBMIT_UNKNOWN, message)
+        elif record.state in (LifecycleState.DELIVERING, LifecycleState.FAILING):
+            await self._deliver(provider, record)
+        elif record.state in _FOLLOWED:  # followed without a handle: nothing can ever be asked about it
+            await self._fail(provider, record, ErrorKind.NOT_FOUND, "The job's service ids were lost.")
+
+    async def _fail(
+        self, provider: Provider, record: JobRecord, kind: str, message: str, *, timed_out: bool = False
+    ) -> None:
+        if await self._store.mark_failed(record.id, str(kind), message, timed_out=timed_out, expected=record.state):
+            await self._deliver(provider, await self._store.get(record.id))
+
+    async def _not_configured(self, record: JobRecord, provider_name: str) -> None:
+        """The job's service was configured when it started but is not now (its keys were removed)."""
+        known = PROVIDERS.get(provider_name)
+        service = known.display_name if known is not None else provider_name
+        message = f"{service} has no credentials in the bot's settings."
+        if record.state is LifecycleState.DELIVERING:  # finished, but its images cannot be fetched without it
+            await self._give_up(record, service, message)
+            return
+        failing = record
+        if record.state is not LifecycleState.FAILING:
+            if not await self._store.mark_failed(record.id, rendering.NOT_CONFIGURED, message, expected=record.state):
+                return
+            failing = await self._store.get(record.id)
+        content = rendering.failure_text(failing, service)
+        await self._send_final(failing, MessagePayload(content=content, final=True))
+
+    async def _deliver(self, provider: Provider, record: JobRecord) -> None:
+        service = provider.display_name
+        if record.state is LifecycleState.FAILING:
+            payload = MessagePayload(content=rendering.failure_text(record, service), final=True)
+            await self._send_final(record, payload)
+            return
+        try:
+            payload = await self._result_payload(provider, record)
+        except ProviderError as error:
+            if error.retryable and record.poll_errors + 1 < self._settings.max_delivery_attempts:
+                await self._retry_later(provider, record, error)
+                return
+            await self._give_up(record, service, error.user_message)
+            return
+        except ImageError as error:
+            await self._give_up(record, service, error.user_message)
+            return
+        await self._send_final(record, payload)
+
+    async def _result_payload(self, provider: Provider, record: JobRecord) -> MessagePayload:
+        result = record.result
+        if result is None or not result.images:
+            raise ImageError("The service sent no image.")
+        limit = self._settings.upload_limit_bytes
+        async with self._limits[provider.name]:
+            shown = result.images[: rendering.GRID_SIZE]
+            pictures = await asyncio.gather(*(provider.download(image) for image in shown))
+        if result.is_grid or len(pictures) == 1:
+            encoded = await encode_single_async(pictures[0], limit)
+        else:
+            encoded = await compose_grid_async(pictures, max_bytes=limit)
+        count = rendering.GRID_SIZE if result.is_grid else len(pictures)
+        rows = rendering.button_rows(record.id, record.kind, provider.capabilities, count)
+        return MessagePayload(
+            content=rendering.result_text(record, provider.display_name),
+            image=encoded,
+            filename=rendering.result_filename(record, encoded.extension),
+            buttons=tuple(tuple(row) for row in rows),
+            final=True,
+        )
+
+    async def _give_up(self, record: JobRecord, service: str, reason: str) -> None:
+        """A finished job whose images cannot be shown: say why in its message and close the row."""
+        shown = dataclasses.replace(record, failure_kind=rendering.IMAGE_UNUSABLE, failure_message=reason)
+        payload = MessagePayload(content=rendering.failure_text(shown, service), final=True)
+        with contextlib.suppress(discord.HTTPException, MessageUnreachable):
+            await self._edit(record, payload)
+        await self._store.mark_undeliverable(record.id, reason, expected=record.state)
+        self._shown.pop(record.id, None)
+
+    async def _send_final(self, record: JobRecord, payload: MessagePayload) -> None:
+        try:
+            message = await self._edit(record, payload)
+        except MessageUnreachable as error:
+            log.warning("job %s: %s", record.id, error)
+            await self._store.mark_undeliverable(record.id, str(error), expected=record.state)
+            self._shown.pop(record.id, None)
+            return
+        except discord.HTTPException as error:
+            if record.poll_errors + 1 >= self._settings.max_delivery_attempts:
+                reason = f"Discord refused the message: {error}"
+                await self._store.mark_undeliverable(record.id, reason, expected=record.state)
+                return
+            delay = self._delay(record.state, 0.0, None, record.poll_errors + 1)
+            log.warning("job %s: sending the final message failed (%s); again in %.1f s", record.id, error, delay)
+            await self._store.record_error(record.id, self._clock() + delay)
+            return
+        await self._store.mark_delivered(record.id, message.id, expected=record.state)
+        self._shown.pop(record.id, None)
+
+    # --- Discord --------------------------------------------------------------------------------------
+
+    async def _edit(self, record: JobRecord, payload: MessagePayload) -> discord.Message:
+        """Edit the job's message: through the interaction token while it is valid, else with the bot token."""
+        margin = self._settings.token_safety_margin_seconds
+        if record.interaction_token is not None and record.token_usable(self._clock() + margin):
+            webhook = discord.Webhook.partial(
+                self._client.application_id or 0, record.interaction_token, client=self._client
+            )
+            target: int = record.message_id if record.message_id is not None else "@original"  # type: ignore[assignment]
+            try:
+                return await webhook.edit_message(target, **payload.edit_arguments())  # type: ignore[arg-type]
+            except discord.HTTPException as error:
+                if error.status not in (401, 404):
+                    raise
+                log.info("job %s: the interaction token no longer works (%s); using the bot token", record.id, error)
+        if record.message_id is None:
+            raise MessageUnreachable("the message id was never stored, and the interaction token has expired")
+        message = self._client.get_partial_messageable(record.channel_id).get_partial_message(record.message_id)
+        try:
+            return await message.edit(**payload.edit_arguments())  # type: ignore[arg-type]
+        except (discord.NotFound, discord.Forbidden) as error:
+            raise MessageUnreachable(f"the message cannot be edited any more ({error})") from error
+
+    # --- pacing ---------------------------------------------------------------------------------------
+
+    def _delay(
+        self,
+        state: LifecycleState,
+        age: float,
+        provider: Provider | None,
+        errors: int,
+        retry_after: float | None = None,
+    ) -> float:
+        typical = provider.typical_job_seconds if provider is not None else 30.0
+        return next_poll_delay(state, age, typical, errors, retry_after) * self._settings.poll_interval_scale
+
+
+async def _guarded(record: JobRecord, work: Awaitable[None]) -> None:
+    """One job's step; a failure is logged and the job comes due again when its claim's lease runs out."""
+    try:
+        await work
+    except Exception:
+        log.exception("job %s: the poller's step failed; it is retried when its lease runs out", record.id)
