@@ -110,6 +110,10 @@ class Provider(ABC):
         self.credentials = self._accept_credentials(credentials)
         self.token_store: TokenStore = token_store or MemoryTokenStore()
         self.transport = settings.transport(session, self.name)
+        self._setup()
+
+    def _setup(self) -> None:  # noqa: B027 — an optional hook: most services add a client, none must
+        """Build what the service needs beyond the transport (its raw client); runs once, last in ``__init__``."""
 
     @classmethod
     def _accept_credentials(cls, credentials: object) -> BaseModel:

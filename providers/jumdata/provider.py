@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-import aiohttp
 from pydantic import BaseModel, ValidationError
 
-from providers.core.base import Provider, ServiceSettings, TokenStore
+from providers.core.base import Provider, ServiceSettings
 from providers.core.errors import InvalidInputError, ProviderError
 from providers.core.models import (
     Capability,
@@ -66,15 +65,7 @@ class JumdataProvider(Provider):
     # Inference: not documented; a guess for the poller's interval only
     typical_job_seconds: ClassVar[float] = 30.0
 
-    def __init__(
-        self,
-        session: aiohttp.ClientSession,
-        settings: ServiceSettings,
-        credentials: BaseModel,
-        *,
-        token_store: TokenStore | None = None,
-    ) -> None:
-        super().__init__(session, settings, credentials, token_store=token_store)
+    def _setup(self) -> None:
         self.client = JumdataClient(self.transport, self.credentials)
 
     # --- validation ---------------------------------------------------------------------------

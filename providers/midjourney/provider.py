@@ -10,11 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
-import aiohttp
-
-from providers.core.base import Provider, TokenStore, failed
+from providers.core.base import Provider, failed
 from providers.core.errors import InvalidInputError, NotFoundError, ProviderError
 from providers.core.models import (
     BlendDimensions,
@@ -73,18 +71,11 @@ class MidjourneyProvider(Provider):
     settings: MidjourneySettings
     credentials: MidjourneyCredentials
 
-    def __init__(
-        self,
-        session: aiohttp.ClientSession,
-        settings: MidjourneySettings,
-        credentials: MidjourneyCredentials,
-        *,
-        token_store: TokenStore | None = None,
-    ) -> None:
-        super().__init__(session, settings, credentials, token_store=token_store)
+    def _setup(self) -> None:
+        settings = cast(MidjourneySettings, self.settings)
         self.client = MidjourneyClient(
             self.transport,
-            credentials,
+            self.credentials,
             self.token_store,
             page_size=settings.find_page_size,
             max_pages=settings.find_max_pages,

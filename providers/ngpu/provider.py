@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-import aiohttp
 from pydantic import BaseModel, ValidationError
 
-from providers.core.base import Provider, ServiceSettings, TokenStore, failed
+from providers.core.base import Provider, ServiceSettings, failed
 from providers.core.errors import InvalidInputError
 from providers.core.models import (
     Capability,
@@ -81,16 +80,8 @@ class NgpuProvider(Provider):
     credentials_model: ClassVar[type[BaseModel]] = NgpuCredentials
     typical_job_seconds: ClassVar[float] = 30.0
 
-    def __init__(
-        self,
-        session: aiohttp.ClientSession,
-        settings: ServiceSettings,
-        credentials: BaseModel,
-        *,
-        token_store: TokenStore | None = None,
-    ) -> None:
-        super().__init__(session, settings, credentials, token_store=token_store)
-        self.ngpu_settings: NgpuSettings = settings  # type: ignore[assignment]  # checked by the base class
+    def _setup(self) -> None:
+        self.ngpu_settings: NgpuSettings = self.settings  # type: ignore[assignment]  # checked by the base class
         self.ngpu_credentials: NgpuCredentials = self.credentials  # type: ignore[assignment]
         self.client = NgpuClient(
             self.transport, self.ngpu_credentials, sync_timeout=self.ngpu_settings.sync_timeout_seconds

@@ -16,10 +16,9 @@ import copy
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-import aiohttp
 from pydantic import BaseModel, ValidationError
 
-from providers.core.base import Provider, ServiceSettings, TokenStore
+from providers.core.base import Provider, ServiceSettings
 from providers.core.errors import InvalidInputError, ProviderError
 from providers.core.models import (
     Capability,
@@ -75,15 +74,7 @@ class PicpikProvider(Provider):
 
     settings: PicpikSettings
 
-    def __init__(
-        self,
-        session: aiohttp.ClientSession,
-        settings: ServiceSettings,
-        credentials: BaseModel,
-        *,
-        token_store: TokenStore | None = None,
-    ) -> None:
-        super().__init__(session, settings, credentials, token_store=token_store)
+    def _setup(self) -> None:
         #: the raw Platform API (the admin console uses the app actions)
         self.client = PicpikClient(self.transport, self.credentials)
 

@@ -10,6 +10,7 @@ import asyncio
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from aiohttp import web
 from PIL import Image
@@ -18,6 +19,8 @@ from pydantic import BaseModel
 from providers.core.base import Provider, ServiceSettings
 from providers.core.errors import ProviderError
 from providers.core.models import ImageData, ImagineRequest, JobHandle, JobState
+
+S = TypeVar("S", bound=ServiceSettings)
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,19 @@ class ProviderCase:
     job_failure_kind: str = "job_failed"
     #: provider-specific arguments for the follow-ups
     extra: dict[str, object] = field(default_factory=dict)
+
+
+def fast_settings(settings_class: type[S], base_url: str, **overrides: object) -> S:
+    """Settings pointing at an emulator, with short timeouts and retries so fault tests stay quick.
+    No ``.env`` is read, so a developer's own file cannot change what a test sees."""
+    values: dict[str, object] = {
+        "base_url": base_url,
+        "timeout_seconds": 0.5,
+        "retry_attempts": 2,
+        "retry_base_delay_seconds": 0.01,
+        **overrides,
+    }
+    return settings_class(_env_file=None, **values)  # type: ignore[call-arg]
 
 
 def decoded_size(data: bytes) -> tuple[int, int]:

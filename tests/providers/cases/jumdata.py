@@ -19,13 +19,11 @@ from providers.jumdata.credentials import JumdataCredentials
 from providers.jumdata.provider import JumdataProvider
 from providers.jumdata.settings import JumdataSettings
 from tests.emulators import jumdata as emulator
-from tests.providers.contract import FaultCase, ProviderCase
+from tests.providers.contract import FaultCase, ProviderCase, fast_settings
 
 
 def make_settings(base_url: str) -> JumdataSettings:
-    return JumdataSettings(
-        base_url=base_url, timeout_seconds=0.5, retry_attempts=2, retry_base_delay_seconds=0.01
-    )
+    return fast_settings(JumdataSettings, base_url)
 
 
 CREDENTIALS = JumdataCredentials(app_id=emulator.TEST_APP_ID, app_secret=SecretStr(emulator.TEST_APP_SECRET))

@@ -18,17 +18,11 @@ from providers.midjourney.models import MidjourneyCredentials
 from providers.midjourney.provider import MidjourneyProvider
 from providers.midjourney.settings import MidjourneySettings
 from tests.emulators import midjourney as emulator
-from tests.providers.contract import FaultCase, ProviderCase
+from tests.providers.contract import FaultCase, ProviderCase, fast_settings
 
 
 def make_settings(base_url: str) -> MidjourneySettings:
-    return MidjourneySettings(
-        base_url=base_url,
-        timeout_seconds=0.5,
-        retry_attempts=2,
-        retry_base_delay_seconds=0.01,
-        _env_file=None,  # type: ignore[call-arg]
-    )
+    return fast_settings(MidjourneySettings, base_url)
 
 
 CASE = ProviderCase(

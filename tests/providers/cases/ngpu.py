@@ -16,17 +16,11 @@ from providers.ngpu.credentials import NgpuCredentials
 from providers.ngpu.provider import NgpuProvider
 from providers.ngpu.settings import NgpuSettings
 from tests.emulators.ngpu import TEST_WORKSPACE_ID, make_app
-from tests.providers.contract import FaultCase, ProviderCase
+from tests.providers.contract import FaultCase, ProviderCase, fast_settings
 
 
 def make_settings(base_url: str) -> NgpuSettings:
-    return NgpuSettings(
-        base_url=base_url,
-        timeout_seconds=0.5,
-        retry_attempts=2,
-        retry_base_delay_seconds=0.01,
-        sync_timeout_seconds=2.0,
-    )
+    return fast_settings(NgpuSettings, base_url, sync_timeout_seconds=2.0)
 
 
 CASE = ProviderCase(

@@ -19,13 +19,11 @@ from providers.picpik.credentials import PicpikCredentials
 from providers.picpik.provider import PicpikProvider
 from providers.picpik.settings import PicpikSettings
 from tests.emulators.picpik import TEST_PRIVATE_KEY, TEST_PUBLIC_KEY, make_app
-from tests.providers.contract import FaultCase, ProviderCase
+from tests.providers.contract import FaultCase, ProviderCase, fast_settings
 
 
 def make_settings(base_url: str) -> PicpikSettings:
-    return PicpikSettings(
-        base_url=base_url, timeout_seconds=0.5, retry_attempts=2, retry_base_delay_seconds=0.01, _env_file=None
-    )
+    return fast_settings(PicpikSettings, base_url)
 
 
 CASE = ProviderCase(
