@@ -22,6 +22,7 @@ import yarl
 from discord.ext import commands
 
 from bot.config import FrontEndSettings
+from bot.i18n import CatalogTranslator
 from bot.poller import Poller
 from bot.settings import Settings
 from providers.core.base import Provider
@@ -93,6 +94,7 @@ class GridBot(commands.Bot):
         self.store = JobStore(self.db)
         self.session = aiohttp.ClientSession()
         self.providers = self._build_providers(self.session)
+        await self.tree.set_translator(CatalogTranslator())
         for extension in discover_extensions():
             await self.load_extension(extension)
         if self.front_end.sync_commands:
