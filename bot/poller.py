@@ -19,16 +19,19 @@ import time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 import discord
 
 from bot import rendering
 from bot.config import FrontEndSettings
-from bot.imaging import EncodedImage, ImageError, compose_grid_async, encode_single_async
+from bot.describe_rendering import describe_message
+from bot.imaging import EncodedImage, ImageError
+from bot.imaging.source import ResultPictures
 from providers.core.base import Provider
-from providers.core.errors import ErrorKind, ProviderError, RateLimitedError
-from providers.core.models import JobState
+from providers.core.errors import DecodeError, ErrorKind, ProviderError, RateLimitedError
+from providers.core.models import JobKind, JobState
 from providers.registry import PROVIDERS
 from storage.jobs import JobRecord, JobStore
 from storage.lifecycle import IllegalTransition, LifecycleState, next_poll_delay
@@ -42,6 +45,10 @@ log = logging.getLogger(__name__)
 MAX_IDLE_SECONDS = 60.0
 _FOLLOWED = (LifecycleState.SUBMITTED, LifecycleState.RUNNING)
 _RESTART_UNKNOWN = "The bot restarted while this job was being sent."
+#: Discord's code for "Request entity too large" (HTTP 413)
+FILE_TOO_LARGE = 40005
+#: how many times in a row a refused file is made smaller within one delivery attempt
+MAX_SHRINKS = 3
 
 
 class MessageUnreachable(Exception):
@@ -59,6 +66,8 @@ class MessagePayload:
     buttons: tuple[tuple[rendering.ButtonSpec, ...], ...] = ()
     #: a final edit replaces attachments and buttons; a progress edit leaves none to replace
     final: bool = False
+    #: what ``image`` was made from, so that a file Discord refuses as too large can be made smaller
+    source: ResultPictures | None = None
 
     def edit_arguments(self) -> dict[str, object]:
         arguments: dict[str, object] = {"content": self.content, "embed": self.embed}
@@ -321,26 +330,37 @@ class Poller:
         await self._send_final(record, payload)
 
     async def _result_payload(self, provider: Provider, record: JobRecord) -> MessagePayload:
+        if record.kind is JobKind.DESCRIBE:
+            return self._describe_payload(provider, record)
         result = record.result
         if result is None or not result.images:
             raise ImageError("The service sent no image.")
-        limit = self._settings.upload_limit_bytes
+        # the limit the member's interaction allowed (boosted servers allow more); older rows have none
+        limit = record.upload_limit or self._settings.upload_limit_bytes
         async with self._limits[provider.name]:
             shown = result.images[: rendering.GRID_SIZE]
             pictures = await asyncio.gather(*(provider.download(image) for image in shown))
-        if result.is_grid or len(pictures) == 1:
-            encoded = await encode_single_async(pictures[0], limit)
-        else:
-            encoded = await compose_grid_async(pictures, max_bytes=limit)
+        source = ResultPictures.of(tuple(pictures), service_made_grid=result.is_grid)
+        encoded = await source.encode(limit)
         count = rendering.GRID_SIZE if result.is_grid else len(pictures)
-        rows = rendering.button_rows(record.id, record.kind, provider.capabilities, count)
+        rows = rendering.button_rows(record.id, record.kind, provider.capabilities, count, record.locale)
         return MessagePayload(
             content=rendering.result_text(record, provider.display_name),
             image=encoded,
+            source=source,
             filename=rendering.result_filename(record, encoded.extension),
             buttons=tuple(tuple(row) for row in rows),
             final=True,
         )
+
+    @staticmethod
+    def _describe_payload(provider: Provider, record: JobRecord) -> MessagePayload:
+        """Prompts instead of pictures: the numbered prompts, the image described, buttons 1…N."""
+        result = record.result
+        if result is None or not result.texts:
+            raise DecodeError(f"{provider.display_name} sent no prompts.", provider=provider.name)
+        shown = describe_message(record, provider.display_name, result.texts, provider.capabilities)
+        return MessagePayload(content=shown.content, embed=shown.embed, buttons=shown.buttons, final=True)
 
     async def _give_up(self, record: JobRecord, service: str, reason: str) -> None:
         """A finished job whose images cannot be shown: say why in its message and close the row."""
@@ -353,7 +373,7 @@ class Poller:
 
     async def _send_final(self, record: JobRecord, payload: MessagePayload) -> None:
         try:
-            message = await self._edit(record, payload)
+            message = await self._edit_within_upload_limit(record, payload)
         except MessageUnreachable as error:
             log.warning("job %s: %s", record.id, error)
             await self._store.mark_undeliverable(record.id, str(error), expected=record.state)
@@ -370,6 +390,25 @@ class Poller:
             return
         await self._store.mark_delivered(record.id, message.id, expected=record.state)
         self._shown.pop(record.id, None)
+
+    async def _edit_within_upload_limit(self, record: JobRecord, payload: MessagePayload) -> discord.Message:
+        """``_edit``; when Discord refuses the file as too large (413 / 40005) although it was within the limit
+        the interaction gave, send a smaller one from the same pictures. A refused edit showed nothing, so
+        this stays one delivery. A refusal after ``MAX_SHRINKS`` smaller files goes to the usual retry."""
+        for _ in range(MAX_SHRINKS):
+            try:
+                return await self._edit(record, payload)
+            except discord.HTTPException as error:
+                if not _file_too_large(error) or payload.source is None or payload.image is None:
+                    raise
+                try:
+                    smaller = await payload.source.smaller_than(payload.image)
+                except ImageError:
+                    raise error from None
+                log.info("job %s: Discord refused %r as too large; sending %r", record.id, payload.image, smaller)
+                filename = smaller.filename(PurePath(payload.filename or "image").stem)
+                payload = dataclasses.replace(payload, image=smaller, filename=filename)
+        return await self._edit(record, payload)
 
     # --- Discord --------------------------------------------------------------------------------------
 
@@ -407,6 +446,10 @@ class Poller:
     ) -> float:
         typical = provider.typical_job_seconds if provider is not None else 30.0
         return next_poll_delay(state, age, typical, errors, retry_after) * self._settings.poll_interval_scale
+
+
+def _file_too_large(error: discord.HTTPException) -> bool:
+    return error.status == 413 or error.code == FILE_TOO_LARGE
 
 
 async def _guarded(record: JobRecord, work: Awaitable[None]) -> None:

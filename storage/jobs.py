@@ -64,6 +64,7 @@ _COLUMNS = (
     "next_poll_at",
     "poll_errors",
     "delivered_at",
+    "upload_limit",
 )
 _SELECT = f"SELECT {', '.join(_COLUMNS)} FROM jobs"
 
@@ -104,6 +105,8 @@ class JobRecord:
     next_poll_at: float | None
     poll_errors: int
     delivered_at: float | None
+    #: bytes per attachment the interaction allowed (None: not known, the bot's own setting applies)
+    upload_limit: int | None = None
 
     @classmethod
     def from_row(cls, row: Iterable[Any]) -> JobRecord:
@@ -158,6 +161,7 @@ class JobStore:
         interaction_token: str | None = None,
         token_expires_at: float | None = None,
         locale: str | None = None,
+        upload_limit: int | None = None,
         request: BaseModel | Mapping[str, Any] | None = None,
         parent_job_id: int | None = None,
         grid_index: int | None = None,
@@ -179,6 +183,7 @@ class JobStore:
             "interaction_token": interaction_token,
             "token_expires_at": token_expires_at,
             "locale": locale,
+            "upload_limit": upload_limit,
             "provider": provider,
             "request_json": _request_json(request),
             "parent_job_id": parent_job_id,

@@ -12,7 +12,9 @@ What it records (``fake.state``): every message with all its versions (``message
 their raw bytes, every interaction callback, every REST request, synced commands, gateway connections.
 Failures to inject: ``fake.expire_interaction(i)`` (401 / 50027 on token edits, 404 / 10062 on a late first
 answer), ``fake.faults.rate_limit_edits(...)`` (429 with ``Via`` + ``Retry-After``), ``fake.faults.upload_limit``
-(413 / 40005), ``await fake.drop_gateway()`` (the client resumes; missed events are replayed).
+(413 / 40005; ``fake.faults.accepted_upload_limit`` refuses files within the advertised limit too),
+``await fake.drop_gateway()`` (the client resumes; missed events are replayed), ``async with
+fake.gateway_outage():`` (dropped and unreachable for the block: events of the gap arrive on the resume).
 Run it alone with ``python -m tests.fake_discord`` (see ``control.py`` for the curl API).
 """
 

@@ -7,7 +7,8 @@
     POST /_fake/modal   {"values": {...}, "custom_id", "user"}
     POST /_fake/drop_gateway
     POST /_fake/expire  {"interaction_id"}
-    POST /_fake/faults  {"rate_limit_edits": {"every": 1, "times": 1, "retry_after": 0.05}, "upload_limit": 123}
+    POST /_fake/faults  {"rate_limit_edits": {"every": 1, "times": 1, "retry_after": 0.05}, "upload_limit": 123,
+                         "accepted_upload_limit": 100 (413 for files within the advertised limit), "clear": true}
 """
 
 from __future__ import annotations
@@ -141,7 +142,14 @@ async def faults(request: web.Request) -> web.Response:
         fake.faults.rate_limit_edits(**body["rate_limit_edits"])
     if "upload_limit" in body:
         fake.faults.upload_limit = int(body["upload_limit"])
+    if "accepted_upload_limit" in body:
+        accepted = body["accepted_upload_limit"]
+        fake.faults.accepted_upload_limit = None if accepted is None else int(accepted)
     if body.get("clear"):
         fake.faults.clear()
     limit = fake.faults.edit_rate_limit
-    return json_response({"upload_limit": fake.faults.upload_limit, "edit_rate_limit": limit is not None})
+    return json_response({
+        "upload_limit": fake.faults.upload_limit,
+        "accepted_upload_limit": fake.faults.accepted_upload_limit,
+        "edit_rate_limit": limit is not None,
+    })

@@ -2,7 +2,8 @@
 
 Plain JSON text frames (Discord would compress when asked to; discord.py also accepts text frames).
 A session outlives its connection: events dispatched while the client is away are kept and replayed
-when it resumes with the last sequence number it saw, as Discord does.
+when it resumes with the last sequence number it saw, as Discord does. During an outage (``go_down`` …
+``come_back``) new connections wait, so a test can act while the client is certainly away.
 """
 
 from __future__ import annotations
@@ -58,6 +59,9 @@ class Gateway:
         self.heartbeat_interval_ms = heartbeat_interval_ms
         self.sessions: dict[str, GatewaySession] = {}
         self.connections: list[GatewayConnection] = []
+        #: cleared during an outage: new connections wait (as a client's connect attempt would hang)
+        self._reachable = asyncio.Event()
+        self._reachable.set()
 
     @property
     def identify_count(self) -> int:
@@ -74,6 +78,7 @@ class Gateway:
         return any(s.socket is not None for s in self.live_sessions())
 
     async def handle(self, request: web.Request) -> web.WebSocketResponse:
+        await self._reachable.wait()
         socket = web.WebSocketResponse(max_msg_size=0, timeout=5.0)
         await socket.prepare(request)
         connection = GatewayConnection(request.path, dict(request.query))
@@ -197,6 +202,14 @@ class Gateway:
         self.state.touch()
         return dropped
 
+    def go_down(self) -> None:
+        """Start an outage: connections opened from now on wait until ``come_back`` (sessions keep logging events)."""
+        self._reachable.clear()
+
+    def come_back(self) -> None:
+        """End the outage: waiting connections go through and can resume."""
+        self._reachable.set()
+
     async def request_reconnect(self) -> None:
         """Op 7: Discord asks clients to reconnect and resume (e.g. before a gateway restart)."""
         for session in self.live_sessions():
@@ -204,6 +217,7 @@ class Gateway:
                 await self._send(session.socket, {"op": RECONNECT, "d": None})
 
     async def close_all(self) -> None:
+        self.come_back()  # a connection held by an outage must not keep the server from shutting down
         for session in self.sessions.values():
             socket, session.socket = session.socket, None
             if socket is not None:

@@ -274,6 +274,16 @@ class FakeDiscord:
         """Cut every gateway connection (the client reconnects and resumes); returns how many were cut."""
         return await self.gateway.drop(code)
 
+    @contextlib.asynccontextmanager
+    async def gateway_outage(self, code: int = RESUMABLE_CLOSE) -> AsyncIterator[int]:
+        """Cut the gateway and keep it unreachable for the ``async with`` block (yields how many connections
+        were cut). Events of the gap (a slash command sent meanwhile) reach the bot when it resumes after."""
+        self.gateway.go_down()
+        try:
+            yield await self.drop_gateway(code)
+        finally:
+            self.gateway.come_back()
+
     # -- waiting
 
     async def wait_for(self, predicate: Callable[[], T], *, timeout: float = 5.0, what: str = "") -> T:

@@ -50,6 +50,9 @@ class EditRateLimit:
 class Faults:
     #: bytes per file; larger files get 413 / 40005 and interactions carry this as ``attachment_size_limit``
     upload_limit: int = DEFAULT_UPLOAD_LIMIT
+    #: bytes per file actually accepted, when fewer than interactions advertise (a server that lost its boost
+    #: since, a proxy with a limit of its own): a file within ``upload_limit`` still gets 413 / 40005
+    accepted_upload_limit: int | None = None
     #: seconds the bot has for its first answer to an interaction (None: no deadline)
     callback_deadline: float | None = 3.0
     #: seconds an interaction token works (Discord: 15 minutes)
@@ -59,8 +62,16 @@ class Faults:
     def rate_limit_edits(self, *, every: int = 1, times: int | None = 1, retry_after: float = 0.05) -> None:
         self.edit_rate_limit = EditRateLimit(every=every, times=times, retry_after=retry_after)
 
+    @property
+    def effective_upload_limit(self) -> int:
+        """The largest file the fake takes (what it advertises, or less)."""
+        if self.accepted_upload_limit is None:
+            return self.upload_limit
+        return min(self.upload_limit, self.accepted_upload_limit)
+
     def clear(self) -> None:
         self.edit_rate_limit = None
+        self.accepted_upload_limit = None
 
 
 class FakeState:

@@ -84,6 +84,20 @@ async def test_a_real_client_follows_a_reconnect_request(fake: FakeDiscord) -> N
     assert fake.gateway.identify_count == 1
 
 
+async def test_events_of_an_outage_reach_a_real_client_when_it_resumes(fake: FakeDiscord) -> None:
+    async with fake.running(GridBot()) as client:
+        async with fake.gateway_outage() as cut:
+            assert cut == 1
+            interaction = await fake.send_slash_command("where")
+            await asyncio.sleep(0.3)  # the client keeps trying to reconnect, and cannot
+            assert not fake.gateway.connected() and fake.original_message(interaction) is None
+        answer = await fake.wait_for_original(interaction)
+        assert answer.content.startswith("Fake Guild") and client.is_ready()
+    (resumed,) = [c for c in fake.gateway.connections if c.resumed]
+    assert resumed.replayed == ["INTERACTION_CREATE"]
+    assert fake.gateway.identify_count == 1
+
+
 async def test_a_sharded_client_asks_for_the_gateway_and_identifies_with_its_shard(fake: FakeDiscord) -> None:
     client = commands.AutoShardedBot(command_prefix="!", intents=discord.Intents.none(), guild_ready_timeout=0.05)
     async with fake.running(client):

@@ -224,3 +224,23 @@ async def test_followups_are_edited_fetched_and_deleted_through_the_token(
     assert [m.content for m in fake.followups(interaction)] == ["fire and forget", "one, edited"]
     assert fake.message(int(sent["id"])).deleted
     assert [v.content for v in fake.message(int(sent["id"])).versions] == ["one", "one, edited"]
+
+
+async def test_a_file_within_the_advertised_limit_can_still_be_refused(
+    fake: FakeDiscord, http: aiohttp.ClientSession, raw_bot: RawGatewayClient
+) -> None:
+    fake.faults.upload_limit, fake.faults.accepted_upload_limit = 1000, 100
+    interaction = await fake.send_slash_command("imagine", {"prompt": "the boost ran out"})
+    assert interaction.payload["attachment_size_limit"] == 1000  # what the bot is told …
+    await callback(http, fake, interaction, {"type": 5})
+
+    async def upload(size: int) -> aiohttp.ClientResponse:
+        body = multipart({"attachments": [{"id": 0}]}, ("a", b"x" * size))
+        return await http.patch(webhook(fake, interaction), data=body)
+
+    refused = await upload(101)
+    assert refused.status == 413 and (await refused.json())["code"] == 40005  # … is not what it gets
+    assert (await upload(100)).status == 200
+    fake.faults.clear()
+    assert (await upload(1000)).status == 200
+    assert [len(a.data) for a in fake.original_message(interaction).attachments] == [1000]

@@ -65,7 +65,7 @@ async def read_body(request: web.Request) -> tuple[Any, list[UploadedFile]]:
 async def _read_multipart(request: web.Request) -> tuple[Any, list[UploadedFile]]:
     payload: Any = {}
     files: list[UploadedFile] = []
-    limit = request.app[STATE_KEY].faults.upload_limit
+    limit = request.app[STATE_KEY].faults.effective_upload_limit
     reader = await request.multipart()
     while (part := await reader.next()) is not None:
         if not isinstance(part, BodyPartReader):
