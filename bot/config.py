@@ -28,8 +28,10 @@ class FrontEndSettings(BaseSettings):
     claim_lease_seconds: float = Field(default=180.0, gt=0)
     #: stop using an interaction token this long before Discord's 15 minutes are up, then edit with the bot token
     token_safety_margin_seconds: float = Field(default=60.0, ge=0)
-    #: bytes per attachment; a grid is re-encoded to fit (10 MiB is what every guild allows)
+    #: bytes per attachment when the interaction gave no ``attachment_size_limit`` (10 MiB: what every guild allows)
     upload_limit_bytes: int = Field(default=DEFAULT_UPLOAD_LIMIT, ge=64 * 1024)
+    #: a service's list of models (Picpik ListModels) is asked again once it is this old
+    model_list_ttl_seconds: float = Field(default=3600.0, gt=0)
     #: give up sending a finished job's message after this many failed attempts in a row
     max_delivery_attempts: int = Field(default=8, ge=1)
     #: discord.py waits this long for GUILD_CREATEs before READY (tests use a tiny value)

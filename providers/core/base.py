@@ -26,6 +26,7 @@ from providers.core.models import (
     JobHandle,
     JobState,
     JobStatus,
+    ModelOption,
     ParentJob,
     ProviderLimits,
 )
@@ -136,6 +137,11 @@ class Provider(ABC):
     def validate_imagine(self, request: ImagineRequest) -> None:
         """Raise ``InvalidInputError`` with an actionable message before anything is sent."""
         validate_imagine_request(request, self.limits, self.display_name)
+
+    async def model_options(self) -> list[ModelOption]:
+        """The models or styles ``ImagineRequest.model`` accepts: by default the declared ``limits.styles``.
+        A service that lists its models overrides this with a call (which may raise ``ProviderError``)."""
+        return [ModelOption(value=style, label=style) for style in self.limits.styles]
 
     # --- capabilities -------------------------------------------------------------------------
     async def imagine(self, request: ImagineRequest) -> JobHandle:

@@ -150,6 +150,13 @@ class ParentJob(_Frozen):
     request: ImagineRequest | None = None
 
 
+class ModelOption(_Frozen):
+    """A model or style a member may pick: ``value`` is what ``ImagineRequest.model`` takes, ``label`` is shown."""
+
+    value: str
+    label: str
+
+
 class ProviderLimits(_Frozen):
     """Ranges a provider accepts; used for validation and for building command options."""
 
