@@ -54,8 +54,15 @@ class PromptParameterError(InvalidInputError):
     A subclass of the provider layer's ``InvalidInputError`` so one error handler shows both the same way.
     """
 
-    def __init__(self, user_message: str, *, field: str = "prompt") -> None:
-        super().__init__(user_message, field=field)
+    def __init__(
+        self,
+        user_message: str,
+        *,
+        field: str = "prompt",
+        key: str | None = None,
+        values: Mapping[str, object] | None = None,
+    ) -> None:
+        super().__init__(user_message, field=field, key=key, values=values)
 
 
 @dataclass(frozen=True)
@@ -95,20 +102,32 @@ def _quote(text: str) -> str:
 
 
 def _missing(flag: str, example: str, slot: str) -> PromptParameterError:
-    return PromptParameterError(f"{flag} needs a value, like {flag} {example}.", field=_field_of(slot))
+    return PromptParameterError(
+        f"{flag} needs a value, like {flag} {example}.",
+        field=_field_of(slot),
+        key="parameter_needs_value",
+        values={"flag": flag, "example": example},
+    )
+
+
+#: how the slash command's own aspect option is named in messages (it has no ``--`` spelling)
+_ASPECT_OPTION = "The aspect option"
 
 
 def _ratio_value(text: str, *, flag: str = "--ar", field: str = "aspect_ratio") -> str:
     match = _RATIO.fullmatch(text.strip())
     if match is None:
         raise PromptParameterError(
-            f"{flag} needs an aspect ratio like 16:9 or 2:3; you wrote {_quote(text)}.", field=field
+            f"{flag} needs an aspect ratio like 16:9 or 2:3; you wrote {_quote(text)}.",
+            field=field,
+            key="aspect_option_needs_ratio" if flag == _ASPECT_OPTION else "parameter_needs_ratio",
+            values={"flag": flag, "text": _quote(text)},
         )
     width, height = int(match[1]), int(match[2])
     try:
         parse_aspect_ratio(f"{width}:{height}")  # the shared range rules (no zero, 1:4 … 4:1)
     except InvalidInputError as error:
-        raise PromptParameterError(error.user_message, field=field) from None
+        raise PromptParameterError(error.user_message, field=field, key=error.key, values=error.values) from None
     return f"{width}:{height}"
 
 
@@ -122,6 +141,14 @@ def _read_ratio(flag: str, words: Sequence[str]) -> _Reading:
     return {"aspect_ratio": _ratio_value(words[0], flag=flag)}, 1
 
 
+#: what a value must be → the message key naming it (the English words stay in the message itself)
+_KIND_KEYS = {
+    "a whole number": "parameter_needs_whole_number",
+    "a number": "parameter_needs_number",
+    "a version number": "parameter_needs_version",
+}
+
+
 def _value_reader(
     slot: str, pattern: re.Pattern[str], convert: Callable[[str], Any], kind: str, example: str
 ) -> Callable[[str, Sequence[str]], _Reading]:
@@ -132,6 +159,8 @@ def _value_reader(
             raise PromptParameterError(
                 f"{flag} needs {kind}, like {flag} {example}; you wrote {_quote(words[0])}.",
                 field=_field_of(slot),
+                key=_KIND_KEYS[kind],
+                values={"flag": flag, "example": example, "text": _quote(words[0])},
             )
         return {slot: convert(words[0])}, 1
 
@@ -219,6 +248,16 @@ def _label(slot: str) -> str:
     return _LABELS.get(slot, f"the {slot} value")
 
 
+def _both_set(earlier: str, flag: str, slot: str) -> PromptParameterError:
+    # one message key per label, so a translation names the setting in its own words
+    return PromptParameterError(
+        f"{earlier} and {flag} both set {_label(slot)}; keep one.",
+        field=_field_of(slot),
+        key=f"both_set_{slot}" if slot in _LABELS else "both_set_option",
+        values={"earlier": earlier, "flag": flag, "slot": slot},
+    )
+
+
 # ------------------------------------------------------------------------------------------------- parsing
 
 
@@ -241,7 +280,9 @@ def parse_prompt(text: str) -> ParsedPrompt:
         parameter = _BY_NAME.get(marker[2].lower())
         if parameter is None:
             raise PromptParameterError(
-                f"I don't know the parameter {flag}. The ones I understand: {', '.join(KNOWN_PARAMETERS)}."
+                f"I don't know the parameter {flag}. The ones I understand: {', '.join(KNOWN_PARAMETERS)}.",
+                key="parameter_unknown",
+                values={"flag": flag, "known": ", ".join(KNOWN_PARAMETERS)},
             )
         end = markers[index + 1].start() if index + 1 < len(markers) else len(text)
         words = text[marker.end() : end].split()
@@ -249,13 +290,21 @@ def parse_prompt(text: str) -> ParsedPrompt:
         if used < len(words):
             raise PromptParameterError(
                 f"{_quote(' '.join(words[used:]))} after {flag} is not part of any parameter. Put the "
-                "description first and the parameters after it, like: a red fox in snow --ar 16:9 --seed 42."
+                "description first and the parameters after it, like: a red fox in snow --ar 16:9 --seed 42.",
+                key="parameter_stray_words",
+                values={"words": _quote(" ".join(words[used:])), "flag": flag},
             )
         for slot, value in assigned.items():
             if slot in given:
                 earlier = given[slot]
-                twice = f"{flag} is given twice" if earlier == flag else f"{earlier} and {flag} both set {_label(slot)}"
-                raise PromptParameterError(f"{twice}; keep one.", field=_field_of(slot))
+                if earlier != flag:
+                    raise _both_set(earlier, flag, slot)
+                raise PromptParameterError(
+                    f"{flag} is given twice; keep one.",
+                    field=_field_of(slot),
+                    key="parameter_given_twice",
+                    values={"flag": flag},
+                )
             given[slot] = flag
             values[slot] = value
     return ParsedPrompt(
@@ -335,12 +384,19 @@ def _reduced(ratio: str) -> tuple[int, int]:
 
 
 def _clash(
-    option: str, option_value: object, parameter: str, parameter_value: object, *, field: str
+    option: str, option_value: object, parameter: str, parameter_value: object, *, field: str, key: str
 ) -> PromptParameterError:
     return PromptParameterError(
         f"The {option} option says {_quote(str(option_value))} but the prompt says {parameter} "
         f"{_quote(str(parameter_value))}; keep one of them.",
         field=field,
+        key=key,
+        values={
+            "option": option,
+            "option_value": _quote(str(option_value)),
+            "parameter": parameter,
+            "parameter_value": _quote(str(parameter_value)),
+        },
     )
 
 
@@ -349,7 +405,7 @@ def _merge(option: str, explicit: Any, parameter: str, in_prompt: Any, *, field:
     if explicit is None:
         return in_prompt
     if in_prompt is not None and explicit != in_prompt:
-        raise _clash(option, explicit, parameter, in_prompt, field=field)
+        raise _clash(option, explicit, parameter, in_prompt, field=field, key="option_clash")
     return explicit
 
 
@@ -378,12 +434,17 @@ def to_imagine_request(
         for name in parsed.options:
             if name not in accepted_options:
                 parameter = OPTION_PARAMETERS.get(name, name)
-                raise PromptParameterError(f"{service} does not understand {parameter}; remove it.", field="options")
+                raise PromptParameterError(
+                    f"{service} does not understand {parameter}; remove it.",
+                    field="options",
+                    key="parameter_not_understood",
+                    values={"service": service, "parameter": parameter},
+                )
     ratio = parsed.aspect_ratio
     if aspect_ratio is not None:
-        explicit_ratio = _ratio_value(aspect_ratio, flag="The aspect option", field="aspect_ratio")
+        explicit_ratio = _ratio_value(aspect_ratio, flag=_ASPECT_OPTION, field="aspect_ratio")
         if ratio is not None and _reduced(explicit_ratio) != _reduced(ratio):
-            raise _clash("aspect", aspect_ratio, "--ar", ratio, field="aspect_ratio")
+            raise _clash("aspect", aspect_ratio, "--ar", ratio, field="aspect_ratio", key="option_clash")
         ratio = explicit_ratio
     if (
         parsed.aspect_ratio is not None
@@ -391,7 +452,9 @@ def to_imagine_request(
         and height is not None
         and (width <= 0 or height <= 0 or _reduced(f"{width}:{height}") != _reduced(parsed.aspect_ratio))
     ):
-        raise _clash("width and height", f"{width}×{height}", "--ar", parsed.aspect_ratio, field="width")
+        raise _clash(
+            "width and height", f"{width}×{height}", "--ar", parsed.aspect_ratio, field="width", key="size_clash"
+        )
     explicit_negative = None if negative is None else (" ".join(negative.split()) or None)
     model_parameter = "--niji" if parsed.model == "niji" else "--model/--style"
     merged_options = dict(options or {})

@@ -2,11 +2,14 @@
 
 No aiohttp or pydantic exception escapes the provider layer: every failure is one of these.
 Each error carries a ``user_message`` that is safe to show a Discord member as it is: it never
-contains a key, a token, a signature or a raw response body.
+contains a key, a token, a signature or a raw response body. An error may also carry a message ``key`` and
+its ``values`` (plain identifiers and already formatted fields, no catalog here) so the bot can show the same
+message in the member's language; ``user_message`` stays the English text, for logs and as the fallback.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 
 
@@ -42,11 +45,16 @@ class ProviderError(Exception):
         *,
         provider: str | None = None,
         code: str | int | None = None,
+        key: str | None = None,
+        values: Mapping[str, object] | None = None,
     ) -> None:
         super().__init__(user_message)
         self.user_message = user_message
         self.provider = provider
         self.code = code
+        #: names the message for a translation; ``values`` fill its ``{fields}`` (see the module docstring)
+        self.key = key
+        self.values: dict[str, object] = dict(values or {})
 
     def __str__(self) -> str:
         prefix = f"[{self.provider}] " if self.provider else ""
@@ -66,8 +74,10 @@ class InvalidInputError(ProviderError):
         field: str | None = None,
         provider: str | None = None,
         code: str | int | None = None,
+        key: str | None = None,
+        values: Mapping[str, object] | None = None,
     ) -> None:
-        super().__init__(user_message, provider=provider, code=code)
+        super().__init__(user_message, provider=provider, code=code, key=key, values=values)
         self.field = field
 
 

@@ -81,11 +81,16 @@ def resolution_for(
             raise InvalidInputError(
                 f"{SERVICE} needs both a width and a height (or an aspect ratio such as 2:3).",
                 field="width" if width is None else "height",
+                key="needs_width_and_height",
+                values={"service": SERVICE},
             )
         text = resolution_of((width, height))
         if text not in RESOLUTIONS:
             raise InvalidInputError(
-                f"{SERVICE} only makes {_sizes()}; you asked for {width}×{height}.", field="width"
+                f"{SERVICE} only makes {_sizes()}; you asked for {width}×{height}.",
+                field="width",
+                key="size_not_made",
+                values={"service": SERVICE, "sizes": _sizes(), "width": width, "height": height},
             )
         return text
     if aspect_ratio is not None:
@@ -97,25 +102,37 @@ def check_submit(text: str, resolution: str, style: str, num: int) -> None:
     """Raise ``InvalidInputError`` naming the limit and what was given, before a billed call is made."""
     length = len(text)
     if not text.strip():
-        raise InvalidInputError("The prompt is empty; describe what you want to see.", field="prompt")
+        raise InvalidInputError(
+            "The prompt is empty; describe what you want to see.", field="prompt", key="prompt_empty"
+        )
     if length > MAX_TEXT_CHARS:
         raise InvalidInputError(
             f"{SERVICE} accepts prompts of at most {MAX_TEXT_CHARS} characters; yours has {length}.",
             field="prompt",
+            key="prompt_too_long",
+            values={"service": SERVICE, "limit": MAX_TEXT_CHARS, "length": length},
         )
     if resolution not in RESOLUTIONS:
         raise InvalidInputError(
-            f"{SERVICE} only makes {_sizes()}; “{resolution}” is not one of them.", field="resolution"
+            f"{SERVICE} only makes {_sizes()}; “{resolution}” is not one of them.",
+            field="resolution",
+            key="resolution_not_made",
+            values={"service": SERVICE, "sizes": _sizes(), "resolution": resolution},
         )
     if style not in STYLES:
         raise InvalidInputError(
-            f"{SERVICE} has no style “{style}”. Choose one of: {', '.join(STYLES)}.", field="style"
+            f"{SERVICE} has no style “{style}”. Choose one of: {', '.join(STYLES)}.",
+            field="style",
+            key="style_unknown",
+            values={"service": SERVICE, "style": style, "styles": ", ".join(STYLES)},
         )
     if isinstance(num, bool) or not isinstance(num, int) or not MIN_IMAGES <= num <= MAX_IMAGES:
         raise InvalidInputError(
             f"{SERVICE} makes {MIN_IMAGES} to {MAX_IMAGES} images per request (each one is billed); "
             f"you asked for {num}.",
             field="count",
+            key="images_per_request",
+            values={"service": SERVICE, "low": MIN_IMAGES, "high": MAX_IMAGES, "count": num},
         )
 
 

@@ -21,6 +21,7 @@ from providers.core.models import (
     JobKind,
     JobState,
     JobStatus,
+    ModelOption,
     ParentJob,
     ProviderLimits,
 )
@@ -34,6 +35,7 @@ from providers.jumdata.params import (
     MAX_TEXT_CHARS,
     RESOLUTIONS,
     SERVICE,
+    STYLE_LABELS,
     STYLES,
     check_submit,
     resolution_for,
@@ -68,12 +70,19 @@ class JumdataProvider(Provider):
     def _setup(self) -> None:
         self.client = JumdataClient(self.transport, self.credentials)
 
+    async def model_options(self) -> list[ModelOption]:
+        """The styles, sent in Chinese as the document spells them, shown with an English label."""
+        return [ModelOption(value=style, label=STYLE_LABELS.get(style, style)) for style in STYLES]
+
     # --- validation ---------------------------------------------------------------------------
     def validate_imagine(self, request: ImagineRequest) -> None:
         super().validate_imagine(request)
         if request.options:
             raise InvalidInputError(
-                f"{SERVICE} has no extra options; remove: {', '.join(sorted(request.options))}.", field="options"
+                f"{SERVICE} has no extra options; remove: {', '.join(sorted(request.options))}.",
+                field="options",
+                key="no_extra_options",
+                values={"service": SERVICE, "options": ", ".join(sorted(request.options))},
             )
         check_submit(request.prompt.strip(), self._resolution(request), self._style(request), request.count)
 
@@ -106,14 +115,18 @@ class JumdataProvider(Provider):
         try:
             sent = SubmitRequest.model_validate(parent.handle.meta.get("params"))
         except ValidationError as exc:
-            raise InvalidInputError("That job cannot be re-rolled: its prompt is not known.", field="parent") from exc
+            raise InvalidInputError(
+                "That job cannot be re-rolled: its prompt is not known.", field="parent", key="reroll_prompt_unknown"
+            ) from exc
         check_submit(sent.text, sent.resolution, sent.style, sent.num)
         return await self._submit(JobKind.REROLL, sent)
 
     async def upscale(self, parent: ParentJob, index: int) -> JobHandle:
         image = self._pick(parent, index)
         if image.url is None:
-            raise InvalidInputError("That image has no link any more; run /imagine again.", field="index")
+            raise InvalidInputError(
+                "That image has no link any more; run /imagine again.", field="index", key="image_link_gone"
+            )
         # No service call: Jumdata already made the image at its full size; the handle carries it.
         return JobHandle(
             provider=self.name,
@@ -141,7 +154,9 @@ class JumdataProvider(Provider):
         if handle.kind is JobKind.UPSCALE:
             url = handle.meta.get("image_url")
             if not isinstance(url, str) or not url:
-                raise InvalidInputError("This upscale has lost its image link; press the button again.")
+                raise InvalidInputError(
+                    "This upscale has lost its image link; press the button again.", key="upscale_link_lost"
+                )
             return JobState(status=JobStatus.SUCCEEDED, images=[ImageData(url=url)], raw_status="chosen image")
         try:
             data = await self.client.query(handle.job_id)

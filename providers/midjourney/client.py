@@ -71,13 +71,20 @@ def _require_grid_num(grid_num: int) -> None:
         raise InvalidInputError(
             f"Choose an image of the grid from 1 to 4 (1 top-left … 4 bottom-right); you gave {grid_num!r}.",
             field="grid_num",
+            key="grid_image_out_of_range",
+            values={"index": repr(grid_num)},
         )
 
 
-def _require_link(url: str, what: str) -> str:
+def _require_link(url: str, what: str, number: int | None = None) -> str:
     link = url.strip()
     if not link.startswith(("http://", "https://")) or any(ch.isspace() for ch in link):
-        raise InvalidInputError(f"{what} must be a public http(s) link to an image.", field="content")
+        raise InvalidInputError(
+            f"{what} must be a public http(s) link to an image.",
+            field="content",
+            key="image_needs_public_link" if number is None else "numbered_image_needs_public_link",
+            values={"what": what, "number": number},
+        )
     return link
 
 
@@ -154,9 +161,12 @@ class MidjourneyClient:
         """``POST /jobs/blend``: 2–5 image links joined by spaces (then any Midjourney parameters)."""
         if not BLEND_MIN_LINKS <= len(urls) <= BLEND_MAX_LINKS:
             raise InvalidInputError(
-                f"Blend takes {BLEND_MIN_LINKS} to {BLEND_MAX_LINKS} images; you gave {len(urls)}.", field="images"
+                f"Blend takes {BLEND_MIN_LINKS} to {BLEND_MAX_LINKS} images; you gave {len(urls)}.",
+                field="images",
+                key="blend_image_count",
+                values={"low": BLEND_MIN_LINKS, "high": BLEND_MAX_LINKS, "count": len(urls)},
             )
-        links = [_require_link(url, f"Image {number}") for number, url in enumerate(urls, start=1)]
+        links = [_require_link(url, f"Image {number}", number) for number, url in enumerate(urls, start=1)]
         content = " ".join([*links, parameters.strip()] if parameters and parameters.strip() else links)
         return await self._call(BlendRequest(content=content))
 
@@ -272,5 +282,7 @@ class MidjourneyClient:
     def _require_content(content: str) -> str:
         text = content.strip()
         if not text:
-            raise InvalidInputError("The prompt is empty; describe what you want to see.", field="content")
+            raise InvalidInputError(
+                "The prompt is empty; describe what you want to see.", field="content", key="prompt_empty"
+            )
         return text

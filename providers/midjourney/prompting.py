@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from providers.core.errors import InvalidInputError
@@ -35,24 +35,33 @@ class _Option:
     flag: str
     check: Callable[[Any], bool]
     hint: str
+    #: the message key of a wrong value, and the fields its text needs besides the option's name and value
+    key: str
+    hint_values: Mapping[str, object] = field(default_factory=dict)
 
 
 def _number_between(low: float, high: float) -> Callable[[Any], bool]:
     return lambda value: isinstance(value, int | float) and not isinstance(value, bool) and low <= value <= high
 
 
+def _number_option(flag: str, low: int, high: int) -> _Option:
+    return _Option(
+        flag, _number_between(low, high), f"a number from {low} to {high}", "option_between", {"low": low, "high": high}
+    )
+
+
 #: ``ImagineRequest.options`` the service understands, as Midjourney documents its parameters
 OPTIONS: dict[str, _Option] = {
-    "chaos": _Option("--chaos", _number_between(0, 100), "a number from 0 to 100"),
-    "stylize": _Option("--stylize", _number_between(0, 1000), "a number from 0 to 1000"),
-    "weird": _Option("--weird", _number_between(0, 3000), "a number from 0 to 3000"),
-    "quality": _Option("--quality", lambda v: v in (0.25, 0.5, 1, 2), "0.25, 0.5, 1 or 2"),
+    "chaos": _number_option("--chaos", 0, 100),
+    "stylize": _number_option("--stylize", 0, 1000),
+    "weird": _number_option("--weird", 0, 3000),
+    "quality": _Option("--quality", lambda v: v in (0.25, 0.5, 1, 2), "0.25, 0.5, 1 or 2", "option_quality"),
     "version": _Option(
         "--v", lambda v: isinstance(v, str | int | float) and re.fullmatch(r"\d+(\.\d+)?", str(v)) is not None,
-        "a version number such as 6 or 5.2",
+        "a version number such as 6 or 5.2", "option_version",
     ),
-    "tile": _Option("--tile", lambda v: isinstance(v, bool), "true or false"),
-    "raw": _Option("--style raw", lambda v: isinstance(v, bool), "true or false"),
+    "tile": _Option("--tile", lambda v: isinstance(v, bool), "true or false", "option_true_or_false"),
+    "raw": _Option("--style raw", lambda v: isinstance(v, bool), "true or false", "option_true_or_false"),
 }
 
 
@@ -74,6 +83,7 @@ def aspect_ratio(request: ImagineRequest) -> str | None:
             raise InvalidInputError(
                 "This service works with aspect ratios: give both width and height, or an aspect ratio like 16:9.",
                 field="aspect_ratio",
+                key="needs_both_sides_or_ratio",
             )
         width, height = parse_aspect_ratio(f"{request.width}:{request.height}")
     else:
@@ -89,9 +99,19 @@ def option_flags(options: dict[str, Any]) -> list[str]:
         option = OPTIONS.get(name)
         if option is None:
             known = ", ".join(sorted(OPTIONS))
-            raise InvalidInputError(f"Unknown option “{name}”. This service knows: {known}.", field="options")
+            raise InvalidInputError(
+                f"Unknown option “{name}”. This service knows: {known}.",
+                field="options",
+                key="option_unknown",
+                values={"name": name, "known": known},
+            )
         if not option.check(value):
-            raise InvalidInputError(f"The option {name} must be {option.hint}; you gave {value!r}.", field="options")
+            raise InvalidInputError(
+                f"The option {name} must be {option.hint}; you gave {value!r}.",
+                field="options",
+                key=option.key,
+                values={"name": name, "value": repr(value), **option.hint_values},
+            )
         if isinstance(value, bool):
             if value:
                 flags.append(option.flag)

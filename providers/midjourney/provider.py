@@ -88,6 +88,8 @@ class MidjourneyProvider(Provider):
             raise InvalidInputError(
                 f"{self.display_name} always makes a 2×2 grid of 4 images; you asked for {request.count}.",
                 field="count",
+                key="always_a_grid",
+                values={"service": self.display_name, "count": request.count},
             )
         build_content(request)  # checks the aspect ratio and the options
 
@@ -100,7 +102,9 @@ class MidjourneyProvider(Provider):
         submit = dict(parent.handle.meta)
         if submit.get("endpoint") not in ("create", "blend", "variation"):
             if parent.request is None or parent.handle.kind not in (JobKind.IMAGINE, JobKind.REROLL):
-                raise InvalidInputError("Only a grid (imagine, variation, remix or blend) can be rerolled.")
+                raise InvalidInputError(
+                    "Only a grid (imagine, variation, remix or blend) can be rerolled.", key="reroll_needs_grid"
+                )
             self.validate_imagine(parent.request)
             submit = {"endpoint": "create", "content": build_content(parent.request)}
         return await self._submit(JobKind.REROLL, submit)
@@ -117,12 +121,20 @@ class MidjourneyProvider(Provider):
         if prompt is not None:
             content = " ".join(prompt.split())
             if not content:
-                raise InvalidInputError("The remix prompt is empty; describe the change you want.", field="prompt")
+                raise InvalidInputError(
+                    "The remix prompt is empty; describe the change you want.", field="prompt", key="remix_prompt_empty"
+                )
             if len(content) > self.limits.prompt_max_chars:
                 raise InvalidInputError(
                     f"{self.display_name} accepts prompts of at most {self.limits.prompt_max_chars} characters; "
                     f"yours has {len(content)}.",
                     field="prompt",
+                    key="prompt_too_long",
+                    values={
+                        "service": self.display_name,
+                        "limit": self.limits.prompt_max_chars,
+                        "length": len(content),
+                    },
                 )
         parent_id = await self._service_job_id(parent.handle)
         submit: dict[str, Any] = {"endpoint": "variation", "parent_id": parent_id, "grid_num": index}
@@ -133,7 +145,12 @@ class MidjourneyProvider(Provider):
     async def blend(self, images: Sequence[ImageData], dimensions: BlendDimensions) -> JobHandle:
         low, high = self.limits.blend_min_images, self.limits.blend_max_images
         if not low <= len(images) <= high:
-            raise InvalidInputError(f"Blend takes {low} to {high} images; you gave {len(images)}.", field="images")
+            raise InvalidInputError(
+                f"Blend takes {low} to {high} images; you gave {len(images)}.",
+                field="images",
+                key="blend_image_count",
+                values={"low": low, "high": high, "count": len(images)},
+            )
         urls = [self._public_link(image, "Blend") for image in images]
         submit = {"endpoint": "blend", "urls": urls, "parameters": blend_parameters(dimensions)}
         return await self._submit(JobKind.BLEND, submit)
@@ -187,7 +204,7 @@ class MidjourneyProvider(Provider):
         elif endpoint == "describe":
             job_hash = await self.client.describe(str(submit["content"]))
         else:
-            raise InvalidInputError("This job cannot be repeated.")
+            raise InvalidInputError("This job cannot be repeated.", key="job_cannot_be_repeated")
         return JobHandle(provider=self.name, kind=kind, job_id=job_hash, meta=submit)
 
     def _require_grid_parent(self, parent: ParentJob, index: int) -> None:
@@ -195,11 +212,15 @@ class MidjourneyProvider(Provider):
             raise InvalidInputError(
                 f"Only a grid can be upscaled or varied; this is a {parent.handle.kind.value} result.",
                 field="index",
+                key="upscale_needs_grid",
+                values={"kind": parent.handle.kind.value},
             )
         if isinstance(index, bool) or not 1 <= index <= 4:
             raise InvalidInputError(
                 f"Choose an image of the grid from 1 to 4 (1 top-left … 4 bottom-right); you gave {index}.",
                 field="index",
+                key="grid_image_out_of_range",
+                values={"index": index},
             )
 
     async def _service_job_id(self, handle: JobHandle) -> str:
@@ -218,6 +239,8 @@ class MidjourneyProvider(Provider):
             f"{action} on {self.display_name} needs each image as a public link (e.g. a Discord attachment); "
             "an uploaded file without a link cannot be sent.",
             field="images",
+            key="blend_needs_links" if action == "Blend" else "describe_needs_link",
+            values={"action": action, "service": self.display_name},
         )
 
     def _unlisted(self, handle: JobHandle) -> JobState:

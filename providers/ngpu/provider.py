@@ -140,7 +140,9 @@ class NgpuProvider(Provider):
     async def describe(self, image: ImageData) -> JobHandle:
         data = await self.download(image)
         if sniff_image_type(data) is None:
-            raise InvalidInputError("That file is not a PNG, JPEG, WebP or GIF image.", field="image")
+            raise InvalidInputError(
+                "That file is not a PNG, JPEG, WebP or GIF image.", field="image", key="not_an_image"
+            )
         body = InterrogateBody(image=encode_image(data), model=self.ngpu_settings.interrogate_model)
         return await self._submit(JobKind.DESCRIBE, Endpoint.INTERROGATE, body, generation=None)
 
@@ -204,7 +206,12 @@ class NgpuProvider(Provider):
         if parent.request is not None:
             self.validate_imagine(parent.request)
             return txt2img_body(parent.request, default_size=self.ngpu_settings.default_size)
-        raise InvalidInputError("NGPU cannot start from that job: its prompt is not known.", field="parent")
+        raise InvalidInputError(
+            "NGPU cannot start from that job: its prompt is not known.",
+            field="parent",
+            key="parent_prompt_unknown",
+            values={"service": "NGPU"},
+        )
 
 
 def _endpoint_of(handle: JobHandle) -> Endpoint:
@@ -214,7 +221,9 @@ def _endpoint_of(handle: JobHandle) -> Endpoint:
             raise ValueError(profile)
         return Endpoint(handle.meta.get("endpoint", Endpoint.TXT2IMG.value))
     except ValueError:
-        raise InvalidInputError("That job was not started through NGPU's image profile.", field="handle") from None
+        raise InvalidInputError(
+            "That job was not started through NGPU's image profile.", field="handle", key="not_an_image_profile_job"
+        ) from None
 
 
 def _image_data(image: DecodedImage, stem: str) -> ImageData:

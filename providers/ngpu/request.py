@@ -32,13 +32,18 @@ def validate_extras(request: ImagineRequest, limits: ProviderLimits, *, default_
     for name, value in (("width", request.width), ("height", request.height)):
         if value is not None and value % SIZE_STEP:
             raise InvalidInputError(
-                f"{SERVICE} needs the {name} in steps of {SIZE_STEP} pixels; you gave {value}.", field=name
+                f"{SERVICE} needs the {name} in steps of {SIZE_STEP} pixels; you gave {value}.",
+                field=name,
+                key="width_step" if name == "width" else "height_step",
+                values={"service": SERVICE, "step": SIZE_STEP, "value": value},
             )
     validate_options(request.options)
     if request.model is not None and not 0 < len(request.model.strip()) <= MAX_MODEL_NAME:
         raise InvalidInputError(
             f"A model name has 1 to {MAX_MODEL_NAME} characters; yours has {len(request.model.strip())}.",
             field="model",
+            key="model_name_length",
+            values={"limit": MAX_MODEL_NAME, "length": len(request.model.strip())},
         )
     width, height = image_size(request, default=default_size)
     low, high = limits.min_size or 0, limits.max_size or 1 << 16
@@ -48,6 +53,8 @@ def validate_extras(request: ImagineRequest, limits: ProviderLimits, *, default_
                 f"{SERVICE} makes images from {low} to {high} pixels; "
                 f"this request would be {width}×{height}.",
                 field=name,
+                key="image_size_out_of_range",
+                values={"service": SERVICE, "low": low, "high": high, "width": width, "height": height},
             )
 
 
@@ -58,6 +65,8 @@ def validate_options(options: dict[str, Any]) -> None:
             f"{SERVICE} does not know the option(s) {', '.join(unknown)}; "
             f"it accepts {', '.join(sorted(KNOWN_OPTIONS))}.",
             field=unknown[0],
+            key="options_unknown",
+            values={"service": SERVICE, "unknown": ", ".join(unknown), "known": ", ".join(sorted(KNOWN_OPTIONS))},
         )
     for name, (kind, low, high) in NUMERIC_OPTIONS.items():
         if name not in options:
@@ -66,14 +75,26 @@ def validate_options(options: dict[str, Any]) -> None:
         ok_type = isinstance(value, int) if kind is int else isinstance(value, int | float)
         if isinstance(value, bool) or not ok_type:
             article = "a whole number" if kind is int else "a number"
-            raise InvalidInputError(f"{name} must be {article}; you gave {value!r}.", field=name)
+            raise InvalidInputError(
+                f"{name} must be {article}; you gave {value!r}.",
+                field=name,
+                key="option_needs_whole_number" if kind is int else "option_needs_number",
+                values={"name": name, "value": repr(value)},
+            )
         if not low <= value <= high:
-            raise InvalidInputError(f"{name} goes from {low:g} to {high:g}; you gave {value}.", field=name)
+            raise InvalidInputError(
+                f"{name} goes from {low:g} to {high:g}; you gave {value}.",
+                field=name,
+                key="option_out_of_range",
+                values={"name": name, "low": f"{low:g}", "high": f"{high:g}", "value": value},
+            )
     sampler = options.get("sampler_name")
     if sampler is not None and (not isinstance(sampler, str) or not 0 < len(sampler.strip()) <= MAX_SAMPLER_NAME):
         raise InvalidInputError(
             f"sampler_name is a sampler's name such as “Euler a” (1 to {MAX_SAMPLER_NAME} characters).",
             field="sampler_name",
+            key="sampler_name",
+            values={"limit": MAX_SAMPLER_NAME},
         )
 
 

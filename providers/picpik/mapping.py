@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,15 +36,19 @@ class PicpikOptions:
     refer_strength: float | None = None
 
 
-def _bad(message: str) -> InvalidInputError:
-    return InvalidInputError(message, field="options", provider="picpik")
+def _bad(message: str, *, key: str, values: Mapping[str, object] | None = None) -> InvalidInputError:
+    return InvalidInputError(message, field="options", provider="picpik", key=key, values=values)
 
 
 def _flag(options: dict[str, Any], name: str) -> bool | None:
     value = options.get(name)
     if value is None or isinstance(value, bool):
         return value
-    raise _bad(f"The option {name} must be true or false; you gave {value!r}.")
+    raise _bad(
+        f"The option {name} must be true or false; you gave {value!r}.",
+        key="option_true_or_false",
+        values={"name": name, "value": repr(value)},
+    )
 
 
 def _number(options: dict[str, Any], name: str, bounds: tuple[float, float]) -> float | None:
@@ -51,7 +56,11 @@ def _number(options: dict[str, Any], name: str, bounds: tuple[float, float]) -> 
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float) or not bounds[0] <= value <= bounds[1]:
-        raise _bad(f"The option {name} must be a number from {bounds[0]:g} to {bounds[1]:g}; you gave {value!r}.")
+        raise _bad(
+            f"The option {name} must be a number from {bounds[0]:g} to {bounds[1]:g}; you gave {value!r}.",
+            key="option_between",
+            values={"name": name, "low": f"{bounds[0]:g}", "high": f"{bounds[1]:g}", "value": repr(value)},
+        )
     return float(value)
 
 
@@ -60,7 +69,9 @@ def _codes(value: Any, name: str) -> list[Any]:
         return []
     items = [value] if isinstance(value, str | dict) else value
     if not isinstance(items, list | tuple):
-        raise _bad(f"The option {name} must be a ModelCode or a list of them.")
+        raise _bad(
+            f"The option {name} must be a ModelCode or a list of them.", key="option_model_codes", values={"name": name}
+        )
     return list(items)
 
 
@@ -73,7 +84,11 @@ def _loras(options: dict[str, Any]) -> list[PicpikModel]:
         elif isinstance(item, dict) and isinstance(item.get("code"), str) and item["code"].strip():
             code, weight = item["code"].strip(), _number(item, "weight", LORA_WEIGHT)
         else:
-            raise _bad(f"Each LoRA must be a ModelCode or {{code, weight}}; you gave {item!r}.")
+            raise _bad(
+                f"Each LoRA must be a ModelCode or {{code, weight}}; you gave {item!r}.",
+                key="lora_entry",
+                values={"value": repr(item)},
+            )
         params = InferenceParameters(LoraWeight=weight) if weight is not None else None
         models.append(PicpikModel(ModelCode=code, InferenceParams=params))
     return models
@@ -83,11 +98,17 @@ def parse_options(options: dict[str, Any]) -> PicpikOptions:
     unknown = sorted(set(options) - set(OPTIONS))
     if unknown:
         known = "; ".join(f"{name}: {meaning}" for name, meaning in OPTIONS.items())
-        raise _bad(f"Picpik has no option {', '.join(unknown)}. It understands — {known}.")
+        raise _bad(
+            f"Picpik has no option {', '.join(unknown)}. It understands — {known}.",
+            key="picpik_option_unknown",
+            values={"unknown": ", ".join(unknown), "known": known},
+        )
     sub_models = _loras(options)
     for item in _codes(options.get("sub_models"), "sub_models"):
         if not isinstance(item, str) or not item.strip():
-            raise _bad(f"sub_models takes ModelCodes; you gave {item!r}.")
+            raise _bad(
+                f"sub_models takes ModelCodes; you gave {item!r}.", key="sub_models_entry", values={"value": repr(item)}
+            )
         sub_models.append(PicpikModel(ModelCode=item.strip()))
     return PicpikOptions(
         sub_models=tuple(sub_models),

@@ -28,6 +28,7 @@ from providers.core.models import (
     JobKind,
     JobState,
     JobStatus,
+    ModelOption,
     ParentJob,
     ProviderLimits,
 )
@@ -82,6 +83,17 @@ class PicpikProvider(Provider):
         super().validate_imagine(request)
         parse_options(request.options)
 
+    async def model_options(self) -> list[ModelOption]:
+        """The main models ``ListModels`` offers. The value is the ``ModelCode`` (what ``MainModel`` takes),
+        the label the model's ``Name`` (the key of its entry when the entry has none)."""
+        listed = await self.client.list_models()
+        options: dict[str, ModelOption] = {}
+        for key, model in listed.MainModels.items():
+            code = model.ModelCode.strip()
+            if code and code not in options:
+                options[code] = ModelOption(value=code, label=(model.Name or key or code).strip() or code)
+        return list(options.values())
+
     # --- jobs that call the service ----------------------------------------------------------------
     async def imagine(self, request: ImagineRequest) -> JobHandle:
         self.validate_imagine(request)
@@ -111,7 +123,10 @@ class PicpikProvider(Provider):
         if not isinstance(source, dict):
             return await self._generate(JobKind.REROLL, params, refer_strength=chosen)
         if not isinstance(source.get("url"), str):
-            raise InvalidInputError("That job cannot be re-rolled: the image it started from is no longer known.")
+            raise InvalidInputError(
+                "That job cannot be re-rolled: the image it started from is no longer known.",
+                key="reroll_image_unknown",
+            )
         data = await self._fetch(source["url"])
         return await self._generate(JobKind.REROLL, params, source=source, image=data, refer_strength=chosen)
 
@@ -139,7 +154,9 @@ class PicpikProvider(Provider):
         try:
             request = GenerateImagesRequest.model_validate(body)
         except ValidationError as exc:
-            raise InvalidInputError("The settings of the original job could not be read back.") from exc
+            raise InvalidInputError(
+                "The settings of the original job could not be read back.", key="settings_unreadable"
+            ) from exc
         task = await self.client.generate_images(request)
         meta: dict[str, Any] = {"params": params}
         if source is not None:
@@ -156,7 +173,7 @@ class PicpikProvider(Provider):
         if parent.request is not None:
             self.validate_imagine(parent.request)
             return self._params_for(parent.request)
-        raise InvalidInputError("That job cannot be repeated: its settings were not kept.")
+        raise InvalidInputError("That job cannot be repeated: its settings were not kept.", key="settings_not_kept")
 
     def _params_for(self, request: ImagineRequest) -> dict[str, Any]:
         return generation_params(request, default_model=self.settings.default_model, long_side=self.settings.long_side)
@@ -164,11 +181,15 @@ class PicpikProvider(Provider):
     def _checked_prompt(self, prompt: str) -> str:
         text = prompt.strip()
         if not text:
-            raise InvalidInputError("The new prompt is empty; describe what you want to see.", field="prompt")
+            raise InvalidInputError(
+                "The new prompt is empty; describe what you want to see.", field="prompt", key="new_prompt_empty"
+            )
         if len(text) > self.limits.prompt_max_chars:
             raise InvalidInputError(
                 f"Picpik accepts prompts of at most {self.limits.prompt_max_chars} characters; yours has {len(text)}.",
                 field="prompt",
+                key="prompt_too_long",
+                values={"service": "Picpik", "limit": self.limits.prompt_max_chars, "length": len(text)},
             )
         return text
 
@@ -176,7 +197,7 @@ class PicpikProvider(Provider):
     async def upscale(self, parent: ParentJob, index: int) -> JobHandle:
         image = self._pick(parent, index)
         if image.url is None and image.data is None:
-            raise InvalidInputError("That image can no longer be found.", field="index")
+            raise InvalidInputError("That image can no longer be found.", field="index", key="image_gone")
         # the link is enough (and keeps the handle small); bytes only when there is no link
         kept = image.model_dump(mode="json", exclude_none=True, exclude={"data"} if image.url else None)
         return JobHandle(
@@ -191,7 +212,7 @@ class PicpikProvider(Provider):
         try:
             image = ImageData.model_validate(handle.meta["image"])
         except (KeyError, ValidationError) as exc:
-            raise InvalidInputError("That upscale no longer knows its image.") from exc
+            raise InvalidInputError("That upscale no longer knows its image.", key="upscale_image_unknown") from exc
         return JobState(status=JobStatus.SUCCEEDED, images=[image], raw_status="local")
 
     # --- following jobs -----------------------------------------------------------------------------
