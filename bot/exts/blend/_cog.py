@@ -1,0 +1,122 @@
+"""``/blend image1 [image2 … image5] [dimensions] [provider]``.
+
+The command is registered even when no configured service can blend, so a member who tries it is told which
+services could, instead of not finding it. Only ``image1`` is required by Discord: the number of images a
+service takes is its own limit, and a member who attaches too few gets a plain answer rather than a greyed-out
+form. Everything is checked before "thinking…"; then the job row, the submit, and the poller delivers the grid.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.attachments import AttachmentRefused, BlendRequest, checked_image
+from bot.exts.imagine._submit import deferred_message_id, submit_job
+from bot.i18n import t
+from bot.replies import refuse
+from bot.service_choice import NoService, NoServiceReason, choose_service, provider_choices
+from providers.core.models import BlendDimensions, Capability, JobKind
+
+if TYPE_CHECKING:
+    from bot.app import GridBot
+
+DIMENSION_CHOICES = [
+    app_commands.Choice(name="Square (1:1)", value=BlendDimensions.SQUARE.value),
+    app_commands.Choice(name="Portrait (2:3)", value=BlendDimensions.PORTRAIT.value),
+    app_commands.Choice(name="Landscape (3:2)", value=BlendDimensions.LANDSCAPE.value),
+]
+
+
+class BlendCog(commands.Cog):
+    def __init__(self, bot: GridBot) -> None:
+        self.bot = bot
+        self.command = _blend_command(self)
+
+    async def cog_load(self) -> None:
+        self.bot.tree.add_command(self.command)
+
+    async def cog_unload(self) -> None:
+        self.bot.tree.remove_command(self.command.name)
+
+    async def blend(
+        self,
+        interaction: discord.Interaction[GridBot],
+        attachments: list[discord.Attachment],
+        dimensions: str | None,
+        provider_name: str | None,
+    ) -> None:
+        locale = interaction.locale
+        provider = choose_service(self.bot.providers, Capability.BLEND, provider_name)
+        if isinstance(provider, NoService):
+            await refuse(interaction, _no_service_text(provider, locale))
+            return
+        low, high = provider.limits.blend_min_images, provider.limits.blend_max_images
+        if not low <= len(attachments) <= high:
+            text = t("blend.count", locale, service=provider.display_name, low=low, high=high, count=len(attachments))
+            await refuse(interaction, text)
+            return
+        try:
+            images = [checked_image(attachment) for attachment in attachments]
+        except AttachmentRefused as refused:
+            await refuse(interaction, refused.text(locale))
+            return
+        request = BlendRequest(images=images, dimensions=BlendDimensions(dimensions or BlendDimensions.SQUARE))
+        message_id = await deferred_message_id(interaction)
+        record = await self.bot.store.create(
+            kind=JobKind.BLEND,
+            provider=provider.name,
+            owner_id=interaction.user.id,
+            channel_id=interaction.channel_id or 0,
+            guild_id=interaction.guild_id,
+            message_id=message_id,
+            interaction_token=interaction.token,
+            token_expires_at=interaction.expires_at.timestamp(),
+            locale=locale.value,
+            upload_limit=interaction.filesize_limit,
+            request=request,
+        )
+        sent = [image.image_data() for image in images]
+        await submit_job(self.bot, interaction, record, provider, lambda: provider.blend(sent, request.dimensions))
+
+
+def _no_service_text(no_service: NoService, locale: discord.Locale) -> str:
+    able = ", ".join(no_service.able)
+    if no_service.reason is NoServiceReason.NOT_SET_UP:
+        return t("common.service_not_set_up", locale, service=no_service.requested)
+    if no_service.reason is NoServiceReason.CANNOT:
+        return t("blend.cannot", locale, service=no_service.requested, able=able)
+    return t("blend.none_configured", locale, able=able)
+
+
+def _blend_command(cog: BlendCog) -> app_commands.Command[BlendCog, ..., None]:
+    """Built per bot: the service choices are the configured services that can blend (first = default)."""
+
+    @app_commands.command(name="blend", description="Blend 2 to 5 images into four new pictures")
+    @app_commands.describe(
+        image1="An image to blend",
+        image2="Another image to blend",
+        image3="Another image to blend",
+        image4="Another image to blend",
+        image5="Another image to blend",
+        dimensions="The shape of the result",
+        provider="Which image service blends them",
+    )
+    @app_commands.choices(dimensions=DIMENSION_CHOICES, provider=provider_choices(cog.bot.providers, Capability.BLEND))
+    async def blend(
+        interaction: discord.Interaction[GridBot],
+        image1: discord.Attachment,
+        image2: discord.Attachment | None = None,
+        image3: discord.Attachment | None = None,
+        image4: discord.Attachment | None = None,
+        image5: discord.Attachment | None = None,
+        dimensions: str | None = None,
+        provider: str | None = None,
+    ) -> None:
+        attachments = [a for a in (image1, image2, image3, image4, image5) if a is not None]
+        await cog.blend(interaction, attachments, dimensions, provider)
+
+    return blend

@@ -1,0 +1,110 @@
+"""Buttons 1…N under a ``/describe`` answer: each starts an ``/imagine`` of that prompt on the same service.
+
+A ``DynamicItem`` like the grid buttons: the job id and the prompt's number are in the ``custom_id``, the
+prompts in the job's row, so ``from_custom_id`` is one primary-key read and a button from before a restart
+works like a new one. The new job gets its own message, which the poller fills.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Self
+
+import discord
+
+from bot import rendering
+from bot.exts.imagine._submit import deferred_message_id, submit_job
+from bot.i18n import t
+from bot.i18n.errors import error_text
+from bot.prompting import parse_prompt, to_imagine_request
+from bot.replies import refuse
+from providers.core.base import Provider
+from providers.core.errors import InvalidInputError
+from providers.core.models import Capability, JobKind
+from storage.jobs import JobNotFound, JobRecord
+from storage.lifecycle import LifecycleState
+
+if TYPE_CHECKING:
+    from bot.app import GridBot
+
+
+class PromptButton(discord.ui.DynamicItem[discord.ui.Button], template=rendering.PROMPT_BUTTON_TEMPLATE):
+    """*n*: ``/imagine`` the described image's prompt *n*."""
+
+    def __init__(self, job_id: int, index: int, source: JobRecord | None = None) -> None:
+        super().__init__(
+            discord.ui.Button(
+                style=discord.ButtonStyle.secondary,
+                label=str(index),
+                custom_id=rendering.prompt_custom_id(job_id, index),
+            )
+        )
+        # not ``parent``/``id``: discord.py's Item has those
+        self.source_id, self.index, self.source = job_id, index, source
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[GridBot], item: discord.ui.Button, match: re.Match[str]
+    ) -> Self:
+        job_id = int(match["job_id"])
+        try:
+            source = await interaction.client.store.get(job_id)
+        except JobNotFound:
+            source = None
+        return cls(job_id, int(match["index"]), source)
+
+    async def callback(self, interaction: discord.Interaction[GridBot]) -> None:  # type: ignore[override]
+        await imagine_prompt(interaction, self.source, self.index)
+
+
+def _chosen_prompt(
+    bot: GridBot, user_id: int, described: JobRecord | None, index: int, locale: discord.Locale
+) -> tuple[Provider, str] | str:
+    """The service and prompt *index* of a finished describe job, or why this member cannot start from it."""
+    if described is None or described.kind is not JobKind.DESCRIBE:
+        return t("describe.job_gone", locale)
+    if user_id != described.owner_id:
+        return t("describe.not_owner", locale, owner=described.owner_id)
+    result = described.result
+    prompts = result.texts if result is not None and described.state is LifecycleState.DELIVERED else []
+    if not 1 <= index <= len(prompts):
+        return t("describe.no_prompt", locale, index=index)
+    provider = bot.providers.get(described.provider)
+    if provider is None:
+        return rendering.failure_reason(rendering.NOT_CONFIGURED, described.provider, locale)
+    if not provider.supports(Capability.IMAGINE):
+        return t("describe.cannot_draw", locale, service=provider.display_name)
+    return provider, prompts[index - 1]
+
+
+async def imagine_prompt(interaction: discord.Interaction[GridBot], described: JobRecord | None, index: int) -> None:
+    """A new ``/imagine`` job from prompt *index*, checked like a typed prompt before anything is sent."""
+    bot, locale = interaction.client, interaction.locale
+    chosen = _chosen_prompt(bot, interaction.user.id, described, index, locale)
+    if isinstance(chosen, str):
+        await refuse(interaction, chosen)
+        return
+    provider, prompt = chosen
+    try:
+        request = to_imagine_request(parse_prompt(prompt), service=provider.display_name)
+        provider.validate_imagine(request)
+    except InvalidInputError as error:  # PromptParameterError is one too
+        await refuse(interaction, error_text(error, locale))
+        return
+    assert described is not None  # _chosen_prompt refuses a missing job
+    message_id = await deferred_message_id(interaction)
+    record = await bot.store.create(
+        kind=JobKind.IMAGINE,
+        provider=provider.name,
+        owner_id=interaction.user.id,
+        channel_id=interaction.channel_id or described.channel_id,
+        guild_id=interaction.guild_id,
+        message_id=message_id,
+        interaction_token=interaction.token,
+        token_expires_at=interaction.expires_at.timestamp(),
+        locale=locale.value,
+        upload_limit=interaction.filesize_limit,
+        request=request,
+        parent_job_id=described.id,
+    )
+    await submit_job(bot, interaction, record, provider, lambda: provider.imagine(request))

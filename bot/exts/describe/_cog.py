@@ -1,0 +1,91 @@
+"""``/describe image [provider]``.
+
+Registered even when no configured service can describe, so a member who tries it is told which services
+could. The image is checked before "thinking…"; then the job row, the submit, and the poller shows the prompts
+with a button for each (``_buttons.PromptButton``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.attachments import AttachmentRefused, DescribeRequest, checked_image
+from bot.exts.describe._buttons import PromptButton
+from bot.exts.imagine._submit import deferred_message_id, submit_job
+from bot.i18n import t
+from bot.replies import refuse
+from bot.service_choice import NoService, NoServiceReason, choose_service, provider_choices
+from providers.core.models import Capability, JobKind
+
+if TYPE_CHECKING:
+    from bot.app import GridBot
+
+
+class DescribeCog(commands.Cog):
+    def __init__(self, bot: GridBot) -> None:
+        self.bot = bot
+        self.command = _describe_command(self)
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(PromptButton)
+        self.bot.tree.add_command(self.command)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(PromptButton)
+        self.bot.tree.remove_command(self.command.name)
+
+    async def describe(
+        self, interaction: discord.Interaction[GridBot], attachment: discord.Attachment, provider_name: str | None
+    ) -> None:
+        locale = interaction.locale
+        provider = choose_service(self.bot.providers, Capability.DESCRIBE, provider_name)
+        if isinstance(provider, NoService):
+            await refuse(interaction, _no_service_text(provider, locale))
+            return
+        try:
+            image = checked_image(attachment)
+        except AttachmentRefused as refused:
+            await refuse(interaction, refused.text(locale))
+            return
+        message_id = await deferred_message_id(interaction)
+        record = await self.bot.store.create(
+            kind=JobKind.DESCRIBE,
+            provider=provider.name,
+            owner_id=interaction.user.id,
+            channel_id=interaction.channel_id or 0,
+            guild_id=interaction.guild_id,
+            message_id=message_id,
+            interaction_token=interaction.token,
+            token_expires_at=interaction.expires_at.timestamp(),
+            locale=locale.value,
+            upload_limit=interaction.filesize_limit,
+            request=DescribeRequest(image=image),
+        )
+        await submit_job(self.bot, interaction, record, provider, lambda: provider.describe(image.image_data()))
+
+
+def _no_service_text(no_service: NoService, locale: discord.Locale) -> str:
+    able = ", ".join(no_service.able)
+    if no_service.reason is NoServiceReason.NOT_SET_UP:
+        return t("common.service_not_set_up", locale, service=no_service.requested)
+    if no_service.reason is NoServiceReason.CANNOT:
+        return t("describe.cannot", locale, service=no_service.requested, able=able)
+    return t("describe.none_configured", locale, able=able)
+
+
+def _describe_command(cog: DescribeCog) -> app_commands.Command[DescribeCog, ..., None]:
+    """Built per bot: the service choices are the configured services that can describe (first = default)."""
+
+    @app_commands.command(name="describe", description="Get prompts that describe an image")
+    @app_commands.describe(image="The image to describe", provider="Which image service describes it")
+    @app_commands.choices(provider=provider_choices(cog.bot.providers, Capability.DESCRIBE))
+    async def describe(
+        interaction: discord.Interaction[GridBot], image: discord.Attachment, provider: str | None = None
+    ) -> None:
+        await cog.describe(interaction, image, provider)
+
+    return describe

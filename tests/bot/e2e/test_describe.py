@@ -1,0 +1,110 @@
+"""/describe end to end on every service that can: the prompts numbered under the image described, buttons
+1…N, and a pressed number that becomes a new /imagine of that prompt on the same service."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bot import rendering
+from bot.i18n import t
+from bot.prompting import parse_prompt
+from providers.core.models import ImagineRequest, JobKind
+from providers.registry import PROVIDERS
+from storage.lifecycle import LifecycleState
+from tests.bot.e2e.conftest import Stack
+from tests.bot.e2e.test_blend import COLOURS, png
+from tests.bot.e2e.test_imagine import assert_finished_cleanly, assert_is_grid, settled
+from tests.fake_discord import StoredMessage, Upload
+
+PROMPT_BUTTON = re.compile(rendering.PROMPT_BUTTON_TEMPLATE)
+#: how many prompts each service's emulator answers with
+PROMPT_COUNTS = {"picpik": 4, "midjourney": 4, "ngpu": 1}
+
+
+def has_prompts(message: StoredMessage) -> bool:
+    return not message.loading and any(embed.get("description") for embed in message.embeds)
+
+
+async def describe(stack: Stack, options: dict, locale: str = "en-US"):
+    return await stack.fake.send_slash_command("describe", options, user=stack.fake.member, locale=locale)
+
+
+async def described(stack: Stack, interaction) -> StoredMessage:
+    return await stack.fake.wait_for_original(interaction, has_prompts, timeout=15)
+
+
+@pytest.mark.parametrize(("service", "locale"), [("picpik", "en-US"), ("midjourney", "en-US"), ("ngpu", "zh-CN")])
+async def test_describe_lists_the_prompts_and_a_number_draws_one(stack: Stack, bot, service: str, locale: str) -> None:
+    interaction = await describe(stack, {"image": png("cat.png", COLOURS[2], (128, 96)), "provider": service}, locale)
+    answer = await described(stack, interaction)
+
+    [record] = await settled(bot, stack.fake.member.id, 1)
+    assert (record.kind, record.state, record.provider) == (JobKind.DESCRIBE, LifecycleState.DELIVERED, service)
+    prompts = record.result.texts
+    assert len(prompts) == PROMPT_COUNTS[service]
+    [embed] = answer.embeds
+    assert embed["title"] == t("describe.result_title", locale)
+    for number, prompt in enumerate(prompts, start=1):
+        assert f"**{number}.** {prompt}" in embed["description"]
+    [attached] = interaction.payload["data"]["resolved"]["attachments"].values()
+    assert embed["thumbnail"]["url"] == attached["url"]
+    assert answer.content.startswith(f"**{t('jobs.describe', locale)}** · ")
+    assert PROVIDERS[service].display_name in answer.content
+    assert answer.button_labels == [str(n) for n in range(1, len(prompts) + 1)]
+    assert [PROMPT_BUTTON.fullmatch(c)["job_id"] for c in answer.custom_ids] == [str(record.id)] * len(prompts)
+    assert answer.attachments == ()
+
+    chosen = min(2, len(prompts))
+    drawn = await stack.final(await stack.fake.click_button(answer, f"job:{record.id}:prompt{chosen}"))
+
+    assert_finished_cleanly(drawn)
+    assert_is_grid(drawn)
+    assert drawn.id != answer.id and not drawn.ephemeral
+    expected = parse_prompt(prompts[chosen - 1]).prompt
+    assert expected in drawn.content
+    await settled(bot, stack.fake.member.id, 2)
+    [child] = await bot.store.children(record.id)
+    assert (child.kind, child.provider, child.state) == (JobKind.IMAGINE, service, LifecycleState.DELIVERED)
+    assert child.request_as(ImagineRequest).prompt == expected
+
+
+async def test_only_the_member_who_asked_can_press_the_numbers(stack: Stack, bot) -> None:
+    answer = await described(stack, await describe(stack, {"image": png("cat.png", COLOURS[0])}))
+    [record] = await settled(bot, stack.fake.member.id, 1)
+
+    click = await stack.fake.click_button(answer, f"job:{record.id}:prompt1", user=stack.fake.admin)
+    refusal = await stack.fake.wait_for_original(click)
+
+    assert refusal.ephemeral and f"Only <@{stack.fake.member.id}>" in refusal.content
+    assert await bot.store.children(record.id) == []
+
+
+async def test_the_command_offers_only_services_that_can_describe(stack: Stack, bot) -> None:
+    [command] = [c for c in stack.fake.commands() if c["name"] == "describe"]
+    options = {option["name"]: option for option in command["options"]}
+    assert list(options) == ["image", "provider"]
+    assert [c["value"] for c in options["provider"]["choices"]] == ["picpik", "midjourney", "ngpu"]
+    assert command["description_localizations"]["zh-CN"] == "获取描述一张图片的提示词"
+
+
+async def test_a_file_that_is_not_an_image_is_refused_and_nothing_is_sent(stack: Stack, bot) -> None:
+    interaction = await describe(stack, {"image": Upload("song.mp3", b"ID3...", "audio/mpeg"), "provider": "ngpu"})
+    answer = await stack.fake.wait_for_original(interaction)
+
+    assert answer.ephemeral and "“song.mp3” is not an image" in answer.content
+    assert await bot.store.jobs_for_owner(stack.fake.member.id, 10) == []
+
+
+async def test_on_a_service_that_cannot_describe_the_member_is_told_which_can(stack: Stack) -> None:
+    async with stack.running(stack.new_bot(services={"jumdata": PROVIDERS["jumdata"]})) as bot:
+        interaction = await describe(stack, {"image": png("cat.png", COLOURS[1])})
+        answer = await stack.fake.wait_for_original(interaction)
+
+        assert answer.ephemeral
+        assert answer.content == (
+            "⚠️ None of the services set up on this bot can describe images. "
+            "Services that can: Picpik, Midjourney-style API, NGPU."
+        )
+        assert await bot.store.jobs_for_owner(stack.fake.member.id, 10) == []
