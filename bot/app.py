@@ -24,6 +24,7 @@ from discord.ext import commands
 from bot.config import FrontEndSettings
 from bot.i18n import CatalogTranslator
 from bot.poller import Poller
+from bot.replies import apologise
 from bot.settings import Settings
 from providers.core.base import Provider
 from providers.registry import PROVIDERS
@@ -95,6 +96,7 @@ class GridBot(commands.Bot):
         self.session = aiohttp.ClientSession()
         self.providers = self._build_providers(self.session)
         await self.tree.set_translator(CatalogTranslator())
+        self.tree.on_error = apologise  # type: ignore[method-assign]
         for extension in discover_extensions():
             await self.load_extension(extension)
         if self.front_end.sync_commands:

@@ -14,6 +14,7 @@ from typing import Final
 
 import discord
 
+from bot.i18n import DEFAULT_LOCALE, resolve_locale, t
 from providers.core.errors import ErrorKind
 from providers.core.models import Capability, JobKind, JobStatus
 from storage.jobs import JobRecord
@@ -22,6 +23,16 @@ from storage.jobs import JobRecord
 GRID_BUTTON_TEMPLATE: Final = r"job:(?P<job_id>\d+):(?P<action>[UV])(?P<index>[1-4])"
 REROLL_BUTTON_TEMPLATE: Final = r"job:(?P<job_id>\d+):reroll"
 REROLL_EMOJI: Final = "🔄"
+#: under an upscaled image: variations / remix of the grid cell it came from
+VARY_BUTTON_TEMPLATE: Final = r"job:(?P<job_id>\d+):vary"
+REMIX_BUTTON_TEMPLATE: Final = r"job:(?P<job_id>\d+):remix"
+#: the remix form (a modal) answered by a listener, so a form opened before a restart still works
+REMIX_FORM_TEMPLATE: Final = r"job:(?P<job_id>\d+):remix-form(?::(?P<index>[1-4]))?"
+VARY_EMOJI: Final = "🪄"
+REMIX_EMOJI: Final = "🖌️"
+#: under a /describe result: /imagine prompt n (Discord shows at most 5 rows of 5 buttons)
+PROMPT_BUTTON_TEMPLATE: Final = r"job:(?P<job_id>\d+):prompt(?P<index>1\d|2[0-5]|[1-9])"
+MAX_PROMPT_BUTTONS: Final = 25
 
 #: kinds whose result is a grid of up to four images (the ones U/V/🔄 start from)
 GRID_KINDS: Final = frozenset({JobKind.IMAGINE, JobKind.VARIATION, JobKind.REMIX, JobKind.REROLL, JobKind.BLEND})
@@ -35,29 +46,12 @@ NOT_CONFIGURED: Final = "not_configured"
 UNDELIVERABLE: Final = "undeliverable"
 IMAGE_UNUSABLE: Final = "image_unusable"
 
-_REASONS: Final[dict[str, str]] = {
-    ErrorKind.INVALID_INPUT: "{service} did not accept the request.",
-    ErrorKind.UNSUPPORTED: "{service} cannot do this.",
-    ErrorKind.AUTH: "{service} refused the bot's keys. A server admin needs to check them.",
-    ErrorKind.NOT_FOUND: "{service} no longer knows this job.",
-    ErrorKind.RATE_LIMITED: "{service} is getting too many requests right now. Try again in a minute.",
-    ErrorKind.MODERATION: "{service} refused the prompt or image on content grounds. Rephrase it and try again.",
-    ErrorKind.QUOTA: "The {service} account is out of credit or over its quota.",
-    ErrorKind.ACCOUNT: "The {service} account cannot use the API (not enabled, disabled or not allowed from here).",
-    ErrorKind.SERVER: "{service} had a problem on its side. Try again later.",
-    ErrorKind.TIMEOUT: "{service} did not finish in time.",
-    ErrorKind.CONNECTION: "{service} could not be reached. Try again later.",
-    ErrorKind.DECODE: "{service} answered something the bot could not understand.",
-    ErrorKind.SUBMIT_UNKNOWN: (
-        "It is not known whether {service} received this job (the request timed out or the bot restarted). "
-        "It was not sent again, so you are not charged twice."
-    ),
-    ErrorKind.JOB_FAILED: "{service} could not finish the images.",
-    NOT_CONFIGURED: "{service} is not set up on this bot any more.",
-    UNDELIVERABLE: "The result could not be shown.",
-    IMAGE_UNUSABLE: "{service} finished, but its images could not be used.",
-}
-_UNKNOWN_REASON: Final = "{service} could not finish this job."
+#: failure kinds whose stored detail the bot wrote itself (in English), rather than the service
+_BOT_WRITTEN: Final = frozenset(
+    {ErrorKind.TIMEOUT, ErrorKind.SUBMIT_UNKNOWN, NOT_CONFIGURED, UNDELIVERABLE, IMAGE_UNUSABLE}
+)
+#: failure kinds with a sentence of their own in the ``jobs.reason.*`` texts; others get the general one
+_REASON_KINDS: Final = frozenset({*(kind.value for kind in ErrorKind), NOT_CONFIGURED, UNDELIVERABLE, IMAGE_UNUSABLE})
 
 
 # --------------------------------------------------------------------------------------------------- buttons
@@ -81,11 +75,36 @@ def reroll_custom_id(job_id: int) -> str:
     return f"job:{job_id}:reroll"
 
 
+def vary_custom_id(job_id: int) -> str:
+    return f"job:{job_id}:vary"
+
+
+def remix_custom_id(job_id: int) -> str:
+    return f"job:{job_id}:remix"
+
+
+def remix_form_custom_id(job_id: int, index: int | None = None) -> str:
+    """The remix form of grid ``job_id``; with ``index`` when the image is already chosen (under an upscale)."""
+    return f"job:{job_id}:remix-form" if index is None else f"job:{job_id}:remix-form:{index}"
+
+
+def prompt_custom_id(job_id: int, index: int) -> str:
+    """``job:<id>:prompt2`` — matches ``PROMPT_BUTTON_TEMPLATE``."""
+    if not 1 <= index <= MAX_PROMPT_BUTTONS:
+        raise ValueError(f"no prompt button {index}")
+    return f"job:{job_id}:prompt{index}"
+
+
 def button_rows(
-    job_id: int, kind: JobKind, capabilities: Collection[Capability], image_count: int
+    job_id: int, kind: JobKind, capabilities: Collection[Capability], image_count: int, locale: object = None
 ) -> list[list[ButtonSpec]]:
-    """The rows under a finished grid: U1–Un and 🔄 on the first, V1–Vn on the second; only what the service
-    can do, and only for images that exist. Upscales and other single results get none (yet)."""
+    """The buttons under a finished job, only for what the service can do.
+
+    Under a grid: U1–Un and 🔄 on the first row, V1–Vn and 🖌️ (remix) on the second, for images that exist.
+    Under an upscaled image: 🪄 Vary, 🖌️ Remix and 🔄, which start from the grid it came from.
+    """
+    if kind is JobKind.UPSCALE:
+        return [row for row in (_upscale_row(job_id, capabilities, locale),) if row]
     if kind not in GRID_KINDS or image_count < 1:
         return []
     count = min(image_count, GRID_SIZE)
@@ -97,7 +116,20 @@ def button_rows(
     second: list[ButtonSpec] = []
     if Capability.VARIATION in capabilities:
         second += [ButtonSpec(grid_custom_id(job_id, "V", n), label=f"V{n}") for n in range(1, count + 1)]
+    if Capability.REMIX in capabilities:
+        second.append(ButtonSpec(remix_custom_id(job_id), emoji=REMIX_EMOJI))
     return [row for row in (first, second) if row]
+
+
+def _upscale_row(job_id: int, capabilities: Collection[Capability], locale: object) -> list[ButtonSpec]:
+    row: list[ButtonSpec] = []
+    if Capability.VARIATION in capabilities:
+        row.append(ButtonSpec(vary_custom_id(job_id), label=t("follow_up.vary", locale), emoji=VARY_EMOJI))
+    if Capability.REMIX in capabilities:
+        row.append(ButtonSpec(remix_custom_id(job_id), label=t("follow_up.remix", locale), emoji=REMIX_EMOJI))
+    if Capability.REROLL in capabilities:
+        row.append(ButtonSpec(reroll_custom_id(job_id), emoji=REROLL_EMOJI))
+    return row
 
 
 def build_view(rows: Sequence[Sequence[ButtonSpec]]) -> discord.ui.View | None:
@@ -140,60 +172,76 @@ def prompt_of(record: JobRecord) -> str | None:
     return prompt if isinstance(prompt, str) and prompt.strip() else None
 
 
-def _shown_prompt(prompt: str | None) -> str:
+def _shown_prompt(prompt: str | None, locale: object) -> str:
     if prompt is None:
-        return "(no prompt)"
+        return t("jobs.no_prompt", locale)
     text = " ".join(prompt.split())
     if len(text) > PROMPT_DISPLAY_LIMIT:
         text = text[: PROMPT_DISPLAY_LIMIT - 1] + "…"
     return f"**{discord.utils.escape_mentions(discord.utils.escape_markdown(text))}**"
 
 
+_WHAT: Final[dict[JobKind, tuple[str, str | None]]] = {
+    # kind → (text without a grid position, text with one)
+    JobKind.UPSCALE: ("jobs.upscale", "jobs.upscale_of"),
+    JobKind.VARIATION: ("jobs.variation", "jobs.variation_of"),
+    JobKind.REMIX: ("jobs.remix", "jobs.remix_of"),
+    JobKind.REROLL: ("jobs.reroll", None),
+    JobKind.BLEND: ("jobs.blend", None),
+    JobKind.DESCRIBE: ("jobs.describe", None),
+}
+
+
 def _what(record: JobRecord) -> str:
-    index = record.grid_index
-    if record.kind is JobKind.UPSCALE:
-        return f"Image #{index}" if index else "Upscale"
-    if record.kind is JobKind.VARIATION:
-        return f"Variations of image #{index}" if index else "Variations"
-    if record.kind is JobKind.REMIX:
-        return f"Remix of image #{index}" if index else "Remix"
-    if record.kind is JobKind.REROLL:
-        return "Re-roll"
-    return ""
+    plain, positioned = _WHAT.get(record.kind, (None, None))
+    if positioned is not None and record.grid_index:
+        return t(positioned, record.locale, index=record.grid_index)
+    return t(plain, record.locale) if plain is not None else ""
 
 
 def job_heading(record: JobRecord, service: str) -> str:
-    """``**a red fox** — Image #2 · <@owner> · Picpik``"""
-    parts = [part for part in (_what(record), f"<@{record.owner_id}>", service) if part]
-    return f"{_shown_prompt(prompt_of(record))} — {' · '.join(parts)}"
+    """``**a red fox** — Image #2 · <@owner> · Picpik · #17`` in the job's language (the last part is the
+    job's number, which ``/upscale`` and ``/variation`` take)."""
+    parts = [part for part in (_what(record), f"<@{record.owner_id}>", service, f"#{record.id}") if part]
+    prompt = prompt_of(record)
+    if prompt is None and record.kind in (JobKind.BLEND, JobKind.DESCRIBE):  # they start from images, not words
+        return f"**{parts[0]}** · {' · '.join(parts[1:])}"
+    return f"{_shown_prompt(prompt, record.locale)} — {' · '.join(parts)}"
 
 
-def status_line(status: JobStatus, progress: float | None) -> str:
+def status_line(status: JobStatus, progress: float | None, locale: object = None, kind: JobKind | None = None) -> str:
     if status is JobStatus.QUEUED:
-        return "⏳ Waiting to start…"
+        return t("jobs.waiting", locale)
+    if kind is JobKind.DESCRIBE:
+        return t("jobs.reading", locale)
     if progress is not None:
-        return f"🎨 Drawing… {progress:.0f} %"
-    return "🎨 Drawing…"
+        return t("jobs.drawing_percent", locale, percent=f"{progress:.0f}")
+    return t("jobs.drawing", locale)
 
 
 def progress_text(record: JobRecord, service: str, status: JobStatus, progress: float | None) -> str:
-    return f"{job_heading(record, service)}\n{status_line(status, progress)}"
+    return f"{job_heading(record, service)}\n{status_line(status, progress, record.locale, record.kind)}"
 
 
 def result_text(record: JobRecord, service: str) -> str:
     return job_heading(record, service)
 
 
-def failure_reason(kind: str | None, service: str) -> str:
-    """One plain-English sentence for a failure kind (an ``ErrorKind`` value or one of the bot's own)."""
-    return _REASONS.get(kind or "", _UNKNOWN_REASON).format(service=service)
+def failure_reason(kind: str | None, service: str, locale: object = None) -> str:
+    """One plain sentence for a failure kind (an ``ErrorKind`` value or one of the bot's own)."""
+    key = f"jobs.reason.{kind}" if kind in _REASON_KINDS else "jobs.reason.unknown"
+    return t(key, locale, service=service)
 
 
 def failure_text(record: JobRecord, service: str) -> str:
-    """The final message of a failed job: the heading, why, and the service's own words when they add some."""
-    lines = [job_heading(record, service), f"❌ {failure_reason(record.failure_kind, service)}"]
+    """The final message of a failed job: the heading, why, and the service's own words when they add some
+    (quoted as they came: they are the service's, or the bot's log-level detail, and stay untranslated)."""
+    reason = failure_reason(record.failure_kind, service, record.locale)
+    lines = [job_heading(record, service), f"❌ {reason}"]
     details = " ".join((record.failure_message or "").split())
-    if details and details not in lines[1]:
+    if record.failure_kind in _BOT_WRITTEN and resolve_locale(record.locale) != DEFAULT_LOCALE:
+        details = ""  # the bot's own English detail adds nothing the translated reason does not say
+    if details and details not in lines[1] and details not in failure_reason(record.failure_kind, service):
         if len(details) > DETAILS_DISPLAY_LIMIT:
             details = details[: DETAILS_DISPLAY_LIMIT - 1] + "…"
         lines.append(f"> {discord.utils.escape_mentions(details)}")

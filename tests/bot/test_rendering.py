@@ -16,7 +16,15 @@ from storage.jobs import JobRecord
 from storage.lifecycle import LifecycleState
 
 OWNER = 123456789012345678
-TEMPLATES = [re.compile(rendering.GRID_BUTTON_TEMPLATE), re.compile(rendering.REROLL_BUTTON_TEMPLATE)]
+TEMPLATES = [
+    re.compile(template)
+    for template in (
+        rendering.GRID_BUTTON_TEMPLATE,
+        rendering.REROLL_BUTTON_TEMPLATE,
+        rendering.VARY_BUTTON_TEMPLATE,
+        rendering.REMIX_BUTTON_TEMPLATE,
+    )
+]
 BIGGEST_JOB_ID = 2**63 - 1
 
 
@@ -42,10 +50,10 @@ def labels(rows: list[list[rendering.ButtonSpec]]) -> list[list[str]]:
 @pytest.mark.parametrize(
     ("service", "expected"),
     [
-        ("midjourney", [["U1", "U2", "U3", "U4", "🔄"], ["V1", "V2", "V3", "V4"]]),
-        ("picpik", [["U1", "U2", "U3", "U4", "🔄"], ["V1", "V2", "V3", "V4"]]),
+        ("midjourney", [["U1", "U2", "U3", "U4", "🔄"], ["V1", "V2", "V3", "V4", "🖌️"]]),
+        ("picpik", [["U1", "U2", "U3", "U4", "🔄"], ["V1", "V2", "V3", "V4", "🖌️"]]),
         ("jumdata", [["U1", "U2", "U3", "U4", "🔄"]]),
-        ("ngpu", [["U1", "U2", "U3", "U4", "🔄"], ["V1", "V2", "V3", "V4"]]),
+        ("ngpu", [["U1", "U2", "U3", "U4", "🔄"], ["V1", "V2", "V3", "V4", "🖌️"]]),
     ],
 )
 def test_a_grid_gets_the_buttons_its_service_declares(service: str, expected: list[list[str]]) -> None:
@@ -60,22 +68,42 @@ def test_no_button_for_what_the_service_cannot_do() -> None:
 
 def test_fewer_images_give_fewer_buttons() -> None:
     rows = rendering.button_rows(7, JobKind.VARIATION, set(Capability), 2)
-    assert labels(rows) == [["U1", "U2", "🔄"], ["V1", "V2"]]
+    assert labels(rows) == [["U1", "U2", "🔄"], ["V1", "V2", "🖌️"]]
     assert rendering.button_rows(7, JobKind.IMAGINE, set(Capability), 0) == []
 
 
-@pytest.mark.parametrize("kind", [JobKind.UPSCALE, JobKind.DESCRIBE])
-def test_single_results_get_no_grid_buttons(kind: JobKind) -> None:
-    assert rendering.button_rows(7, kind, set(Capability), 1) == []
+def test_a_description_gets_no_grid_buttons() -> None:
+    assert rendering.button_rows(7, JobKind.DESCRIBE, set(Capability), 1) == []
+
+
+@pytest.mark.parametrize(
+    ("service", "expected"),
+    [
+        ("midjourney", ["🪄 Vary", "🖌️ Remix", "🔄"]),
+        ("jumdata", ["🔄"]),
+        ("ngpu", ["🪄 Vary", "🖌️ Remix", "🔄"]),
+    ],
+)
+def test_an_upscaled_image_gets_its_own_follow_up_buttons(service: str, expected: list[str]) -> None:
+    [row] = rendering.button_rows(7, JobKind.UPSCALE, PROVIDERS[service].capabilities, 1)
+    assert [" ".join(filter(None, (spec.emoji, spec.label))) for spec in row] == expected
+    assert [spec.custom_id for spec in row][-1] == "job:7:reroll"
+
+
+def test_follow_up_labels_follow_the_locale() -> None:
+    [row] = rendering.button_rows(7, JobKind.UPSCALE, {Capability.VARIATION}, 1, "zh-CN")
+    assert row[0].label == "变体"
 
 
 def test_every_custom_id_matches_a_button_template_and_fits_discord() -> None:
     rows = rendering.button_rows(BIGGEST_JOB_ID, JobKind.IMAGINE, set(Capability), 4)
     custom_ids = [spec.custom_id for row in rows for spec in row]
-    assert len(custom_ids) == 9 and len(set(custom_ids)) == 9
+    custom_ids += [rendering.vary_custom_id(BIGGEST_JOB_ID), rendering.remix_form_custom_id(BIGGEST_JOB_ID, 4)]
+    assert len(custom_ids) == 12 and len(set(custom_ids)) == 12
     for custom_id in custom_ids:
         assert len(custom_id) <= 100
-        match = next(m for t in TEMPLATES if (m := t.fullmatch(custom_id)))
+        form = re.compile(rendering.REMIX_FORM_TEMPLATE)
+        match = next(m for t in (*TEMPLATES, form) if (m := t.fullmatch(custom_id)))
         assert int(match["job_id"]) == BIGGEST_JOB_ID
     assert rendering.grid_custom_id(5, "V", 3) == "job:5:V3"
     assert TEMPLATES[0].fullmatch("job:5:V3")["index"] == "3"  # type: ignore[index]
@@ -96,7 +124,7 @@ async def test_the_view_holds_the_rows_and_is_not_kept_by_discord_py() -> None:
     components = view.to_components()
     assert [[c["custom_id"] for c in row["components"]] for row in components] == [
         ["job:9:U1", "job:9:U2", "job:9:U3", "job:9:U4", "job:9:reroll"],
-        ["job:9:V1", "job:9:V2", "job:9:V3", "job:9:V4"],
+        ["job:9:V1", "job:9:V2", "job:9:V3", "job:9:V4", "job:9:remix"],
     ]
     assert components[0]["components"][4]["emoji"]["name"] == "🔄"
     assert rendering.build_view([]) is None
@@ -113,7 +141,7 @@ def test_progress_says_waiting_then_drawing_with_the_percentage_when_known() -> 
 
 
 def test_the_heading_names_the_prompt_the_owner_and_the_service() -> None:
-    assert rendering.result_text(record(), "Picpik") == f"**a red fox** — <@{OWNER}> · Picpik"
+    assert rendering.result_text(record(), "Picpik") == f"**a red fox** — <@{OWNER}> · Picpik · #{record().id}"
 
 
 @pytest.mark.parametrize(
@@ -127,7 +155,7 @@ def test_the_heading_names_the_prompt_the_owner_and_the_service() -> None:
 )
 def test_follow_ups_say_what_they_are(kind: JobKind, index: int | None, says: str) -> None:
     text = rendering.result_text(record(kind=kind, grid_index=index), "NGPU")
-    assert text == f"**a red fox** — {says} · <@{OWNER}> · NGPU"
+    assert text == f"**a red fox** — {says} · <@{OWNER}> · NGPU · #{record().id}"
 
 
 def test_a_prompt_cannot_ping_or_break_the_formatting() -> None:
@@ -192,3 +220,46 @@ def test_file_names_say_grid_or_what_the_job_was() -> None:
 
 def test_input_errors_are_marked_as_a_warning() -> None:
     assert rendering.input_error_text("Jumdata accepts 100 characters.") == "⚠️ Jumdata accepts 100 characters."
+
+
+# --- languages --------------------------------------------------------------------------------------------
+
+
+def test_a_chinese_members_job_speaks_chinese() -> None:
+    job = record(kind=JobKind.UPSCALE, grid_index=2, locale="zh-CN")
+    assert rendering.result_text(job, "Picpik").startswith("**a red fox** — 第 2 张 · ")
+    assert rendering.progress_text(job, "Picpik", JobStatus.QUEUED, None).endswith("⏳ 排队等待中…")
+    assert rendering.progress_text(job, "Picpik", JobStatus.RUNNING, 50).endswith("🎨 绘制中… 50 %")
+    failed = dataclasses.replace(job, failure_kind=ErrorKind.QUOTA, failure_message="Insufficient balance")
+    _, reason, details = rendering.failure_text(failed, "Picpik").split("\n")
+    assert reason == "❌ Picpik 账户余额不足或已超出配额。"
+    assert details == "> Insufficient balance"  # the service's own words, as they came
+
+
+def test_every_failure_kind_has_its_own_sentence() -> None:
+    general = rendering.failure_reason("something new", "X")
+    kinds = [*ErrorKind, rendering.NOT_CONFIGURED, rendering.UNDELIVERABLE, rendering.IMAGE_UNUSABLE]
+    for locale in ("en-US", "zh-CN"):
+        sentences = [rendering.failure_reason(kind, "X", locale) for kind in kinds]
+        assert general not in sentences
+        assert len(set(sentences)) == len(sentences), locale
+
+
+def test_a_bot_written_reason_is_not_repeated_in_chinese_below_the_translation() -> None:
+    reason = rendering.failure_reason(rendering.NOT_CONFIGURED, "NGPU")
+    failed = record(locale="zh-CN", failure_kind=rendering.NOT_CONFIGURED, failure_message=reason)
+    assert rendering.failure_text(failed, "NGPU").split("\n")[1:] == ["❌ 本机器人已不再配置 NGPU。"]
+
+
+def test_a_description_reads_the_image_rather_than_drawing() -> None:
+    job = record(kind=JobKind.DESCRIBE, locale="en-US")
+    assert rendering.progress_text(job, "NGPU", JobStatus.RUNNING, 30).endswith("🔍 Reading the image…")
+
+
+def test_the_bots_own_english_detail_is_left_out_for_a_chinese_member() -> None:
+    detail = "NGPU did not finish within 15 minutes."
+    failed = record(locale="zh-CN", failure_kind=ErrorKind.TIMEOUT, failure_message=detail)
+    assert rendering.failure_text(failed, "NGPU").split("\n")[1:] == ["❌ NGPU 未能按时完成。"]
+    english = dataclasses.replace(failed, locale="en-US")
+    assert rendering.failure_text(english, "NGPU").split("\n")[1:] == [
+        "❌ NGPU did not finish in time.", "> NGPU did not finish within 15 minutes."]

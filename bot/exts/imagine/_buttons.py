@@ -1,5 +1,6 @@
-"""U1–U4, V1–V4 and 🔄 as ``DynamicItem``s: everything they need is in the ``custom_id`` and one row.
+"""The buttons under finished jobs, as ``DynamicItem``s: everything they need is in the ``custom_id`` and one row.
 
+Under a grid: U1–U4, V1–V4, 🔄 and 🖌️ (remix). Under an upscaled image: 🪄 Vary, 🖌️ Remix and 🔄.
 ``from_custom_id`` counts against Discord's 3 seconds, so it does one primary-key read and nothing else;
 the checks and the service call come after "thinking…". Because the state lives in the database, a button
 on a message sent before a restart works like a new one.
@@ -11,143 +12,120 @@ import re
 from typing import TYPE_CHECKING, Self
 
 import discord
-from pydantic import ValidationError
 
 from bot import rendering
-from bot.exts.imagine._submit import deferred_message_id, submit_job
-from providers.core.base import Provider
-from providers.core.models import Capability, ImagineRequest, JobHandle, JobKind, ParentJob
-from storage.jobs import JobNotFound, JobRecord
-from storage.lifecycle import LifecycleState
+from bot.exts.imagine._follow_up import FollowUp, grid_of, read_job, start_follow_up
+from bot.exts.imagine._remix import open_remix_form
+from bot.replies import apologise
+from providers.core.models import JobKind
+from storage.jobs import JobRecord
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable
-
     from bot.app import GridBot
 
-_NEEDS: dict[JobKind, Capability] = {
-    JobKind.UPSCALE: Capability.UPSCALE,
-    JobKind.VARIATION: Capability.VARIATION,
-    JobKind.REROLL: Capability.REROLL,
-}
+
+class _JobButton(discord.ui.DynamicItem[discord.ui.Button], template=r"(?!)"):
+    """A button whose ``custom_id`` names a job; subclasses set the template and what a press starts."""
+
+    def __init__(self, item: discord.ui.Button, job_id: int, source: JobRecord | None) -> None:
+        super().__init__(item)
+        # not ``parent``/``id``: discord.py's Item has those
+        self.source_id, self.source = job_id, source
+
+    async def callback(self, interaction: discord.Interaction[GridBot]) -> None:  # type: ignore[override]
+        try:
+            await self.pressed(interaction)
+        except Exception as error:  # a press must never end in "This interaction failed"
+            await apologise(interaction, error)
+
+    async def pressed(self, interaction: discord.Interaction[GridBot]) -> None:
+        raise NotImplementedError
+
+    @staticmethod
+    def _button(custom_id: str, *, label: str | None = None, emoji: str | None = None) -> discord.ui.Button:
+        return discord.ui.Button(style=discord.ButtonStyle.secondary, label=label, emoji=emoji, custom_id=custom_id)
 
 
-async def _read(interaction: discord.Interaction[GridBot], job_id: int) -> JobRecord | None:
-    try:
-        return await interaction.client.store.get(job_id)
-    except JobNotFound:
-        return None
-
-
-class GridButton(discord.ui.DynamicItem[discord.ui.Button], template=rendering.GRID_BUTTON_TEMPLATE):
+class GridButton(_JobButton, template=rendering.GRID_BUTTON_TEMPLATE):
     """U*n* (upscale image *n*) or V*n* (variations of image *n*)."""
 
     def __init__(self, job_id: int, action: str, index: int, source: JobRecord | None = None) -> None:
-        super().__init__(
-            discord.ui.Button(
-                style=discord.ButtonStyle.secondary,
-                label=f"{action}{index}",
-                custom_id=rendering.grid_custom_id(job_id, action, index),
-            )
-        )
-        # not ``parent``/``id``: discord.py's Item has those
-        self.source_id, self.action, self.index, self.source = job_id, action, index, source
+        button = self._button(rendering.grid_custom_id(job_id, action, index), label=f"{action}{index}")
+        super().__init__(button, job_id, source)
+        self.action, self.index = action, index
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction[GridBot], item: discord.ui.Button, match: re.Match[str]
     ) -> Self:
         job_id = int(match["job_id"])
-        return cls(job_id, match["action"], int(match["index"]), await _read(interaction, job_id))
+        return cls(job_id, match["action"], int(match["index"]), await read_job(interaction.client, job_id))
 
-    async def callback(self, interaction: discord.Interaction[GridBot]) -> None:  # type: ignore[override]
+    async def pressed(self, interaction: discord.Interaction[GridBot]) -> None:
         kind = JobKind.UPSCALE if self.action == "U" else JobKind.VARIATION
-        await start_follow_up(interaction, self.source, kind, self.index)
+        follow_up = FollowUp(self.source, kind, self.index) if self.source is not None else None
+        await start_follow_up(interaction, follow_up)
 
 
-class RerollButton(discord.ui.DynamicItem[discord.ui.Button], template=rendering.REROLL_BUTTON_TEMPLATE):
-    """🔄: the same request again, with a new seed."""
+class RerollButton(_JobButton, template=rendering.REROLL_BUTTON_TEMPLATE):
+    """🔄: the grid's request again, with a new seed (under an upscale: the grid it came from)."""
 
     def __init__(self, job_id: int, source: JobRecord | None = None) -> None:
-        super().__init__(
-            discord.ui.Button(
-                style=discord.ButtonStyle.secondary,
-                emoji=rendering.REROLL_EMOJI,
-                custom_id=rendering.reroll_custom_id(job_id),
-            )
-        )
-        self.source_id, self.source = job_id, source
+        super().__init__(self._button(rendering.reroll_custom_id(job_id), emoji=rendering.REROLL_EMOJI), job_id, source)
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction[GridBot], item: discord.ui.Button, match: re.Match[str]
     ) -> Self:
         job_id = int(match["job_id"])
-        return cls(job_id, await _read(interaction, job_id))
+        return cls(job_id, await read_job(interaction.client, job_id))
 
-    async def callback(self, interaction: discord.Interaction[GridBot]) -> None:  # type: ignore[override]
-        await start_follow_up(interaction, self.source, JobKind.REROLL, None)
-
-
-def _refusal(bot: GridBot, user_id: int, parent: JobRecord | None, kind: JobKind) -> str | None:
-    """Why this member cannot start this follow-up, or None."""
-    if parent is None:
-        return "That job no longer exists."
-    if user_id != parent.owner_id:
-        return f"Only <@{parent.owner_id}>, who started this job, can use its buttons for now."
-    if parent.state is not LifecycleState.DELIVERED or parent.result_json is None or parent.handle_json is None:
-        return "That job has no finished images to start from."
-    provider = bot.providers.get(parent.provider)
-    if provider is None:
-        return rendering.failure_reason(rendering.NOT_CONFIGURED, parent.provider)
-    if not provider.supports(_NEEDS[kind]):
-        return f"{provider.display_name} cannot do that."
-    return None
+    async def pressed(self, interaction: discord.Interaction[GridBot]) -> None:
+        grid, _ = await grid_of(interaction.client, self.source) if self.source is not None else (None, None)
+        await start_follow_up(interaction, FollowUp(grid, JobKind.REROLL, None) if grid is not None else None)
 
 
-def _parent_job(parent: JobRecord) -> ParentJob:
-    try:
-        request = parent.request_as(ImagineRequest)
-    except ValidationError:  # a job started from something other than a prompt (blend, describe …)
-        request = None
-    assert parent.handle is not None and parent.result is not None  # checked by _refusal
-    return ParentJob(handle=parent.handle, result=parent.result, request=request)
+class VaryButton(_JobButton, template=rendering.VARY_BUTTON_TEMPLATE):
+    """🪄 Vary under an upscaled image: variations of the grid cell it was upscaled from."""
+
+    def __init__(self, job_id: int, source: JobRecord | None = None) -> None:
+        button = self._button(rendering.vary_custom_id(job_id), emoji=rendering.VARY_EMOJI)
+        super().__init__(button, job_id, source)
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[GridBot], item: discord.ui.Button, match: re.Match[str]
+    ) -> Self:
+        job_id = int(match["job_id"])
+        return cls(job_id, await read_job(interaction.client, job_id))
+
+    async def pressed(self, interaction: discord.Interaction[GridBot]) -> None:
+        grid, index = await grid_of(interaction.client, self.source) if self.source is not None else (None, None)
+        follow_up = FollowUp(grid, JobKind.VARIATION, index or 1) if grid is not None else None
+        await start_follow_up(interaction, follow_up)
 
 
-def _sender(
-    provider: Provider, parent: ParentJob, kind: JobKind, index: int | None
-) -> Callable[[], Awaitable[JobHandle]]:
-    if kind is JobKind.UPSCALE:
-        return lambda: provider.upscale(parent, index or 1)
-    if kind is JobKind.VARIATION:
-        return lambda: provider.variation(parent, index or 1)
-    return lambda: provider.reroll(parent)
+class RemixButton(_JobButton, template=rendering.REMIX_BUTTON_TEMPLATE):
+    """🖌️ Remix: a form with the prompt to edit (and, under a grid, which image), then a variation with it."""
+
+    def __init__(self, job_id: int, source: JobRecord | None = None) -> None:
+        button = self._button(rendering.remix_custom_id(job_id), emoji=rendering.REMIX_EMOJI)
+        super().__init__(button, job_id, source)
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[GridBot], item: discord.ui.Button, match: re.Match[str]
+    ) -> Self:
+        job_id = int(match["job_id"])
+        return cls(job_id, await read_job(interaction.client, job_id))
+
+    async def pressed(self, interaction: discord.Interaction[GridBot]) -> None:
+        await open_remix_form(interaction, self.source)
 
 
-async def start_follow_up(
-    interaction: discord.Interaction[GridBot], parent: JobRecord | None, kind: JobKind, index: int | None
-) -> None:
-    """A new job from a finished one, in a new message that the poller fills."""
-    bot = interaction.client
-    refusal = _refusal(bot, interaction.user.id, parent, kind)
-    if refusal is not None or parent is None:
-        await interaction.response.send_message(rendering.input_error_text(refusal or ""), ephemeral=True)
-        return
-    provider = bot.providers[parent.provider]
-    parent_job = _parent_job(parent)
-    message_id = await deferred_message_id(interaction)
-    record = await bot.store.create(
-        kind=kind,
-        provider=provider.name,
-        owner_id=interaction.user.id,
-        channel_id=interaction.channel_id or parent.channel_id,
-        guild_id=interaction.guild_id,
-        message_id=message_id,
-        interaction_token=interaction.token,
-        token_expires_at=interaction.expires_at.timestamp(),
-        locale=interaction.locale.value,
-        request=parent_job.request,
-        parent_job_id=parent.id,
-        grid_index=index,
-    )
-    await submit_job(bot, interaction, record, provider, _sender(provider, parent_job, kind, index))
+BUTTONS: tuple[type[discord.ui.DynamicItem[discord.ui.Button]], ...] = (
+    GridButton,
+    RerollButton,
+    VaryButton,
+    RemixButton,
+)

@@ -7,24 +7,25 @@ row, the submit, the handle — and the poller takes it from there.
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import rendering
-from bot.exts.imagine._buttons import GridButton, RerollButton
+from bot.exts.imagine._buttons import BUTTONS
+from bot.exts.imagine._models import ModelCatalog
 from bot.exts.imagine._submit import deferred_message_id, submit_job
+from bot.i18n import t
+from bot.i18n.errors import error_text
 from bot.prompting import parse_prompt, to_imagine_request
+from bot.replies import refuse
 from providers.core.errors import InvalidInputError
 from providers.core.models import JobKind
 
 if TYPE_CHECKING:
     from bot.app import GridBot
 
-log = logging.getLogger(__name__)
 
 #: Discord shows at most 25 autocomplete choices
 _MAX_CHOICES = 25
@@ -34,16 +35,19 @@ class ImagineCog(commands.Cog):
     def __init__(self, bot: GridBot) -> None:
         self.bot = bot
         self.command = _imagine_command(self) if bot.providers else None
+        self.models = ModelCatalog(bot.providers, ttl_seconds=bot.front_end.model_list_ttl_seconds)
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(GridButton, RerollButton)
+        self.bot.add_dynamic_items(*BUTTONS)
         if self.command is not None:
             self.bot.tree.add_command(self.command)
+        self.models.start()
 
     async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(GridButton, RerollButton)
+        self.bot.remove_dynamic_items(*BUTTONS)
         if self.command is not None:
             self.bot.tree.remove_command(self.command.name)
+        await self.models.close()
 
     async def imagine(
         self,
@@ -58,7 +62,7 @@ class ImagineCog(commands.Cog):
         providers = self.bot.providers
         provider = providers.get(provider_name or next(iter(providers)))
         if provider is None:
-            await _refuse(interaction, f"The service “{provider_name}” is not set up on this bot.")
+            await refuse(interaction, t("common.service_not_set_up", interaction.locale, service=provider_name))
             return
         try:
             request = to_imagine_request(
@@ -69,9 +73,10 @@ class ImagineCog(commands.Cog):
                 model=model,
                 service=provider.display_name,
             )
+            request = self.models.with_known_model(provider, request, interaction.locale)
             provider.validate_imagine(request)
         except InvalidInputError as error:  # PromptParameterError is one too
-            await _refuse(interaction, error.user_message)
+            await refuse(interaction, error_text(error, interaction.locale))
             return
         message_id = await deferred_message_id(interaction)
         record = await self.bot.store.create(
@@ -84,37 +89,15 @@ class ImagineCog(commands.Cog):
             interaction_token=interaction.token,
             token_expires_at=interaction.expires_at.timestamp(),
             locale=interaction.locale.value,
+            upload_limit=interaction.filesize_limit,
             request=request,
         )
         await submit_job(self.bot, interaction, record, provider, lambda: provider.imagine(request))
 
-    def model_choices(self, provider_name: str | None, typed: str) -> list[app_commands.Choice[str]]:
+    async def model_choices(self, provider_name: str | None, typed: str) -> list[app_commands.Choice[str]]:
         """The styles or models the chosen service lists, filtered by what the member typed."""
-        providers = self.bot.providers
-        provider = providers.get(provider_name or next(iter(providers), ""))
-        styles = provider.limits.styles if provider is not None else ()
-        wanted = typed.casefold()
-        return [app_commands.Choice(name=s, value=s) for s in styles if wanted in s.casefold()][:_MAX_CHOICES]
-
-    async def on_imagine_error(
-        self, interaction: discord.Interaction[GridBot], error: app_commands.AppCommandError
-    ) -> None:
-        """The last resort: anything unexpected gets a private apology instead of "This interaction failed"."""
-        log.error("/%s failed", interaction.command.name if interaction.command else "?", exc_info=error)
-        if interaction.type is discord.InteractionType.autocomplete:
-            return  # an autocomplete can only be answered with choices
-        text = rendering.input_error_text("Something went wrong on the bot's side; please try again.")
-        try:
-            if interaction.response.is_done():
-                await interaction.followup.send(text, ephemeral=True)
-            else:
-                await interaction.response.send_message(text, ephemeral=True)
-        except discord.HTTPException:
-            log.warning("could not tell the member that /imagine failed", exc_info=True)
-
-
-async def _refuse(interaction: discord.Interaction[GridBot], message: str) -> None:
-    await interaction.response.send_message(rendering.input_error_text(message), ephemeral=True)
+        name = provider_name or next(iter(self.bot.providers), "")
+        return [app_commands.Choice(name=o.label, value=o.value) for o in await self.models.choices(name, typed)]
 
 
 def _imagine_command(cog: ImagineCog) -> app_commands.Command[ImagineCog, ..., None]:
@@ -144,7 +127,6 @@ def _imagine_command(cog: ImagineCog) -> app_commands.Command[ImagineCog, ..., N
 
     @imagine.autocomplete("model")
     async def _models(interaction: discord.Interaction[GridBot], typed: str) -> list[app_commands.Choice[str]]:
-        return cog.model_choices(interaction.namespace.provider, typed)
+        return await cog.model_choices(interaction.namespace.provider, typed)
 
-    imagine.error(cog.on_imagine_error)
     return imagine

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot import rendering
+from bot.i18n.errors import error_text
 from providers.core.base import Provider
 from providers.core.errors import ProviderError, SubmitOutcomeUnknownError
 from providers.core.models import JobHandle, JobStatus
@@ -54,7 +55,11 @@ async def submit_job(
     except ProviderError as error:
         # due at once: the poller sends the message saying why
         await store.mark_failed(
-            record.id, error.kind.value, error.user_message, next_poll_at=time.time(), expected=LifecycleState.PENDING
+            record.id,
+            error.kind.value,
+            error_text(error, record.locale),  # in the member's language where the error has a translation
+            next_poll_at=time.time(),
+            expected=LifecycleState.PENDING,
         )
         bot.poller.wake()
         return

@@ -23,7 +23,7 @@ from tests.emulators import ngpu as ngpu_emulator
 from tests.emulators.picpik import requests_for as picpik_requests
 from tests.fake_discord import StoredMessage
 
-GRID = ["U1", "U2", "U3", "U4", "🔄", "V1", "V2", "V3", "V4"]
+GRID = ["U1", "U2", "U3", "U4", "🔄", "V1", "V2", "V3", "V4", "🖌️"]
 BUTTONS = {
     "midjourney": GRID,
     "picpik": GRID,
@@ -31,7 +31,15 @@ BUTTONS = {
     "ngpu": GRID,
 }
 JOB_FAILURE_FAULTS = {"midjourney": "job_fails", "picpik": "task_fails", "jumdata": "task_fails", "ngpu": "task_fails"}
-TEMPLATES = [re.compile(rendering.GRID_BUTTON_TEMPLATE), re.compile(rendering.REROLL_BUTTON_TEMPLATE)]
+TEMPLATES = [
+    re.compile(template)
+    for template in (
+        rendering.GRID_BUTTON_TEMPLATE,
+        rendering.REROLL_BUTTON_TEMPLATE,
+        rendering.VARY_BUTTON_TEMPLATE,
+        rendering.REMIX_BUTTON_TEMPLATE,
+    )
+]
 SPINNERS = ("⏳", "🎨", "…")
 
 
@@ -77,8 +85,7 @@ async def settled(bot, owner_id: int, count: int) -> list[JobRecord]:
 
 def job_of(message: StoredMessage) -> int:
     """The job behind a finished grid, read back from its buttons' custom ids."""
-    match = TEMPLATES[0].fullmatch(message.custom_ids[0]) or TEMPLATES[1].fullmatch(message.custom_ids[0])
-    assert match is not None
+    match = next(m for t in TEMPLATES if (m := t.fullmatch(message.custom_ids[0])) is not None)
     return int(match["job_id"])
 
 
@@ -131,7 +138,7 @@ async def test_the_default_service_is_the_first_configured_one(stack: Stack, bot
 
 
 async def test_the_command_offers_the_configured_services_and_their_styles(stack: Stack, bot) -> None:
-    [command] = stack.fake.commands()
+    [command] = [c for c in stack.fake.commands() if c["name"] == "imagine"]
     options = {option["name"]: option for option in command["options"]}
     assert list(options) == ["prompt", "provider", "negative", "aspect", "seed", "model"]
     assert [c["value"] for c in options["provider"]["choices"]] == ["picpik", "midjourney", "jumdata", "ngpu"]
@@ -170,7 +177,8 @@ async def test_u2_answers_with_the_second_image_alone(stack: Stack, bot, service
     top_right = quadrant_colours(grid)[1]
     whole = tuple(round(c) for c in ImageStat.Stat(image.convert("RGB")).mean)
     assert all(abs(a - b) <= 3 for a, b in zip(whole, top_right, strict=True)), (whole, top_right)
-    assert upscaled.button_labels == []
+    # an upscaled image gets its own follow-ups (those its service can do), not the grid's U/V
+    assert upscaled.button_labels == (["Vary", "Remix", "🔄"] if service == "picpik" else ["🔄"])
     await settled(bot, stack.fake.member.id, 2)
     child = (await bot.store.children(job_id))[0]
     assert (child.kind, child.grid_index, child.state) == (JobKind.UPSCALE, 2, LifecycleState.DELIVERED)
@@ -350,4 +358,6 @@ async def test_a_job_whose_service_is_gone_after_a_restart_says_so(stack: Stack)
     assert "❌ NGPU is not set up on this bot any more." in final.content
     assert_finished_cleanly(final)
     assert (record.state, record.failure_kind) == (LifecycleState.FAILED, rendering.NOT_CONFIGURED)
-    assert [c["name"] for c in stack.fake.commands()] == ["imagine"]
+    [imagine] = [c for c in stack.fake.commands() if c["name"] == "imagine"]
+    provider = next(o for o in imagine["options"] if o["name"] == "provider")
+    assert [c["value"] for c in provider["choices"]] == ["picpik"]

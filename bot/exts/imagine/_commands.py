@@ -1,0 +1,105 @@
+"""``/upscale job grid`` and ``/variation job grid [prompt]``: the U and V buttons by job number.
+
+The job number is shown at the end of every job's message (``· #17``); the ``job`` option also offers the
+member's own recent grids as they type. A prompt turns a variation into a remix where the service can.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import rendering
+from bot.exts.imagine._follow_up import FollowUp, read_job, start_follow_up
+from bot.i18n import t
+from providers.core.models import JobKind
+from providers.registry import PROVIDERS
+from storage.lifecycle import LifecycleState
+
+if TYPE_CHECKING:
+    from bot.app import GridBot
+
+#: how many of the member's recent jobs the ``job`` autocomplete looks through
+_RECENT_JOBS = 100
+_MAX_CHOICES = 25
+_CHOICE_NAME_LIMIT = 100
+_PROMPT_IN_CHOICE = 60
+
+GRID_CHOICES = [
+    app_commands.Choice(name="1 — top left", value=1),
+    app_commands.Choice(name="2 — top right", value=2),
+    app_commands.Choice(name="3 — bottom left", value=3),
+    app_commands.Choice(name="4 — bottom right", value=4),
+]
+
+
+class FollowUpCommands(commands.Cog):
+    def __init__(self, bot: GridBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="upscale", description="Upscale one image of a finished grid")
+    @app_commands.describe(
+        job="The grid's job number (shown under the grid)",
+        grid="Which image: 1 top left, 2 top right, 3 bottom left, 4 bottom right",
+    )
+    @app_commands.choices(grid=GRID_CHOICES)
+    async def upscale(self, interaction: discord.Interaction[GridBot], job: int, grid: int) -> None:
+        await self._start(interaction, job, JobKind.UPSCALE, grid, None)
+
+    @app_commands.command(name="variation", description="Draw variations of one image of a finished grid")
+    @app_commands.describe(
+        job="The grid's job number (shown under the grid)",
+        grid="Which image: 1 top left, 2 top right, 3 bottom left, 4 bottom right",
+        prompt="A changed prompt (remix), where the service supports it",
+    )
+    @app_commands.choices(grid=GRID_CHOICES)
+    async def variation(
+        self, interaction: discord.Interaction[GridBot], job: int, grid: int, prompt: str | None = None
+    ) -> None:
+        text = " ".join(prompt.split()) if prompt else None
+        await self._start(interaction, job, JobKind.REMIX if text else JobKind.VARIATION, grid, text)
+
+    async def _start(
+        self, interaction: discord.Interaction[GridBot], job_id: int, kind: JobKind, index: int, prompt: str | None
+    ) -> None:
+        record = await read_job(self.bot, job_id) if job_id > 0 else None
+        if record is not None and record.kind is JobKind.UPSCALE and record.owner_id == interaction.user.id:
+            if kind is JobKind.UPSCALE:
+                text = t("follow_up.already_upscaled", interaction.locale, job=record.id)
+                await interaction.response.send_message(rendering.input_error_text(text), ephemeral=True)
+                return
+            # a variation of an upscaled image is a variation of its grid cell
+            record = await read_job(self.bot, record.parent_job_id) if record.parent_job_id is not None else None
+        await start_follow_up(interaction, FollowUp(record, kind, index, prompt) if record is not None else None)
+
+    @upscale.autocomplete("job")
+    @variation.autocomplete("job")
+    async def _jobs(self, interaction: discord.Interaction[GridBot], typed: str) -> list[app_commands.Choice[int]]:
+        return await self.job_choices(interaction.user.id, typed)
+
+    async def job_choices(self, owner_id: int, typed: str) -> list[app_commands.Choice[int]]:
+        """The member's own finished grids, newest first, matching what they typed (number or prompt)."""
+        wanted = typed.strip().lstrip("#").casefold()
+        choices: list[app_commands.Choice[int]] = []
+        for record in await self.bot.store.jobs_for_owner(owner_id, _RECENT_JOBS):
+            if record.kind not in rendering.GRID_KINDS or record.state is not LifecycleState.DELIVERED:
+                continue
+            name = _choice_name(record.id, rendering.prompt_of(record), record.provider)
+            if wanted and wanted not in name.casefold():
+                continue
+            choices.append(app_commands.Choice(name=name, value=record.id))
+            if len(choices) == _MAX_CHOICES:
+                break
+        return choices
+
+
+def _choice_name(job_id: int, prompt: str | None, provider: str) -> str:
+    known = PROVIDERS.get(provider)
+    service = known.display_name if known is not None else provider
+    shown = " ".join((prompt or "").split())
+    if len(shown) > _PROMPT_IN_CHOICE:
+        shown = shown[: _PROMPT_IN_CHOICE - 1] + "…"
+    return " · ".join(part for part in (f"#{job_id}", shown, service) if part)[:_CHOICE_NAME_LIMIT]

@@ -1,0 +1,148 @@
+"""Starting a job from a finished one: U*n*, V*n*, 🔄 and remix, whether from a button, a modal or a command.
+
+A follow-up of an upscaled image is a follow-up of the grid it came from, at the same position: "Vary" on
+image #2 is V2 of its grid, 🔄 re-rolls the grid's prompt. That is what every service understands (the
+Midjourney-style API only varies grids), and the full-size image is the same picture as the grid cell.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import discord
+from pydantic import ValidationError
+
+from bot import rendering
+from bot.exts.imagine._submit import deferred_message_id, submit_job
+from bot.i18n import t
+from providers.core.base import Provider
+from providers.core.models import Capability, ImagineRequest, JobHandle, JobKind, ParentJob
+from storage.jobs import JobNotFound, JobRecord
+from storage.lifecycle import LifecycleState
+
+if TYPE_CHECKING:
+    from bot.app import GridBot
+
+NEEDS: dict[JobKind, Capability] = {
+    JobKind.UPSCALE: Capability.UPSCALE,
+    JobKind.VARIATION: Capability.VARIATION,
+    JobKind.REMIX: Capability.REMIX,
+    JobKind.REROLL: Capability.REROLL,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUp:
+    """What to start: ``kind`` from image ``index`` of ``grid`` (``index`` None for 🔄), with ``prompt`` for remix."""
+
+    grid: JobRecord
+    kind: JobKind
+    index: int | None
+    prompt: str | None = None
+
+
+async def read_job(bot: GridBot, job_id: int) -> JobRecord | None:
+    try:
+        return await bot.store.get(job_id)
+    except JobNotFound:
+        return None
+
+
+async def grid_of(bot: GridBot, record: JobRecord) -> tuple[JobRecord | None, int | None]:
+    """The grid a job's follow-ups start from, and the position in it: itself for a grid, the parent grid and
+    the upscaled position for an upscale (None when that grid is gone)."""
+    if record.kind is not JobKind.UPSCALE:
+        return record, None
+    if record.parent_job_id is None:
+        return None, None
+    return await read_job(bot, record.parent_job_id), record.grid_index
+
+
+def refusal(bot: GridBot, user_id: int, grid: JobRecord | None, kind: JobKind, locale: object) -> str | None:
+    """Why this member cannot start this follow-up from ``grid``, or None."""
+    if grid is None:
+        return t("follow_up.gone", locale)
+    if user_id != grid.owner_id:
+        return t("follow_up.not_owner", locale, owner=f"<@{grid.owner_id}>")
+    if grid.kind not in rendering.GRID_KINDS:
+        return t("follow_up.not_a_grid", locale, job=grid.id)
+    if grid.state is not LifecycleState.DELIVERED or grid.result_json is None or grid.handle_json is None:
+        return t("follow_up.not_finished", locale, job=grid.id)
+    provider = bot.providers.get(grid.provider)
+    if provider is None:
+        return rendering.failure_reason(rendering.NOT_CONFIGURED, grid.provider, locale)
+    if not provider.supports(NEEDS[kind]):
+        return t("follow_up.unsupported", locale, service=provider.display_name)
+    return None
+
+
+def parent_job(grid: JobRecord) -> ParentJob:
+    try:
+        request = grid.request_as(ImagineRequest)
+    except ValidationError:  # a job started from something other than a prompt (blend …)
+        request = None
+    if grid.handle is None or grid.result is None:  # refusal() rules this out; a clear error if not
+        raise ValueError(f"job {grid.id} has no finished result to start from")
+    return ParentJob(handle=grid.handle, result=grid.result, request=request)
+
+
+def request_of(follow_up: FollowUp, parent: ParentJob) -> ImagineRequest | dict[str, object] | None:
+    """What the new row records as its request: the parent's, with the remixed prompt when there is one."""
+    if follow_up.prompt is None:
+        return parent.request
+    if parent.request is None:
+        return {"prompt": follow_up.prompt}
+    return parent.request.model_copy(update={"prompt": follow_up.prompt})
+
+
+def sender(provider: Provider, parent: ParentJob, follow_up: FollowUp) -> Callable[[], Awaitable[JobHandle]]:
+    index = follow_up.index or 1
+    if follow_up.kind is JobKind.UPSCALE:
+        return lambda: provider.upscale(parent, index)
+    if follow_up.kind in (JobKind.VARIATION, JobKind.REMIX):
+        return lambda: provider.variation(parent, index, follow_up.prompt)
+    return lambda: provider.reroll(parent)
+
+
+async def start_follow_up(interaction: discord.Interaction[GridBot], follow_up: FollowUp | None) -> None:
+    """Check, then start the follow-up in a new message that the poller fills (None: the job is gone)."""
+    bot = interaction.client
+    grid = follow_up.grid if follow_up is not None else None
+    kind = follow_up.kind if follow_up is not None else JobKind.VARIATION
+    reason = refusal(bot, interaction.user.id, grid, kind, interaction.locale)
+    if reason is not None or follow_up is None or grid is None:
+        await interaction.response.send_message(rendering.input_error_text(reason or ""), ephemeral=True)
+        return
+    index = follow_up.index
+    if index is not None and not 1 <= index <= image_count(grid):
+        text = t("follow_up.no_such_image", interaction.locale, index=index, count=image_count(grid))
+        await interaction.response.send_message(rendering.input_error_text(text), ephemeral=True)
+        return
+    provider = bot.providers[grid.provider]
+    parent = parent_job(grid)
+    message_id = await deferred_message_id(interaction)
+    record = await bot.store.create(
+        kind=follow_up.kind,
+        provider=provider.name,
+        owner_id=interaction.user.id,
+        channel_id=interaction.channel_id or grid.channel_id,
+        guild_id=interaction.guild_id,
+        message_id=message_id,
+        interaction_token=interaction.token,
+        token_expires_at=interaction.expires_at.timestamp(),
+        locale=interaction.locale.value,
+        upload_limit=interaction.filesize_limit,
+        request=request_of(follow_up, parent),
+        parent_job_id=grid.id,
+        grid_index=index,
+    )
+    await submit_job(bot, interaction, record, provider, sender(provider, parent, follow_up))
+
+
+def image_count(grid: JobRecord) -> int:
+    result = grid.result
+    if result is None:
+        return 0
+    return rendering.GRID_SIZE if result.is_grid else min(len(result.images), rendering.GRID_SIZE)
