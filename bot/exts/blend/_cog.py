@@ -15,8 +15,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.attachments import AttachmentRefused, BlendRequest, checked_image
-from bot.exts.imagine._submit import deferred_message_id, submit_job
 from bot.i18n import t
+from bot.job_start import start_job
 from bot.replies import refuse
 from bot.service_choice import NoService, NoServiceReason, choose_service, provider_choices
 from providers.core.models import BlendDimensions, Capability, JobKind
@@ -65,22 +65,8 @@ class BlendCog(commands.Cog):
             await refuse(interaction, refused.text(locale))
             return
         request = BlendRequest(images=images, dimensions=BlendDimensions(dimensions or BlendDimensions.SQUARE))
-        message_id = await deferred_message_id(interaction)
-        record = await self.bot.store.create(
-            kind=JobKind.BLEND,
-            provider=provider.name,
-            owner_id=interaction.user.id,
-            channel_id=interaction.channel_id or 0,
-            guild_id=interaction.guild_id,
-            message_id=message_id,
-            interaction_token=interaction.token,
-            token_expires_at=interaction.expires_at.timestamp(),
-            locale=locale.value,
-            upload_limit=interaction.filesize_limit,
-            request=request,
-        )
         sent = [image.image_data() for image in images]
-        await submit_job(self.bot, interaction, record, provider, lambda: provider.blend(sent, request.dimensions))
+        await start_job(interaction, provider, JobKind.BLEND, request, lambda: provider.blend(sent, request.dimensions))
 
 
 def _no_service_text(no_service: NoService, locale: discord.Locale) -> str:

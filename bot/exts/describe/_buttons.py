@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Self
 import discord
 
 from bot import rendering
-from bot.exts.imagine._submit import deferred_message_id, submit_job
 from bot.i18n import t
 from bot.i18n.errors import error_text
+from bot.job_start import start_job
 from bot.prompting import parse_prompt, to_imagine_request
 from bot.replies import refuse
 from providers.core.base import Provider
@@ -92,19 +92,5 @@ async def imagine_prompt(interaction: discord.Interaction[GridBot], described: J
         await refuse(interaction, error_text(error, locale))
         return
     assert described is not None  # _chosen_prompt refuses a missing job
-    message_id = await deferred_message_id(interaction)
-    record = await bot.store.create(
-        kind=JobKind.IMAGINE,
-        provider=provider.name,
-        owner_id=interaction.user.id,
-        channel_id=interaction.channel_id or described.channel_id,
-        guild_id=interaction.guild_id,
-        message_id=message_id,
-        interaction_token=interaction.token,
-        token_expires_at=interaction.expires_at.timestamp(),
-        locale=locale.value,
-        upload_limit=interaction.filesize_limit,
-        request=request,
-        parent_job_id=described.id,
-    )
-    await submit_job(bot, interaction, record, provider, lambda: provider.imagine(request))
+    send = lambda: provider.imagine(request)  # noqa: E731 — named for the line's length
+    await start_job(interaction, provider, JobKind.IMAGINE, request, send, parent=described)

@@ -15,8 +15,8 @@ from discord.ext import commands
 
 from bot.attachments import AttachmentRefused, DescribeRequest, checked_image
 from bot.exts.describe._buttons import PromptButton
-from bot.exts.imagine._submit import deferred_message_id, submit_job
 from bot.i18n import t
+from bot.job_start import start_job
 from bot.replies import refuse
 from bot.service_choice import NoService, NoServiceReason, choose_service, provider_choices
 from providers.core.models import Capability, JobKind
@@ -51,21 +51,8 @@ class DescribeCog(commands.Cog):
         except AttachmentRefused as refused:
             await refuse(interaction, refused.text(locale))
             return
-        message_id = await deferred_message_id(interaction)
-        record = await self.bot.store.create(
-            kind=JobKind.DESCRIBE,
-            provider=provider.name,
-            owner_id=interaction.user.id,
-            channel_id=interaction.channel_id or 0,
-            guild_id=interaction.guild_id,
-            message_id=message_id,
-            interaction_token=interaction.token,
-            token_expires_at=interaction.expires_at.timestamp(),
-            locale=locale.value,
-            upload_limit=interaction.filesize_limit,
-            request=DescribeRequest(image=image),
-        )
-        await submit_job(self.bot, interaction, record, provider, lambda: provider.describe(image.image_data()))
+        request = DescribeRequest(image=image)
+        await start_job(interaction, provider, JobKind.DESCRIBE, request, lambda: provider.describe(image.image_data()))
 
 
 def _no_service_text(no_service: NoService, locale: discord.Locale) -> str:

@@ -9,7 +9,8 @@ on a message sent before a restart works like a new one.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Self
+from collections.abc import Callable
+from typing import TYPE_CHECKING, ClassVar, Self
 
 import discord
 
@@ -67,11 +68,15 @@ class GridButton(_JobButton, template=rendering.GRID_BUTTON_TEMPLATE):
         await start_follow_up(interaction, follow_up)
 
 
-class RerollButton(_JobButton, template=rendering.REROLL_BUTTON_TEMPLATE):
-    """🔄: the grid's request again, with a new seed (under an upscale: the grid it came from)."""
+class _WholeJobButton(_JobButton, template=r"(?!)"):
+    """A button about the whole job (no grid position in its ``custom_id``)."""
+
+    #: the ``custom_id`` for a job id, and the emoji the button shows (the labels are added when rendering)
+    CUSTOM_ID: ClassVar[Callable[[int], str]]
+    EMOJI: ClassVar[str]
 
     def __init__(self, job_id: int, source: JobRecord | None = None) -> None:
-        super().__init__(self._button(rendering.reroll_custom_id(job_id), emoji=rendering.REROLL_EMOJI), job_id, source)
+        super().__init__(self._button(type(self).CUSTOM_ID(job_id), emoji=self.EMOJI), job_id, source)
 
     @classmethod
     async def from_custom_id(
@@ -79,25 +84,24 @@ class RerollButton(_JobButton, template=rendering.REROLL_BUTTON_TEMPLATE):
     ) -> Self:
         job_id = int(match["job_id"])
         return cls(job_id, await read_job(interaction.client, job_id))
+
+
+class RerollButton(_WholeJobButton, template=rendering.REROLL_BUTTON_TEMPLATE):
+    """🔄: the grid's request again, with a new seed (under an upscale: the grid it came from)."""
+
+    CUSTOM_ID = staticmethod(rendering.reroll_custom_id)
+    EMOJI = rendering.REROLL_EMOJI
 
     async def pressed(self, interaction: discord.Interaction[GridBot]) -> None:
         grid, _ = await grid_of(interaction.client, self.source) if self.source is not None else (None, None)
         await start_follow_up(interaction, FollowUp(grid, JobKind.REROLL, None) if grid is not None else None)
 
 
-class VaryButton(_JobButton, template=rendering.VARY_BUTTON_TEMPLATE):
+class VaryButton(_WholeJobButton, template=rendering.VARY_BUTTON_TEMPLATE):
     """🪄 Vary under an upscaled image: variations of the grid cell it was upscaled from."""
 
-    def __init__(self, job_id: int, source: JobRecord | None = None) -> None:
-        button = self._button(rendering.vary_custom_id(job_id), emoji=rendering.VARY_EMOJI)
-        super().__init__(button, job_id, source)
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[GridBot], item: discord.ui.Button, match: re.Match[str]
-    ) -> Self:
-        job_id = int(match["job_id"])
-        return cls(job_id, await read_job(interaction.client, job_id))
+    CUSTOM_ID = staticmethod(rendering.vary_custom_id)
+    EMOJI = rendering.VARY_EMOJI
 
     async def pressed(self, interaction: discord.Interaction[GridBot]) -> None:
         grid, index = await grid_of(interaction.client, self.source) if self.source is not None else (None, None)
@@ -105,19 +109,11 @@ class VaryButton(_JobButton, template=rendering.VARY_BUTTON_TEMPLATE):
         await start_follow_up(interaction, follow_up)
 
 
-class RemixButton(_JobButton, template=rendering.REMIX_BUTTON_TEMPLATE):
+class RemixButton(_WholeJobButton, template=rendering.REMIX_BUTTON_TEMPLATE):
     """🖌️ Remix: a form with the prompt to edit (and, under a grid, which image), then a variation with it."""
 
-    def __init__(self, job_id: int, source: JobRecord | None = None) -> None:
-        button = self._button(rendering.remix_custom_id(job_id), emoji=rendering.REMIX_EMOJI)
-        super().__init__(button, job_id, source)
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[GridBot], item: discord.ui.Button, match: re.Match[str]
-    ) -> Self:
-        job_id = int(match["job_id"])
-        return cls(job_id, await read_job(interaction.client, job_id))
+    CUSTOM_ID = staticmethod(rendering.remix_custom_id)
+    EMOJI = rendering.REMIX_EMOJI
 
     async def pressed(self, interaction: discord.Interaction[GridBot]) -> None:
         await open_remix_form(interaction, self.source)

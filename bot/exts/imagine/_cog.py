@@ -15,9 +15,9 @@ from discord.ext import commands
 
 from bot.exts.imagine._buttons import BUTTONS
 from bot.exts.imagine._models import ModelCatalog
-from bot.exts.imagine._submit import deferred_message_id, submit_job
 from bot.i18n import t
 from bot.i18n.errors import error_text
+from bot.job_start import start_job
 from bot.prompting import parse_prompt, to_imagine_request
 from bot.replies import refuse
 from providers.core.errors import InvalidInputError
@@ -78,21 +78,7 @@ class ImagineCog(commands.Cog):
         except InvalidInputError as error:  # PromptParameterError is one too
             await refuse(interaction, error_text(error, interaction.locale))
             return
-        message_id = await deferred_message_id(interaction)
-        record = await self.bot.store.create(
-            kind=JobKind.IMAGINE,
-            provider=provider.name,
-            owner_id=interaction.user.id,
-            channel_id=interaction.channel_id or 0,
-            guild_id=interaction.guild_id,
-            message_id=message_id,
-            interaction_token=interaction.token,
-            token_expires_at=interaction.expires_at.timestamp(),
-            locale=interaction.locale.value,
-            upload_limit=interaction.filesize_limit,
-            request=request,
-        )
-        await submit_job(self.bot, interaction, record, provider, lambda: provider.imagine(request))
+        await start_job(interaction, provider, JobKind.IMAGINE, request, lambda: provider.imagine(request))
 
     async def model_choices(self, provider_name: str | None, typed: str) -> list[app_commands.Choice[str]]:
         """The styles or models the chosen service lists, filtered by what the member typed."""

@@ -15,8 +15,8 @@ import discord
 from pydantic import ValidationError
 
 from bot import rendering
-from bot.exts.imagine._submit import deferred_message_id, submit_job
 from bot.i18n import t
+from bot.job_start import start_job
 from providers.core.base import Provider
 from providers.core.models import Capability, ImagineRequest, JobHandle, JobKind, ParentJob
 from storage.jobs import JobNotFound, JobRecord
@@ -122,23 +122,8 @@ async def start_follow_up(interaction: discord.Interaction[GridBot], follow_up: 
         return
     provider = bot.providers[grid.provider]
     parent = parent_job(grid)
-    message_id = await deferred_message_id(interaction)
-    record = await bot.store.create(
-        kind=follow_up.kind,
-        provider=provider.name,
-        owner_id=interaction.user.id,
-        channel_id=interaction.channel_id or grid.channel_id,
-        guild_id=interaction.guild_id,
-        message_id=message_id,
-        interaction_token=interaction.token,
-        token_expires_at=interaction.expires_at.timestamp(),
-        locale=interaction.locale.value,
-        upload_limit=interaction.filesize_limit,
-        request=request_of(follow_up, parent),
-        parent_job_id=grid.id,
-        grid_index=index,
-    )
-    await submit_job(bot, interaction, record, provider, sender(provider, parent, follow_up))
+    request, send = request_of(follow_up, parent), sender(provider, parent, follow_up)
+    await start_job(interaction, provider, follow_up.kind, request, send, parent=grid, grid_index=index)
 
 
 def image_count(grid: JobRecord) -> int:

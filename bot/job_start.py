@@ -1,23 +1,25 @@
-"""Starting a job once its row is written: call the service, record the outcome, hand the job to the poller.
+"""Starting a job: "thinking…", the row, the service call, the outcome recorded, the job handed to the poller.
 
-Shared by ``/imagine`` and the buttons. The row exists before the service is called, so a crash at any point
-leaves something the poller can finish: ``pending`` (becomes "outcome unknown"), ``submitted`` (followed).
+Shared by every command and button that starts a job (``start_job``). The row exists before the service is
+called, so a crash at any point leaves something the poller can finish: ``pending`` (becomes "outcome
+unknown"), ``submitted`` (followed).
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable, Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 import discord
+from pydantic import BaseModel
 
 from bot import rendering
 from bot.i18n.errors import error_text
 from providers.core.base import Provider
 from providers.core.errors import ProviderError, SubmitOutcomeUnknownError
-from providers.core.models import JobHandle, JobStatus
+from providers.core.models import JobHandle, JobKind, JobStatus
 from storage.jobs import JobRecord
 from storage.lifecycle import LifecycleState
 
@@ -35,6 +37,42 @@ async def deferred_message_id(interaction: discord.Interaction[GridBot]) -> int:
     if callback is not None and callback.message_id is not None:
         return callback.message_id
     return (await interaction.original_response()).id
+
+
+async def start_job(
+    interaction: discord.Interaction[GridBot],
+    provider: Provider,
+    kind: JobKind,
+    request: BaseModel | Mapping[str, Any] | None,
+    send: Callable[[], Awaitable[JobHandle]],
+    *,
+    parent: JobRecord | None = None,
+    grid_index: int | None = None,
+) -> JobRecord:
+    """Answer with "thinking…", write the job's row (before the service is called), then send it.
+
+    Everything the poller needs later is taken from the interaction: where to edit (channel and message
+    ids, the token and when it expires), the member's language and the upload limit of their server.
+    """
+    bot = interaction.client
+    message_id = await deferred_message_id(interaction)
+    record = await bot.store.create(
+        kind=kind,
+        provider=provider.name,
+        owner_id=interaction.user.id,
+        channel_id=interaction.channel_id or (parent.channel_id if parent is not None else 0),
+        guild_id=interaction.guild_id,
+        message_id=message_id,
+        interaction_token=interaction.token,
+        token_expires_at=interaction.expires_at.timestamp(),
+        locale=interaction.locale.value,
+        upload_limit=interaction.filesize_limit,
+        request=request,
+        parent_job_id=parent.id if parent is not None else None,
+        grid_index=grid_index,
+    )
+    await submit_job(bot, interaction, record, provider, send)
+    return record
 
 
 async def submit_job(
