@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import sys
 
 import discord
@@ -10,7 +9,9 @@ from pydantic import ValidationError
 
 from bot.app import GridBot
 from bot.config import FrontEndSettings
+from bot.logs import configure_logging, settings_secrets
 from bot.settings import Settings
+from storage.crypto import SecretConfigError
 
 
 def main() -> int:
@@ -26,7 +27,8 @@ def main() -> int:
         )
         return 2
     token = settings.discord.token.get_secret_value().strip()
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # every record of every logger passes one filter that takes the token and the services' keys out
+    configure_logging(settings.log_level, settings_secrets(settings))
     settings.database.path.parent.mkdir(parents=True, exist_ok=True)
     try:
         front_end = FrontEndSettings()
@@ -39,6 +41,9 @@ def main() -> int:
         bot.run(token, log_handler=None)
     except discord.LoginFailure:
         print("Discord refused DISCORD_TOKEN: check the bot token.", file=sys.stderr)
+        return 2
+    except SecretConfigError as error:
+        print(f"Secrets at rest: {error}", file=sys.stderr)
         return 2
     return 0
 

@@ -33,6 +33,20 @@ class DatabaseSettings(BaseSettings):
     path: Path = Path("data/bot.sqlite3")
 
 
+class SecretSettings(BaseSettings):
+    """Where the key that seals stored secrets (members' keys, login and interaction tokens) comes from."""
+
+    model_config = SettingsConfigDict(env_prefix="SECRETS_", env_file=".env", extra="ignore")
+
+    #: comma-separated Fernet keys: the first seals, all open (put a new key first to rotate)
+    master_key: SecretStr | None = None
+    #: used when no master key is set; generated on first run (default: ``secret.key`` next to the database)
+    key_file: Path | None = None
+
+    def key_file_for(self, database_path: Path) -> Path:
+        return self.key_file if self.key_file is not None else database_path.with_name("secret.key")
+
+
 def load_service_settings() -> dict[str, ServiceSettings]:
     """Every registered service's settings, read from its own environment prefix."""
     return {name: cls.settings_model() for name, cls in PROVIDERS.items()}
@@ -43,5 +57,6 @@ class Settings(BaseSettings):
 
     discord: DiscordSettings = Field(default_factory=DiscordSettings)
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    secrets: SecretSettings = Field(default_factory=SecretSettings)
     services: dict[str, ServiceSettings] = Field(default_factory=load_service_settings)
     log_level: str = "INFO"

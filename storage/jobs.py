@@ -18,6 +18,7 @@ import aiosqlite
 from pydantic import BaseModel
 
 from providers.core.models import JobHandle, JobKind, JobState, JobStatus
+from storage.crypto import SecretBox, SecretUnreadable
 from storage.lifecycle import (
     OPEN_STATES,
     SUBMIT_GRACE_SECONDS,
@@ -65,6 +66,7 @@ _COLUMNS = (
     "poll_errors",
     "delivered_at",
     "upload_limit",
+    "credential_ref",
 )
 _SELECT = f"SELECT {', '.join(_COLUMNS)} FROM jobs"
 
@@ -107,10 +109,15 @@ class JobRecord:
     delivered_at: float | None
     #: bytes per attachment the interaction allowed (None: not known, the bot's own setting applies)
     upload_limit: int | None = None
+    #: whose keys the job runs on: "user:<id>", "guild:<id>" or "settings" (None: written before; the settings')
+    credential_ref: str | None = None
 
     @classmethod
-    def from_row(cls, row: Iterable[Any]) -> JobRecord:
+    def from_row(cls, row: Iterable[Any], *, open_token: Callable[[str], str | None] | None = None) -> JobRecord:
+        """``open_token`` turns the stored (sealed) interaction token back into the token."""
         values = dict(zip(_COLUMNS, row, strict=True))
+        if open_token is not None and values["interaction_token"] is not None:
+            values["interaction_token"] = open_token(values["interaction_token"])
         values["kind"] = JobKind(values["kind"])
         values["state"] = LifecycleState(values["state"])
         return cls(**values)
@@ -141,11 +148,17 @@ def _request_json(request: BaseModel | Mapping[str, Any] | None) -> str | None:
 
 
 class JobStore:
-    """Typed access to the ``jobs`` table over the bot's one SQLite connection."""
+    """Typed access to the ``jobs`` table over the bot's one SQLite connection.
 
-    def __init__(self, db: aiosqlite.Connection, *, clock: Callable[[], float] = time.time) -> None:
+    With a ``box`` the interaction token is sealed on write and opened on read, unseen by callers.
+    """
+
+    def __init__(
+        self, db: aiosqlite.Connection, *, clock: Callable[[], float] = time.time, box: SecretBox | None = None
+    ) -> None:
         self._db = db
         self._clock = clock
+        self._box = box
 
     # --- creating and reading ---------------------------------------------------------------------------
 
@@ -166,6 +179,7 @@ class JobStore:
         parent_job_id: int | None = None,
         grid_index: int | None = None,
         next_poll_at: float | None = None,
+        credential_ref: str | None = None,
     ) -> JobRecord:
         """Write a ``pending`` job; call this before the service is asked, so a crash cannot lose the job.
 
@@ -180,7 +194,7 @@ class JobStore:
             "guild_id": guild_id,
             "channel_id": channel_id,
             "message_id": message_id,
-            "interaction_token": interaction_token,
+            "interaction_token": self._seal_token(interaction_token),
             "token_expires_at": token_expires_at,
             "locale": locale,
             "upload_limit": upload_limit,
@@ -188,6 +202,7 @@ class JobStore:
             "request_json": _request_json(request),
             "parent_job_id": parent_job_id,
             "grid_index": grid_index,
+            "credential_ref": credential_ref,
             "created_at": now,
             "updated_at": now,
             "next_poll_at": now + SUBMIT_GRACE_SECONDS if next_poll_at is None else next_poll_at,
@@ -196,27 +211,27 @@ class JobStore:
         marks = ", ".join("?" for _ in values)
         sql = f"INSERT INTO jobs ({names}) VALUES ({marks}) RETURNING {', '.join(_COLUMNS)}"
         rows = await self._fetch_all(sql, tuple(values.values()))
-        return JobRecord.from_row(rows[0])
+        return self._record(rows[0])
 
     async def get(self, job_id: int) -> JobRecord:
         """One primary-key read (what a button's ``from_custom_id`` uses)."""
         rows = await self._fetch_all(f"{_SELECT} WHERE id = ?", (job_id,))
         if not rows:
             raise JobNotFound(job_id)
-        return JobRecord.from_row(rows[0])
+        return self._record(rows[0])
 
     async def find_by_provider_job(self, provider: str, provider_job_id: str) -> JobRecord | None:
         rows = await self._fetch_all(
             f"{_SELECT} WHERE provider = ? AND provider_job_id = ? ORDER BY id LIMIT 1", (provider, provider_job_id)
         )
-        return JobRecord.from_row(rows[0]) if rows else None
+        return self._record(rows[0]) if rows else None
 
     async def due_jobs(self, now: float, limit: int) -> list[JobRecord]:
         """Open jobs due at ``now``, the longest overdue first."""
         rows = await self._fetch_all(
             f"{_SELECT} WHERE {_OPEN_SQL} AND next_poll_at <= ? ORDER BY next_poll_at, id LIMIT ?", (now, limit)
         )
-        return [JobRecord.from_row(row) for row in rows]
+        return [self._record(row) for row in rows]
 
     async def claim_due(self, now: float, limit: int, lease_seconds: float) -> list[JobRecord]:
         """Like ``due_jobs``, but pushes each returned job's due time to ``now + lease_seconds`` in the same
@@ -230,7 +245,7 @@ class JobStore:
             (now + lease_seconds, now, limit),
         )
         # RETURNING has no defined order: hand them out oldest job first
-        return sorted((JobRecord.from_row(row) for row in rows), key=lambda record: record.id)
+        return sorted((self._record(row) for row in rows), key=lambda record: record.id)
 
     async def next_due_at(self) -> float | None:
         """When the earliest open job falls due (None when nothing is open): what the poller sleeps until."""
@@ -246,21 +261,27 @@ class JobStore:
         rows = await self._fetch_all(f"{_SELECT} WHERE {_OPEN_SQL} ORDER BY next_poll_at, id", ())
         grouped: dict[str, list[JobRecord]] = {}
         for row in rows:
-            record = JobRecord.from_row(row)
+            record = self._record(row)
             grouped.setdefault(record.provider, []).append(record)
         return grouped
 
-    async def jobs_for_owner(self, owner_id: int, limit: int) -> list[JobRecord]:
-        """A member's most recent jobs, newest first."""
+    async def jobs_for_owner(self, owner_id: int, limit: int, *, offset: int = 0) -> list[JobRecord]:
+        """A member's most recent jobs, newest first (``offset`` skips that many: a page further back)."""
         rows = await self._fetch_all(
-            f"{_SELECT} WHERE owner_id = ? ORDER BY created_at DESC, id DESC LIMIT ?", (owner_id, limit)
+            f"{_SELECT} WHERE owner_id = ? ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
+            (owner_id, limit, max(offset, 0)),
         )
-        return [JobRecord.from_row(row) for row in rows]
+        return [self._record(row) for row in rows]
+
+    async def count_for_owner(self, owner_id: int) -> int:
+        """How many jobs a member has (what a page count is made from)."""
+        rows = await self._fetch_all("SELECT COUNT(*) FROM jobs WHERE owner_id = ?", (owner_id,))
+        return int(rows[0][0])
 
     async def children(self, parent_id: int) -> list[JobRecord]:
         """The follow-ups (U/V/🔄/remix) started from a job, oldest first."""
         rows = await self._fetch_all(f"{_SELECT} WHERE parent_job_id = ? ORDER BY id", (parent_id,))
-        return [JobRecord.from_row(row) for row in rows]
+        return [self._record(row) for row in rows]
 
     # --- state changes (each through the state machine, each a conditional UPDATE) ----------------------
     #
@@ -393,6 +414,21 @@ class JobStore:
         return int(rows[0][0]) if rows else None
 
     # --- internals --------------------------------------------------------------------------------------
+
+    def _record(self, row: Iterable[Any]) -> JobRecord:
+        return JobRecord.from_row(row, open_token=None if self._box is None else self._open_token)
+
+    def _seal_token(self, token: str | None) -> str | None:
+        return token if token is None or self._box is None else self._box.seal(token)
+
+    def _open_token(self, sealed: str) -> str | None:
+        if self._box is None:
+            return sealed
+        try:
+            return self._box.open(sealed)
+        except SecretUnreadable:
+            # sealed with a key no longer configured: the message is then edited with the bot token instead
+            return None
 
     def _lease_end(self) -> float:
         return self._clock() + DELIVERY_LEASE_SECONDS
