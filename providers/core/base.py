@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import ClassVar, Protocol
 
 import aiohttp
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 from pydantic_settings import BaseSettings
 
 from providers.core.errors import InvalidInputError, ProviderError, UnsupportedError
@@ -32,6 +32,7 @@ from providers.core.models import (
 )
 from providers.core.retry import RetryPolicy
 from providers.core.transport import Transport
+from providers.core.url_policy import FetchSettings
 from providers.core.validation import validate_imagine_request
 
 
@@ -70,6 +71,8 @@ class ServiceSettings(BaseSettings):
     job_timeout_seconds: float = 15 * 60
     retry_attempts: int = 3
     retry_base_delay_seconds: float = 0.5
+    #: where images outside the service may be fetched from (``FETCH_ALLOWED_NETWORKS``, shared by every service)
+    fetch: FetchSettings = Field(default_factory=FetchSettings)
 
     def transport(self, session: aiohttp.ClientSession, provider: str) -> Transport:
         """The shared transport configured from these settings."""
@@ -79,6 +82,7 @@ class ServiceSettings(BaseSettings):
             provider=provider,
             timeout=self.timeout_seconds,
             retry_policy=RetryPolicy(max_attempts=self.retry_attempts, base_delay=self.retry_base_delay_seconds),
+            url_policy=self.fetch.policy(),
         )
 
 

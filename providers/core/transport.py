@@ -32,6 +32,7 @@ from providers.core.errors import (
     SubmitOutcomeUnknownError,
 )
 from providers.core.retry import RetryPolicy, backoff, parse_retry_after, should_retry
+from providers.core.url_policy import UrlPolicy
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,11 @@ T = TypeVar("T")
 
 DEFAULT_MAX_JSON_BYTES = 32 * 1024 * 1024
 DEFAULT_MAX_IMAGE_BYTES = 25 * 1024 * 1024
+#: hops followed for one file; more is a loop or an attempt to tire the bot
+MAX_REDIRECTS = 5
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+#: addresses of one host tried in turn when a connection fails (the others were checked too)
+MAX_ADDRESSES_TRIED = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +102,7 @@ class Transport:
         connect_timeout: float = 10.0,
         retry_policy: RetryPolicy | None = None,
         max_json_bytes: int = DEFAULT_MAX_JSON_BYTES,
+        url_policy: UrlPolicy | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.session = session
@@ -105,6 +112,8 @@ class Transport:
         self.connect_timeout = connect_timeout
         self.retry_policy = retry_policy or RetryPolicy()
         self.max_json_bytes = max_json_bytes
+        #: where files may be fetched from besides the service itself (public addresses by default)
+        self.url_policy = url_policy or UrlPolicy()
         self._sleep = sleep
 
     def url(self, path: str) -> URL:
@@ -124,14 +133,23 @@ class Transport:
         headers: Mapping[str, str] | None = None,
         timeout: float | None = None,
         max_bytes: int | None = None,
+        allow_redirects: bool = True,
+        server_hostname: str | None = None,
     ) -> HttpResponse:
-        """One attempt. 5xx and 429 raise; other statuses are returned for the client to interpret."""
+        """One attempt. 5xx and 429 raise; other statuses are returned for the client to interpret.
+        ``server_hostname`` names the host to verify TLS against when ``path`` addresses it by IP."""
         url = self.url(path)
         limit = max_bytes or self.max_json_bytes
         client_timeout = aiohttp.ClientTimeout(
             total=timeout or self.timeout, connect=min(self.connect_timeout, timeout or self.timeout)
         )
-        kwargs: dict[str, Any] = {"headers": headers, "params": params, "timeout": client_timeout}
+        kwargs: dict[str, Any] = {
+            "headers": headers,
+            "params": params,
+            "timeout": client_timeout,
+            "allow_redirects": allow_redirects,
+            "server_hostname": server_hostname,
+        }
         if json_body is not None:
             kwargs["data"] = json.dumps(json_body, ensure_ascii=False).encode()
             kwargs["headers"] = {"Content-Type": "application/json", **(headers or {})}
@@ -195,14 +213,60 @@ class Transport:
     async def fetch_bytes(
         self, url: str, *, max_bytes: int = DEFAULT_MAX_IMAGE_BYTES, timeout: float | None = None
     ) -> tuple[bytes, str | None]:
-        """GET a file (a result image) with a size cap; retried, since a GET is idempotent."""
+        """GET a file (a result image, or a member's image) with a size cap and one time cap for all its
+        redirects; retried, since a GET is idempotent. A link outside the service's own base URL is fetched
+        only when ``url_policy`` allows its address, and the connection goes to that checked address."""
+        limit = timeout or self.timeout
 
         async def attempt() -> tuple[bytes, str | None]:
-            response = await self.send("GET", url, max_bytes=max_bytes, timeout=timeout)
+            try:
+                async with asyncio.timeout(limit):
+                    response = await self._get_following_redirects(self.url(url), max_bytes, limit)
+            except TimeoutError as exc:
+                raise ProviderTimeoutError("The image did not arrive in time.", provider=self.provider) from exc
             response.raise_for_status()
             return response.body, response.headers.get("Content-Type")
 
         return await self.retrying(attempt, idempotent=True)
+
+    def _is_own(self, url: URL) -> bool:
+        """Whether ``url`` is on the configured service itself, which every API call already trusts."""
+        return url.absolute and url.origin() == self.base_url.origin()
+
+    async def _get_following_redirects(self, url: URL, max_bytes: int, timeout: float) -> HttpResponse:
+        # redirects are followed here, not by aiohttp, so that every hop passes the same address check
+        for _ in range(MAX_REDIRECTS + 1):
+            if self._is_own(url):
+                response = await self.send("GET", str(url), max_bytes=max_bytes, timeout=timeout, allow_redirects=False)
+            else:
+                response = await self._get_pinned(url, max_bytes, timeout)
+            location = response.headers.get("Location")
+            if response.status not in REDIRECT_STATUSES or not location:
+                return response
+            try:
+                url = url.join(URL(location))
+            except ValueError as exc:
+                raise DecodeError("The image link redirects to an unreadable address.", provider=self.provider) from exc
+        raise DecodeError(f"The image link redirects more than {MAX_REDIRECTS} times.", provider=self.provider)
+
+    async def _get_pinned(self, url: URL, max_bytes: int, timeout: float) -> HttpResponse:
+        """GET ``url`` from one of the addresses the policy checked, never from a second DNS answer: the request
+        goes to the IP itself, with the name in ``Host`` and as the TLS server name (SNI and certificate)."""
+        addresses = await self.url_policy.addresses(url)
+        name = url.raw_host or ""
+        headers = {"Host": url.host_port_subcomponent or name}
+        tls_name = name.rstrip(".") if url.scheme == "https" else None
+        for attempt, address in enumerate(addresses[:MAX_ADDRESSES_TRIED], start=1):
+            pinned = url.with_host(str(address))
+            try:
+                return await self.send(
+                    "GET", str(pinned), headers=headers, max_bytes=max_bytes, timeout=timeout,
+                    allow_redirects=False, server_hostname=tls_name,
+                )
+            except ProviderConnectionError:
+                if attempt == min(len(addresses), MAX_ADDRESSES_TRIED):
+                    raise
+        raise ProviderConnectionError("The image's host could not be reached.", provider=self.provider)
 
 
 async def _read_capped(resp: aiohttp.ClientResponse, limit: int, provider: str) -> bytes:

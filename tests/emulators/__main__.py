@@ -34,6 +34,8 @@ async def run(host: str, base_port: int, job_seconds: float, ready: asyncio.Even
             print(f"{name.upper()}_BASE_URL={url}", flush=True)
             for key, value in getattr(module, "ENV_SETTINGS", {}).items():
                 print(f"{key}={value}", flush=True)
+        # the emulators serve their images on loopback, which the bot refuses unless it is allowed
+        print("FETCH_ALLOWED_NETWORKS=127.0.0.0/8", flush=True)
         print("# emulators ready; Ctrl-C stops them", flush=True)
         if ready is not None:
             ready.set()

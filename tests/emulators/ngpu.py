@@ -15,6 +15,13 @@ Faults (``app[FAULTS_KEY].arm(name)``), besides the generic ones in ``common.py`
 * ``no_ainn``       — a submit is refused with 402: the BTC address holds no AINN
 * ``bad_workspace`` — an authenticated request is refused with 401 even with the right workspace id
 * ``no_node``       — a submit is refused with 503: no compute node is available
+
+Garbage, each armed for the next submitted task only (other tasks stay well-formed):
+* ``wrong_types``        — when done, its A1111 answer has ``images`` as a number and ``info`` as a list
+* ``missing_fields``     — when done, its queryTask reply has no ``data`` and no ``result_code``
+* ``huge_reply``         — every queryTask reply for it is 33 MiB of JSON
+* ``decompression_bomb`` — when done, its image is a 70-byte PNG declaring 8,000 × 8,000 pixels (64 megapixels:
+  past the bot's own limit, below Pillow's built-in guard, so only the bot's check stands in the way)
 """
 
 from __future__ import annotations
@@ -87,6 +94,8 @@ class Task:
     number: int
     failure: str | None = None
     result: dict[str, Any] | None = None
+    #: one of ``GARBAGE_FAULTS``: how this task's replies are broken
+    garbage: str | None = None
 
 
 @dataclass
@@ -101,7 +110,43 @@ REQUESTS_KEY: web.AppKey[list[RecordedRequest]] = web.AppKey("ngpu_requests", li
 STATE_KEY: web.AppKey[NgpuState] = web.AppKey("ngpu_state", NgpuState)
 
 
+GARBAGE_FAULTS = ("wrong_types", "missing_fields", "huge_reply", "decompression_bomb")
+HUGE_REPLY_BYTES = 33 * 1024 * 1024
+BOMB_SIDE = 8_000
+
+
 # --- helpers -----------------------------------------------------------------------------------
+def bomb_png(side: int = BOMB_SIDE) -> bytes:
+    """A valid-looking PNG header declaring ``side`` × ``side`` RGB pixels, with one tiny compressed row: decoding
+    it would need gigabytes, reading its header costs nothing."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", side, side, 8, 2, 0, 0, 0)
+    rows = chunk(b"IDAT", zlib.compress(b"\0" * 64))
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + rows + chunk(b"IEND", b"")
+
+
+def _garbage_reply(task: Task, finished: bool) -> web.Response | None:
+    """The broken queryTask reply of a task armed with a garbage fault, or None to answer normally."""
+    if task.garbage == "huge_reply":
+        return web.Response(body=b'{"data": "' + b"x" * HUGE_REPLY_BYTES + b'"}', content_type="application/json")
+    if not finished:
+        return None
+    if task.garbage == "missing_fields":
+        return json_response({"msg": "success", "taskID": task.task_id})
+    if task.garbage == "wrong_types":
+        data = json.dumps({"images": 7, "parameters": "none", "info": ["not", "json"]})
+    elif task.garbage == "decompression_bomb":
+        data = json.dumps({"images": [base64.b64encode(bomb_png()).decode()], "parameters": {}, "info": "{}"})
+    else:
+        return None
+    return json_response({"result_code": 200, "msg": "success", "taskID": task.task_id, "result_size": 1, "data": data})
+
+
 def _fail(code: int, msg: str, status: int = 200) -> web.Response:
     return json_response({"result_code": code, "msg": msg}, status=status)
 
@@ -344,6 +389,7 @@ async def scheduling_task(request: web.Request) -> web.Response:
         request.app[STATE_KEY], param_url=param_url, param_port=int(port_text), data=body["data"],
         btc_address=body.get("btc_address") or "", requrl=str(request.rel_url),
         failure="CUDA out of memory on the compute node" if request.app[FAULTS_KEY].take("task_fails") else None,
+        garbage=next((name for name in GARBAGE_FAULTS if request.app[FAULTS_KEY].take(name)), None),
     )
     return json_response({"result_code": 100, "msg": "SUCCESS! The task is in the queue", "taskID": task.task_id})
 
@@ -355,6 +401,8 @@ async def query_task(request: web.Request) -> web.Response:
     if task is None:
         return _fail(404, "task not found")
     data, finished = _task_data(request, task)
+    if (garbage := _garbage_reply(task, finished)) is not None:
+        return garbage
     return json_response({"result_code": 200, "msg": "success", "taskID": task.task_id,
                           "result_size": 1 if finished else 0, "data": data})
 

@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from providers.core.base import Provider, ServiceSettings
 from providers.core.errors import ProviderError
 from providers.core.models import ImageData, ImagineRequest, JobHandle, JobState
+from providers.core.url_policy import FetchSettings
 
 S = TypeVar("S", bound=ServiceSettings)
 
@@ -61,6 +62,8 @@ def fast_settings(settings_class: type[S], base_url: str, **overrides: object) -
         "timeout_seconds": 0.5,
         "retry_attempts": 2,
         "retry_base_delay_seconds": 0.01,
+        # member images come from a loopback stand-in for Discord's CDN, refused by the default fetch policy
+        "fetch": FetchSettings(_env_file=None, allowed_networks="127.0.0.0/8"),  # type: ignore[call-arg]
         **overrides,
     }
     return settings_class(_env_file=None, **values)  # type: ignore[call-arg]

@@ -139,6 +139,13 @@ EN = {
     "validation.not_an_image": "That file is not a PNG, JPEG, WebP or GIF image.",
     "validation.parent_prompt_unknown": "{service} cannot start from that job: its prompt is not known.",
     "validation.not_an_image_profile_job": "That job was not started through NGPU's image profile.",
+    # --- image links the bot refuses to fetch (providers/core/url_policy.py) ----------------------------------
+    "validation.address_not_allowed": (
+        "That link points to a private or local network address; the bot only fetches images from public "
+        "addresses."
+    ),
+    "validation.link_scheme_not_allowed": "The bot only fetches images from http or https links.",
+    "validation.link_without_host": "That image link names no host.",
 }
 
 ZH_CN = {
@@ -257,4 +264,8 @@ ZH_CN = {
     "validation.not_an_image": "该文件不是 PNG、JPEG、WebP 或 GIF 图片。",
     "validation.parent_prompt_unknown": "{service} 无法基于该任务继续：不知道它的提示词。",
     "validation.not_an_image_profile_job": "该任务不是通过 NGPU 的图像配置启动的。",
+    # --- image links the bot refuses to fetch -------------------------------------------------------------------
+    "validation.address_not_allowed": "该链接指向私有或本地网络地址；机器人只从公网地址获取图片。",
+    "validation.link_scheme_not_allowed": "机器人只获取 http 或 https 链接的图片。",
+    "validation.link_without_host": "该图片链接没有主机名。",
 }

@@ -12,6 +12,7 @@ import pytest
 from aiohttp import web
 from pydantic import SecretStr
 
+from providers.core.url_policy import FetchSettings
 from providers.picpik.client import PicpikClient
 from providers.picpik.credentials import PicpikCredentials
 from providers.picpik.models import TaskDetail
@@ -49,6 +50,7 @@ def settings_for(url: str, **overrides: Any) -> PicpikSettings:
         "timeout_seconds": 0.5,
         "retry_attempts": 2,
         "retry_base_delay_seconds": 0.01,
+        "fetch": FetchSettings(_env_file=None, allowed_networks="127.0.0.0/8"),  # the loopback image host
         **overrides,
     }
     return PicpikSettings(_env_file=None, **values)
