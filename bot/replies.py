@@ -9,6 +9,7 @@ import discord
 
 from bot import rendering
 from bot.i18n import t
+from bot.permissions import refusal_text
 
 if TYPE_CHECKING:
     from bot.app import GridBot
@@ -25,10 +26,15 @@ async def apologise(interaction: discord.Interaction[GridBot], error: Exception)
     """Anything unexpected gets a private apology instead of "This interaction failed" (the command tree's
     error handler, and the buttons' last resort)."""
     what = f"/{interaction.command.name}" if interaction.command else f"the {interaction.type.name} interaction"
-    log.error("%s failed", what, exc_info=error)
+    # a failed permission check (bot.permissions) is a refusal with its own words, not a bug
+    refusal = refusal_text(error, interaction.locale)
+    if refusal is None:
+        log.error("%s failed", what, exc_info=error)
+    else:
+        log.info("%s refused: %s", what, type(error).__name__)
     if interaction.type is discord.InteractionType.autocomplete:
         return  # an autocomplete can only be answered with choices
-    text = rendering.input_error_text(t("common.unexpected", interaction.locale))
+    text = rendering.input_error_text(refusal or t("common.unexpected", interaction.locale))
     try:
         if interaction.response.is_done():
             # after "thinking…" the apology takes its place (a follow-up would be public anyway: the first
