@@ -22,14 +22,17 @@ import yarl
 from discord.ext import commands
 
 from bot.config import FrontEndSettings
+from bot.credentials import ProviderPool
 from bot.i18n import CatalogTranslator
 from bot.poller import Poller
 from bot.replies import apologise
 from bot.settings import Settings
 from providers.core.base import Provider
 from providers.registry import PROVIDERS
+from storage.crypto import SecretBox, load_secret_box
 from storage.database import open_database
 from storage.jobs import JobStore
+from storage.keys import KeyStore, SealedTokenStore
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +55,12 @@ class GridBot(commands.Bot):
 
     store: JobStore
     poller: Poller
+    #: the provider for a member's job: their keys, their server's or the settings' (``bot.credentials``)
+    pool: ProviderPool
+    #: seals what is stored secret: members' keys (``key_store``), login tokens, interaction tokens
+    secret_box: SecretBox
+    key_store: KeyStore
+    token_store: SealedTokenStore
 
     def __init__(
         self,
@@ -91,17 +100,34 @@ class GridBot(commands.Bot):
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(self.settings.discord.gateway_url)
 
     async def setup_hook(self) -> None:
+        secrets = self.settings.secrets
+        master_key = None if secrets.master_key is None else secrets.master_key.get_secret_value()
+        # before the database opens: a refused key file stops the bot before anything is written
+        self.secret_box = load_secret_box(master_key, secrets.key_file_for(self.settings.database.path))
         self.db = await open_database(self.settings.database.path)
-        self.store = JobStore(self.db)
+        self.store = JobStore(self.db, box=self.secret_box)
+        self.key_store = KeyStore(self.db, self.secret_box)
+        self.token_store = SealedTokenStore(self.db, self.secret_box)
+        resealed = await self.key_store.reseal_stale()
+        if resealed:
+            log.info("sealed %d stored keys again with the current key", resealed)
         self.session = aiohttp.ClientSession()
         self.providers = self._build_providers(self.session)
+        self.pool = ProviderPool(
+            session=self.session,
+            service_classes=self.service_classes,
+            service_settings=self.settings.services,
+            settings_providers=self.providers,
+            key_store=self.key_store,
+            token_store=self.token_store,
+        )
         await self.tree.set_translator(CatalogTranslator())
         self.tree.on_error = apologise  # type: ignore[method-assign]
         for extension in discover_extensions():
             await self.load_extension(extension)
         if self.front_end.sync_commands:
             await self._sync_commands()
-        self.poller = Poller(self, self.store, self.providers, self.front_end)
+        self.poller = Poller(self, self.store, self.pool, self.front_end)
         self.poller.start()
 
     def _build_providers(self, session: aiohttp.ClientSession) -> dict[str, Provider]:
@@ -111,11 +137,11 @@ class GridBot(commands.Bot):
             default_credentials = getattr(service_settings, "default_credentials", None)
             credentials = default_credentials() if callable(default_credentials) else None
             if service_settings is None or credentials is None:
-                log.info("%s has no credentials in the settings; it is not offered", cls.display_name)
+                log.info("%s has no keys in the settings; members need their own (/keys set)", cls.display_name)
                 continue
-            built[name] = cls(session, service_settings, credentials)
+            built[name] = cls(session, service_settings, credentials, token_store=self.token_store)
         if not built:
-            log.warning("no image service has credentials: /imagine is not offered")
+            log.warning("no image service has keys in the settings: only members' own keys (/keys set) work")
         return built
 
     async def _sync_commands(self) -> None:

@@ -16,6 +16,7 @@ import discord
 from pydantic import BaseModel
 
 from bot import rendering
+from bot.credentials import Resolved, keys_worked
 from bot.i18n.errors import error_text
 from providers.core.base import Provider
 from providers.core.errors import ProviderError, SubmitOutcomeUnknownError
@@ -41,7 +42,7 @@ async def deferred_message_id(interaction: discord.Interaction[GridBot]) -> int:
 
 async def start_job(
     interaction: discord.Interaction[GridBot],
-    provider: Provider,
+    resolved: Resolved,
     kind: JobKind,
     request: BaseModel | Mapping[str, Any] | None,
     send: Callable[[], Awaitable[JobHandle]],
@@ -53,8 +54,10 @@ async def start_job(
 
     Everything the poller needs later is taken from the interaction: where to edit (channel and message
     ids, the token and when it expires), the member's language and the upload limit of their server.
+    ``resolved`` is the provider with the keys of the member who asked, and whose keys those are.
     """
     bot = interaction.client
+    provider = resolved.provider
     message_id = await deferred_message_id(interaction)
     record = await bot.store.create(
         kind=kind,
@@ -70,6 +73,7 @@ async def start_job(
         request=request,
         parent_job_id=parent.id if parent is not None else None,
         grid_index=grid_index,
+        credential_ref=resolved.ref,
     )
     await submit_job(bot, interaction, record, provider, send)
     return record
@@ -91,6 +95,8 @@ async def submit_job(
         bot.poller.wake()
         return
     except ProviderError as error:
+        worked = keys_worked(error.kind)
+        await bot.pool.record_use(provider.name, record.credential_ref, ok=worked, error=error.user_message)
         # due at once: the poller sends the message saying why
         await store.mark_failed(
             record.id,
@@ -107,6 +113,7 @@ async def submit_job(
         await store.mark_submit_unknown(record.id, _UNEXPECTED, expected=LifecycleState.PENDING)
         bot.poller.wake()
         return
+    await bot.pool.record_use(provider.name, record.credential_ref, ok=True)
     # shown before the row says "submitted": until then the poller leaves the job alone, so this edit can
     # never land on top of the final result
     content = rendering.progress_text(record, provider.display_name, JobStatus.QUEUED, None)

@@ -17,7 +17,7 @@ import io
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import TYPE_CHECKING
@@ -26,6 +26,7 @@ import discord
 
 from bot import rendering
 from bot.config import FrontEndSettings
+from bot.credentials import SETTINGS_REF, ProviderPool, keys_worked
 from bot.describe_rendering import describe_message
 from bot.imaging import EncodedImage, ImageError
 from bot.imaging.source import ResultPictures
@@ -85,21 +86,25 @@ class Poller:
         self,
         client: commands.Bot,
         store: JobStore,
-        providers: Mapping[str, Provider],
+        pool: ProviderPool,
         settings: FrontEndSettings,
         *,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._client = client
         self._store = store
-        self._providers = providers
+        #: the provider for a job comes from its credential reference (whose keys it runs on)
+        self._pool = pool
         self._settings = settings
         self._clock = clock
         self._wakeup = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._workers: set[asyncio.Task[None]] = set()
         self._in_flight: set[int] = set()
-        self._limits = {name: asyncio.Semaphore(settings.provider_concurrency) for name in providers}
+        #: per service, whoever's keys its jobs run on
+        self._limits: defaultdict[str, asyncio.Semaphore] = defaultdict(
+            lambda: asyncio.Semaphore(settings.provider_concurrency)
+        )
         #: job id → (monotonic time, content) of the last progress edit, to throttle and skip repeats
         self._shown: dict[int, tuple[float, str]] = {}
         self._stopping = False
@@ -172,19 +177,20 @@ class Poller:
     async def _claim_round(self) -> None:
         settings = self._settings
         claimed = await self._store.claim_due(self._clock(), settings.claim_batch_size, settings.claim_lease_seconds)
-        by_provider: dict[str, list[JobRecord]] = defaultdict(list)
+        # one provider instance per service and keys: jobs on different members' keys are asked apart
+        by_provider: dict[tuple[str, str], list[JobRecord]] = defaultdict(list)
         for record in claimed:
             if record.id not in self._in_flight:
                 self._in_flight.add(record.id)
-                by_provider[record.provider].append(record)
-        for name, records in by_provider.items():
-            worker = asyncio.create_task(self._work(name, records), name=f"job-poller-{name}")
+                by_provider[record.provider, record.credential_ref or SETTINGS_REF].append(record)
+        for (name, ref), records in by_provider.items():
+            worker = asyncio.create_task(self._work(name, ref, records), name=f"job-poller-{name}")
             self._workers.add(worker)
             worker.add_done_callback(self._workers.discard)
 
-    async def _work(self, provider_name: str, records: list[JobRecord]) -> None:
+    async def _work(self, provider_name: str, ref: str, records: list[JobRecord]) -> None:
         try:
-            provider = self._providers.get(provider_name)
+            provider = await self._pool.for_ref(provider_name, ref)
             if provider is None:
                 await asyncio.gather(*(_guarded(r, self._not_configured(r, provider_name)) for r in records))
                 return
@@ -235,8 +241,12 @@ class Poller:
                 if outcome.retryable:
                     await self._retry_later(provider, record, outcome)
                 else:
+                    await self._note_key_use(record, outcome.kind, outcome.user_message)
                     await self._fail(provider, record, outcome.kind, outcome.user_message)
             elif outcome.status.is_terminal:
+                failure = outcome.failure
+                kind, reason = (failure.kind, failure.message) if failure is not None else (None, None)
+                await self._note_key_use(record, kind, reason)
                 if await self._store.mark_result(record.id, outcome, expected=record.state):
                     await self._settle(provider, await self._store.get(record.id))
             else:
@@ -248,6 +258,11 @@ class Poller:
                     await self._show_progress(provider, record, outcome)
         except IllegalTransition:
             log.exception("job %s: the poll's answer does not fit its state", record.id)
+
+    async def _note_key_use(self, record: JobRecord, failure_kind: str | None, reason: str | None) -> None:
+        """A member's or server's key was used: ``/keys list`` shows when, and whether the keys worked."""
+        ok = keys_worked(failure_kind)
+        await self._pool.record_use(record.provider, record.credential_ref, ok=ok, error=reason)
 
     async def _retry_later(self, provider: Provider, record: JobRecord, error: ProviderError | None) -> None:
         retry_after = error.retry_after if isinstance(error, RateLimitedError) else None
@@ -295,16 +310,22 @@ class Poller:
             await self._deliver(provider, await self._store.get(record.id))
 
     async def _not_configured(self, record: JobRecord, provider_name: str) -> None:
-        """The job's service was configured when it started but is not now (its keys were removed)."""
+        """The keys the job was started with are gone (removed, or the service is no longer offered)."""
         known = PROVIDERS.get(provider_name)
         service = known.display_name if known is not None else provider_name
-        message = f"{service} has no credentials in the bot's settings."
+        ref = record.credential_ref or SETTINGS_REF
+        if ref == SETTINGS_REF:
+            message = f"{service} has no credentials in the bot's settings."
+        else:
+            whose = "the server's" if ref.startswith("guild:") else "the member's own"
+            message = f"The {service} keys this job was started with ({whose}) were removed."
         if record.state is LifecycleState.DELIVERING:  # finished, but its images cannot be fetched without it
             await self._give_up(record, service, message)
             return
         failing = record
         if record.state is not LifecycleState.FAILING:
-            if not await self._store.mark_failed(record.id, rendering.NOT_CONFIGURED, message, expected=record.state):
+            kind = rendering.NOT_CONFIGURED if ref == SETTINGS_REF else rendering.KEYS_REMOVED
+            if not await self._store.mark_failed(record.id, kind, message, expected=record.state):
                 return
             failing = await self._store.get(record.id)
         content = rendering.failure_text(failing, service)

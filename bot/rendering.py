@@ -45,13 +45,17 @@ GRID_SIZE: Final = 4
 NOT_CONFIGURED: Final = "not_configured"
 UNDELIVERABLE: Final = "undeliverable"
 IMAGE_UNUSABLE: Final = "image_unusable"
+#: the member's or server's keys a job was started with were removed before it finished
+KEYS_REMOVED: Final = "keys_removed"
 
 #: failure kinds whose stored detail the bot wrote itself (in English), rather than the service
 _BOT_WRITTEN: Final = frozenset(
-    {ErrorKind.TIMEOUT, ErrorKind.SUBMIT_UNKNOWN, NOT_CONFIGURED, UNDELIVERABLE, IMAGE_UNUSABLE}
+    {
+        ErrorKind.TIMEOUT, ErrorKind.SUBMIT_UNKNOWN, NOT_CONFIGURED, UNDELIVERABLE, IMAGE_UNUSABLE, KEYS_REMOVED
+    }
 )
 #: failure kinds with a sentence of their own in the ``jobs.reason.*`` texts; others get the general one
-_REASON_KINDS: Final = frozenset({*(kind.value for kind in ErrorKind), NOT_CONFIGURED, UNDELIVERABLE, IMAGE_UNUSABLE})
+_REASON_KINDS: Final = frozenset({*(kind.value for kind in ErrorKind), *_BOT_WRITTEN})
 
 
 # --------------------------------------------------------------------------------------------------- buttons

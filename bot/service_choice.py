@@ -1,7 +1,9 @@
-"""Which configured service runs a command that needs a capability, or why none can.
+"""Which offered services may run a command that needs a capability, or why none can.
 
-Read from each service's declared ``capabilities`` only. A command a service cannot do is never quietly done
-some other way: the member is told plainly which services could (from the whole registry, configured or not).
+Read from each service's declared ``capabilities`` only (class data: a service is offered whether or not the
+bot's settings have keys for it, since members may bring their own; ``bot.credentials`` picks whose keys).
+A command a service cannot do is never quietly done some other way: the member is told plainly which services
+could (from the whole registry, offered or not).
 """
 
 from __future__ import annotations
@@ -38,9 +40,9 @@ class NoService:
     able: tuple[str, ...]
 
 
-def capable(providers: Mapping[str, Provider], capability: Capability) -> dict[str, Provider]:
-    """The configured services that declare ``capability``, in registry order (the first is the default)."""
-    return {name: provider for name, provider in providers.items() if provider.supports(capability)}
+def capable(services: Mapping[str, type[Provider]], capability: Capability) -> dict[str, type[Provider]]:
+    """The offered services that declare ``capability``, in registry order (the first is the default)."""
+    return {name: cls for name, cls in services.items() if cls.supports(capability)}
 
 
 def services_that_can(capability: Capability) -> tuple[str, ...]:
@@ -48,23 +50,26 @@ def services_that_can(capability: Capability) -> tuple[str, ...]:
     return tuple(cls.display_name for cls in PROVIDERS.values() if cls.supports(capability))
 
 
-def provider_choices(providers: Mapping[str, Provider], capability: Capability) -> list[app_commands.Choice[str]]:
-    able = capable(providers, capability)
-    return [app_commands.Choice(name=p.display_name, value=name) for name, p in able.items()][:MAX_CHOICES]
+def provider_choices(
+    services: Mapping[str, type[Provider]], capability: Capability
+) -> list[app_commands.Choice[str]]:
+    able = capable(services, capability)
+    return [app_commands.Choice(name=cls.display_name, value=name) for name, cls in able.items()][:MAX_CHOICES]
 
 
-def choose_service(
-    providers: Mapping[str, Provider], capability: Capability, requested: str | None
-) -> Provider | NoService:
-    """The named service, or the first configured one that can; a ``NoService`` saying why not otherwise."""
+def candidate_services(
+    services: Mapping[str, type[Provider]], capability: Capability, requested: str | None
+) -> list[str] | NoService:
+    """The names of the services that may run it, in order of preference: the named one alone, or every offered
+    one that can (the member's keys decide which of them runs it); a ``NoService`` saying why none otherwise."""
     able = services_that_can(capability)
     if requested:
-        provider = providers.get(requested)
-        if provider is None:
+        cls = services.get(requested)
+        if cls is None:
             known = PROVIDERS.get(requested)
             return NoService(NoServiceReason.NOT_SET_UP, known.display_name if known else requested, able)
-        if not provider.supports(capability):
-            return NoService(NoServiceReason.CANNOT, provider.display_name, able)
-        return provider
-    first = next(iter(capable(providers, capability).values()), None)
-    return first if first is not None else NoService(NoServiceReason.NONE_CONFIGURED, None, able)
+        if not cls.supports(capability):
+            return NoService(NoServiceReason.CANNOT, cls.display_name, able)
+        return [requested]
+    found = list(capable(services, capability))
+    return found if found else NoService(NoServiceReason.NONE_CONFIGURED, None, able)

@@ -238,7 +238,8 @@ def test_a_chinese_members_job_speaks_chinese() -> None:
 
 def test_every_failure_kind_has_its_own_sentence() -> None:
     general = rendering.failure_reason("something new", "X")
-    kinds = [*ErrorKind, rendering.NOT_CONFIGURED, rendering.UNDELIVERABLE, rendering.IMAGE_UNUSABLE]
+    kinds = [*ErrorKind, rendering.NOT_CONFIGURED, rendering.UNDELIVERABLE, rendering.IMAGE_UNUSABLE,
+             rendering.KEYS_REMOVED]
     for locale in ("en-US", "zh-CN"):
         sentences = [rendering.failure_reason(kind, "X", locale) for kind in kinds]
         assert general not in sentences

@@ -15,10 +15,11 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.attachments import AttachmentRefused, BlendRequest, checked_image
+from bot.credentials import NoKeys, no_keys_text
 from bot.i18n import t
 from bot.job_start import start_job
 from bot.replies import refuse
-from bot.service_choice import NoService, NoServiceReason, choose_service, provider_choices
+from bot.service_choice import NoService, NoServiceReason, candidate_services, provider_choices
 from providers.core.models import BlendDimensions, Capability, JobKind
 
 if TYPE_CHECKING:
@@ -50,10 +51,15 @@ class BlendCog(commands.Cog):
         provider_name: str | None,
     ) -> None:
         locale = interaction.locale
-        provider = choose_service(self.bot.providers, Capability.BLEND, provider_name)
-        if isinstance(provider, NoService):
-            await refuse(interaction, _no_service_text(provider, locale))
+        services = candidate_services(self.bot.service_classes, Capability.BLEND, provider_name)
+        if isinstance(services, NoService):
+            await refuse(interaction, _no_service_text(services, locale))
             return
+        resolved = await self.bot.pool.first_for_member(services, interaction.user.id, interaction.guild_id)
+        if isinstance(resolved, NoKeys):
+            await refuse(interaction, no_keys_text(resolved, locale))
+            return
+        provider = resolved.provider
         low, high = provider.limits.blend_min_images, provider.limits.blend_max_images
         if not low <= len(attachments) <= high:
             text = t("blend.count", locale, service=provider.display_name, low=low, high=high, count=len(attachments))
@@ -66,7 +72,7 @@ class BlendCog(commands.Cog):
             return
         request = BlendRequest(images=images, dimensions=BlendDimensions(dimensions or BlendDimensions.SQUARE))
         sent = [image.image_data() for image in images]
-        await start_job(interaction, provider, JobKind.BLEND, request, lambda: provider.blend(sent, request.dimensions))
+        await start_job(interaction, resolved, JobKind.BLEND, request, lambda: provider.blend(sent, request.dimensions))
 
 
 def _no_service_text(no_service: NoService, locale: discord.Locale) -> str:
@@ -79,7 +85,7 @@ def _no_service_text(no_service: NoService, locale: discord.Locale) -> str:
 
 
 def _blend_command(cog: BlendCog) -> app_commands.Command[BlendCog, ..., None]:
-    """Built per bot: the service choices are the configured services that can blend (first = default)."""
+    """Built per bot: the service choices are the offered services that can blend (first = default)."""
 
     @app_commands.command(name="blend", description="Blend 2 to 5 images into four new pictures")
     @app_commands.describe(
@@ -91,7 +97,9 @@ def _blend_command(cog: BlendCog) -> app_commands.Command[BlendCog, ..., None]:
         dimensions="The shape of the result",
         provider="Which image service blends them",
     )
-    @app_commands.choices(dimensions=DIMENSION_CHOICES, provider=provider_choices(cog.bot.providers, Capability.BLEND))
+    @app_commands.choices(
+        dimensions=DIMENSION_CHOICES, provider=provider_choices(cog.bot.service_classes, Capability.BLEND)
+    )
     async def blend(
         interaction: discord.Interaction[GridBot],
         image1: discord.Attachment,

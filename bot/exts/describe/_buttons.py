@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING, Self
 import discord
 
 from bot import rendering
+from bot.credentials import NoKeys, no_keys_text
 from bot.i18n import t
 from bot.i18n.errors import error_text
 from bot.job_start import start_job
 from bot.prompting import parse_prompt, to_imagine_request
 from bot.replies import refuse
-from providers.core.base import Provider
 from providers.core.errors import InvalidInputError
 from providers.core.models import Capability, JobKind
 from storage.jobs import JobNotFound, JobRecord
@@ -59,7 +59,7 @@ class PromptButton(discord.ui.DynamicItem[discord.ui.Button], template=rendering
 
 def _chosen_prompt(
     bot: GridBot, user_id: int, described: JobRecord | None, index: int, locale: discord.Locale
-) -> tuple[Provider, str] | str:
+) -> tuple[str, str] | str:
     """The service and prompt *index* of a finished describe job, or why this member cannot start from it."""
     if described is None or described.kind is not JobKind.DESCRIBE:
         return t("describe.job_gone", locale)
@@ -69,12 +69,12 @@ def _chosen_prompt(
     prompts = result.texts if result is not None and described.state is LifecycleState.DELIVERED else []
     if not 1 <= index <= len(prompts):
         return t("describe.no_prompt", locale, index=index)
-    provider = bot.providers.get(described.provider)
-    if provider is None:
+    service = bot.service_classes.get(described.provider)
+    if service is None:
         return rendering.failure_reason(rendering.NOT_CONFIGURED, described.provider, locale)
-    if not provider.supports(Capability.IMAGINE):
-        return t("describe.cannot_draw", locale, service=provider.display_name)
-    return provider, prompts[index - 1]
+    if not service.supports(Capability.IMAGINE):
+        return t("describe.cannot_draw", locale, service=service.display_name)
+    return service.name, prompts[index - 1]
 
 
 async def imagine_prompt(interaction: discord.Interaction[GridBot], described: JobRecord | None, index: int) -> None:
@@ -84,7 +84,13 @@ async def imagine_prompt(interaction: discord.Interaction[GridBot], described: J
     if isinstance(chosen, str):
         await refuse(interaction, chosen)
         return
-    provider, prompt = chosen
+    service, prompt = chosen
+    # charged to whoever pressed: their keys (or their server's, or the bot's)
+    resolved = await bot.pool.for_member(service, interaction.user.id, interaction.guild_id)
+    if isinstance(resolved, NoKeys):
+        await refuse(interaction, no_keys_text(resolved, locale))
+        return
+    provider = resolved.provider
     try:
         request = to_imagine_request(parse_prompt(prompt), service=provider.display_name)
         provider.validate_imagine(request)
@@ -93,4 +99,4 @@ async def imagine_prompt(interaction: discord.Interaction[GridBot], described: J
         return
     assert described is not None  # _chosen_prompt refuses a missing job
     send = lambda: provider.imagine(request)  # noqa: E731 — named for the line's length
-    await start_job(interaction, provider, JobKind.IMAGINE, request, send, parent=described)
+    await start_job(interaction, resolved, JobKind.IMAGINE, request, send, parent=described)

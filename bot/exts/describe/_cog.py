@@ -14,11 +14,12 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.attachments import AttachmentRefused, DescribeRequest, checked_image
+from bot.credentials import NoKeys, no_keys_text
 from bot.exts.describe._buttons import PromptButton
 from bot.i18n import t
 from bot.job_start import start_job
 from bot.replies import refuse
-from bot.service_choice import NoService, NoServiceReason, choose_service, provider_choices
+from bot.service_choice import NoService, NoServiceReason, candidate_services, provider_choices
 from providers.core.models import Capability, JobKind
 
 if TYPE_CHECKING:
@@ -42,17 +43,22 @@ class DescribeCog(commands.Cog):
         self, interaction: discord.Interaction[GridBot], attachment: discord.Attachment, provider_name: str | None
     ) -> None:
         locale = interaction.locale
-        provider = choose_service(self.bot.providers, Capability.DESCRIBE, provider_name)
-        if isinstance(provider, NoService):
-            await refuse(interaction, _no_service_text(provider, locale))
+        services = candidate_services(self.bot.service_classes, Capability.DESCRIBE, provider_name)
+        if isinstance(services, NoService):
+            await refuse(interaction, _no_service_text(services, locale))
             return
+        resolved = await self.bot.pool.first_for_member(services, interaction.user.id, interaction.guild_id)
+        if isinstance(resolved, NoKeys):
+            await refuse(interaction, no_keys_text(resolved, locale))
+            return
+        provider = resolved.provider
         try:
             image = checked_image(attachment)
         except AttachmentRefused as refused:
             await refuse(interaction, refused.text(locale))
             return
         request = DescribeRequest(image=image)
-        await start_job(interaction, provider, JobKind.DESCRIBE, request, lambda: provider.describe(image.image_data()))
+        await start_job(interaction, resolved, JobKind.DESCRIBE, request, lambda: provider.describe(image.image_data()))
 
 
 def _no_service_text(no_service: NoService, locale: discord.Locale) -> str:
@@ -65,11 +71,11 @@ def _no_service_text(no_service: NoService, locale: discord.Locale) -> str:
 
 
 def _describe_command(cog: DescribeCog) -> app_commands.Command[DescribeCog, ..., None]:
-    """Built per bot: the service choices are the configured services that can describe (first = default)."""
+    """Built per bot: the service choices are the offered services that can describe (first = default)."""
 
     @app_commands.command(name="describe", description="Get prompts that describe an image")
     @app_commands.describe(image="The image to describe", provider="Which image service describes it")
-    @app_commands.choices(provider=provider_choices(cog.bot.providers, Capability.DESCRIBE))
+    @app_commands.choices(provider=provider_choices(cog.bot.service_classes, Capability.DESCRIBE))
     async def describe(
         interaction: discord.Interaction[GridBot], image: discord.Attachment, provider: str | None = None
     ) -> None:

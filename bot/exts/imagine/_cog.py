@@ -13,6 +13,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.credentials import NoKeys, no_keys_text
 from bot.exts.imagine._buttons import BUTTONS
 from bot.exts.imagine._models import ModelCatalog
 from bot.i18n import t
@@ -34,7 +35,7 @@ _MAX_CHOICES = 25
 class ImagineCog(commands.Cog):
     def __init__(self, bot: GridBot) -> None:
         self.bot = bot
-        self.command = _imagine_command(self) if bot.providers else None
+        self.command = _imagine_command(self) if bot.service_classes else None
         self.models = ModelCatalog(bot.providers, ttl_seconds=bot.front_end.model_list_ttl_seconds)
 
     async def cog_load(self) -> None:
@@ -59,11 +60,17 @@ class ImagineCog(commands.Cog):
         seed: int | None,
         model: str | None,
     ) -> None:
-        providers = self.bot.providers
-        provider = providers.get(provider_name or next(iter(providers)))
-        if provider is None:
+        bot = self.bot
+        if provider_name and provider_name not in bot.service_classes:
             await refuse(interaction, t("common.service_not_set_up", interaction.locale, service=provider_name))
             return
+        # the named service, or the first one this member has keys for (their own, the server's or the bot's)
+        services = [provider_name] if provider_name else list(bot.service_classes)
+        resolved = await bot.pool.first_for_member(services, interaction.user.id, interaction.guild_id)
+        if isinstance(resolved, NoKeys):
+            await refuse(interaction, no_keys_text(resolved, interaction.locale))
+            return
+        provider = resolved.provider
         try:
             request = to_imagine_request(
                 parse_prompt(prompt),
@@ -78,17 +85,17 @@ class ImagineCog(commands.Cog):
         except InvalidInputError as error:  # PromptParameterError is one too
             await refuse(interaction, error_text(error, interaction.locale))
             return
-        await start_job(interaction, provider, JobKind.IMAGINE, request, lambda: provider.imagine(request))
+        await start_job(interaction, resolved, JobKind.IMAGINE, request, lambda: provider.imagine(request))
 
     async def model_choices(self, provider_name: str | None, typed: str) -> list[app_commands.Choice[str]]:
         """The styles or models the chosen service lists, filtered by what the member typed."""
-        name = provider_name or next(iter(self.bot.providers), "")
+        name = provider_name or next(iter(self.bot.service_classes), "")
         return [app_commands.Choice(name=o.label, value=o.value) for o in await self.models.choices(name, typed)]
 
 
 def _imagine_command(cog: ImagineCog) -> app_commands.Command[ImagineCog, ..., None]:
-    """Built per bot, because the service choices are the services configured at start-up (first = default)."""
-    choices = [app_commands.Choice(name=p.display_name, value=name) for name, p in cog.bot.providers.items()]
+    """Built per bot, because the service choices are the services it offers (first = default)."""
+    choices = [app_commands.Choice(name=cls.display_name, value=name) for name, cls in cog.bot.service_classes.items()]
 
     @app_commands.command(name="imagine", description="Draw four pictures from a prompt")
     @app_commands.describe(

@@ -15,6 +15,7 @@ import discord
 from pydantic import ValidationError
 
 from bot import rendering
+from bot.credentials import NoKeys, no_keys_text
 from bot.i18n import t
 from bot.job_start import start_job
 from providers.core.base import Provider
@@ -60,21 +61,27 @@ async def grid_of(bot: GridBot, record: JobRecord) -> tuple[JobRecord | None, in
     return await read_job(bot, record.parent_job_id), record.grid_index
 
 
+def others_may_press(bot: GridBot, grid: JobRecord) -> bool:
+    """Whether members other than its owner may use a job's buttons: a server setting that comes later; until
+    then only the owner may. Whoever presses is charged to their own keys either way (``start_follow_up``)."""
+    return False
+
+
 def refusal(bot: GridBot, user_id: int, grid: JobRecord | None, kind: JobKind, locale: object) -> str | None:
     """Why this member cannot start this follow-up from ``grid``, or None."""
     if grid is None:
         return t("follow_up.gone", locale)
-    if user_id != grid.owner_id:
+    if user_id != grid.owner_id and not others_may_press(bot, grid):
         return t("follow_up.not_owner", locale, owner=f"<@{grid.owner_id}>")
     if grid.kind not in rendering.GRID_KINDS:
         return t("follow_up.not_a_grid", locale, job=grid.id)
     if grid.state is not LifecycleState.DELIVERED or grid.result_json is None or grid.handle_json is None:
         return t("follow_up.not_finished", locale, job=grid.id)
-    provider = bot.providers.get(grid.provider)
-    if provider is None:
+    service = bot.service_classes.get(grid.provider)
+    if service is None:
         return rendering.failure_reason(rendering.NOT_CONFIGURED, grid.provider, locale)
-    if not provider.supports(NEEDS[kind]):
-        return t("follow_up.unsupported", locale, service=provider.display_name)
+    if not service.supports(NEEDS[kind]):
+        return t("follow_up.unsupported", locale, service=service.display_name)
     return None
 
 
@@ -120,10 +127,16 @@ async def start_follow_up(interaction: discord.Interaction[GridBot], follow_up: 
         text = t("follow_up.no_such_image", interaction.locale, index=index, count=image_count(grid))
         await interaction.response.send_message(rendering.input_error_text(text), ephemeral=True)
         return
-    provider = bot.providers[grid.provider]
+    # charged to whoever pressed: their keys (or their server's, or the bot's), never the grid owner's
+    resolved = await bot.pool.for_member(grid.provider, interaction.user.id, interaction.guild_id)
+    if isinstance(resolved, NoKeys):
+        await interaction.response.send_message(
+            rendering.input_error_text(no_keys_text(resolved, interaction.locale)), ephemeral=True
+        )
+        return
     parent = parent_job(grid)
-    request, send = request_of(follow_up, parent), sender(provider, parent, follow_up)
-    await start_job(interaction, provider, follow_up.kind, request, send, parent=grid, grid_index=index)
+    request, send = request_of(follow_up, parent), sender(resolved.provider, parent, follow_up)
+    await start_job(interaction, resolved, follow_up.kind, request, send, parent=grid, grid_index=index)
 
 
 def image_count(grid: JobRecord) -> int:

@@ -74,7 +74,7 @@ async def open_remix_form(interaction: discord.Interaction[GridBot], source: Job
     if reason is not None or grid is None:
         await interaction.response.send_message(rendering.input_error_text(reason or ""), ephemeral=True)
         return
-    limit = bot.providers[grid.provider].limits.prompt_max_chars
+    limit = bot.service_classes[grid.provider].limits.prompt_max_chars  # refusal() checked it is offered
     await interaction.response.send_modal(remix_form(grid, index, limit, interaction.locale))
 
 

@@ -17,7 +17,7 @@ EN = {
     "jobs.reading": "🔍 Reading the image…",
     "jobs.reason.invalid_input": "{service} did not accept the request.",
     "jobs.reason.unsupported": "{service} cannot do this.",
-    "jobs.reason.auth": "{service} refused the bot's keys. A server admin needs to check them.",
+    "jobs.reason.auth": "{service} refused the keys. Check them with /keys list (or ask a server admin).",
     "jobs.reason.not_found": "{service} no longer knows this job.",
     "jobs.reason.rate_limited": "{service} is getting too many requests right now. Try again in a minute.",
     "jobs.reason.moderation": (
@@ -39,6 +39,7 @@ EN = {
     "jobs.reason.not_configured": "{service} is not set up on this bot any more.",
     "jobs.reason.undeliverable": "The result could not be shown.",
     "jobs.reason.image_unusable": "{service} finished, but its images could not be used.",
+    "jobs.reason.keys_removed": "The {service} keys this job was started with were removed before it finished.",
     "jobs.reason.unknown": "{service} could not finish this job.",
 }
 
@@ -59,7 +60,7 @@ ZH_CN = {
     "jobs.reading": "🔍 正在识别图片…",
     "jobs.reason.invalid_input": "{service} 没有接受这个请求。",
     "jobs.reason.unsupported": "{service} 不支持此操作。",
-    "jobs.reason.auth": "{service} 拒绝了机器人的密钥，需要服务器管理员检查。",
+    "jobs.reason.auth": "{service} 拒绝了所用的密钥。请用 /keys list 检查（或联系服务器管理员）。",
     "jobs.reason.not_found": "{service} 已找不到这个任务。",
     "jobs.reason.rate_limited": "{service} 当前请求过多，请一分钟后再试。",
     "jobs.reason.moderation": "{service} 因内容原因拒绝了提示词或图片，请修改后重试。",
@@ -76,5 +77,6 @@ ZH_CN = {
     "jobs.reason.not_configured": "本机器人已不再配置 {service}。",
     "jobs.reason.undeliverable": "无法显示结果。",
     "jobs.reason.image_unusable": "{service} 已完成，但其图片无法使用。",
+    "jobs.reason.keys_removed": "启动此任务所用的 {service} 密钥在任务完成前已被删除。",
     "jobs.reason.unknown": "{service} 未能完成这个任务。",
 }

@@ -29,6 +29,8 @@ PROGRESS_EDIT_INTERVAL = 0.2
 FINISH_TIMEOUT = 15.0
 #: each service call's timeout: the emulators answer in milliseconds, and a "hang" fault should cost little
 CALL_TIMEOUT = 1.5
+#: what ``FETCH_ALLOWED_NETWORKS`` opens in these tests
+LOOPBACK = "127.0.0.0/8"
 
 
 def front_end_for_tests() -> FrontEndSettings:
@@ -112,6 +114,8 @@ async def stack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterato
         monkeypatch.setenv("DISCORD_GATEWAY_URL", fake.gateway_url)
         monkeypatch.delenv("DISCORD_DEV_GUILD_ID", raising=False)
         monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "bot.sqlite3"))
+        # the fake Discord's attachments and the emulators live on loopback, which the bot never fetches otherwise
+        monkeypatch.setenv("FETCH_ALLOWED_NETWORKS", LOOPBACK)
         yield Stack(fake=fake, emulators=emulators, settings=Settings())
 
 

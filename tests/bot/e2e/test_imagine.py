@@ -273,7 +273,7 @@ async def test_a_failed_job_ends_with_its_reason_and_no_spinner(stack: Stack, bo
     [
         ("picpik", "quota", "quota", "out of credit or over its quota"),
         ("jumdata", "moderation", "moderation", "refused the prompt or image on content grounds"),
-        ("ngpu", "bad_workspace", "auth", "refused the bot's keys"),
+        ("ngpu", "bad_workspace", "auth", "refused the keys"),
     ],
 )
 async def test_a_refused_submit_ends_with_a_specific_reason(

@@ -1,0 +1,205 @@
+"""Whose keys run a member's job, and the provider instance built with them.
+
+The order is the member's own keys (``/keys set``), then their server's (``/keys set … scope:server``, when the
+server lets members use them), then the keys in the bot's settings. A job remembers which of these it used as a
+*credential reference* (``user:<id>``, ``guild:<id>`` or ``settings`` — never the keys themselves), so the poller
+follows it with the same account after a restart, and a button is always charged to the member who presses it.
+
+Provider instances are cached by service, reference and a fingerprint of the keys: a changed key builds a new
+instance for the jobs that follow, a removed one no longer resolves (and its jobs end with a clear reason).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Final
+
+import aiohttp
+
+from bot.i18n import t
+from providers.core.base import Provider, ServiceSettings, TokenStore
+from providers.core.errors import ErrorKind, InvalidInputError
+from storage.keys import KeyScope
+
+if TYPE_CHECKING:
+    from storage.keys import KeyStore
+
+log = logging.getLogger(__name__)
+
+#: the reference of the keys in the bot's settings (also what rows written before references existed mean)
+SETTINGS_REF: Final = "settings"
+#: provider instances kept for reuse (one per member/server key in use; each holds only small state)
+MAX_CACHED_PROVIDERS: Final = 256
+#: failure kinds that say the keys themselves do not work (the rest say nothing about them)
+KEY_FAILURE_KINDS: Final = frozenset({ErrorKind.AUTH.value, ErrorKind.ACCOUNT.value, ErrorKind.QUOTA.value})
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """The provider to use and whose keys it carries (the job's ``credential_ref``)."""
+
+    provider: Provider
+    ref: str
+
+
+@dataclass(frozen=True, slots=True)
+class NoKeys:
+    """Neither the member, nor their server, nor the bot's settings have usable keys for ``service``."""
+
+    service: str
+    display_name: str
+
+
+def user_ref(user_id: int) -> str:
+    return f"{KeyScope.USER.value}:{user_id}"
+
+
+def guild_ref(guild_id: int) -> str:
+    return f"{KeyScope.GUILD.value}:{guild_id}"
+
+
+def parse_ref(ref: str) -> tuple[KeyScope, int] | None:
+    """``(scope, owner id)`` of a member's or server's reference; None for the settings' keys.
+    Raises ``ValueError`` for anything else."""
+    if ref == SETTINGS_REF:
+        return None
+    scope, _, owner = ref.partition(":")
+    return KeyScope(scope), int(owner)
+
+
+def no_keys_text(no_keys: NoKeys, locale: object) -> str:
+    """The private answer to a member with no usable keys: which service, and how to add theirs."""
+    return t("keys.none_to_use", locale, service=no_keys.display_name)
+
+
+def keys_worked(failure_kind: str | None) -> bool:
+    """Whether an outcome of this kind (None: success) says the keys work."""
+    return failure_kind is None or str(failure_kind) not in KEY_FAILURE_KINDS
+
+
+def _fingerprint(fields: Mapping[str, str]) -> str:
+    # a digest, so the cache's keys do not hold the secrets a second time
+    return hashlib.sha256(json.dumps(dict(fields), sort_keys=True).encode()).hexdigest()
+
+
+class ProviderPool:
+    """Gives the provider instance for a member (``for_member``) or for a job's reference (``for_ref``)."""
+
+    def __init__(
+        self,
+        *,
+        session: aiohttp.ClientSession,
+        service_classes: Mapping[str, type[Provider]],
+        service_settings: Mapping[str, ServiceSettings],
+        settings_providers: Mapping[str, Provider],
+        key_store: KeyStore,
+        token_store: TokenStore | None = None,
+        max_cached: int = MAX_CACHED_PROVIDERS,
+    ) -> None:
+        self._session = session
+        self._classes = service_classes
+        self._settings = service_settings
+        #: the instances built from the bot's settings (``GridBot.providers``)
+        self._settings_providers = settings_providers
+        self._keys = key_store
+        self._token_store = token_store
+        self._max_cached = max_cached
+        self._cache: OrderedDict[tuple[str, str, str], Provider] = OrderedDict()
+
+    # --- the hook a later part fills --------------------------------------------------------------------
+
+    async def server_keys_allowed(self, guild_id: int, user_id: int) -> bool:
+        """Whether the server's admin lets its members use the server-wide keys. Always, until the server
+        settings add the switch."""
+        return True
+
+    # --- resolving --------------------------------------------------------------------------------------
+
+    async def for_member(self, service: str, user_id: int, guild_id: int | None) -> Resolved | NoKeys:
+        """The member's own keys, else their server's (when allowed), else the bot's settings."""
+        cls = self._classes.get(service)
+        if cls is None:
+            return NoKeys(service, service)
+        candidates = [user_ref(user_id)]
+        if guild_id is not None and await self.server_keys_allowed(guild_id, user_id):
+            candidates.append(guild_ref(guild_id))
+        candidates.append(SETTINGS_REF)
+        for ref in candidates:
+            provider = await self.for_ref(service, ref)
+            if provider is not None:
+                return Resolved(provider, ref)
+        return NoKeys(service, cls.display_name)
+
+    async def first_for_member(self, services: Iterable[str], user_id: int, guild_id: int | None) -> Resolved | NoKeys:
+        """The first of ``services`` (in order) the member has usable keys for; ``NoKeys`` of the first one
+        when there is none."""
+        first: NoKeys | None = None
+        for service in services:
+            found = await self.for_member(service, user_id, guild_id)
+            if isinstance(found, Resolved):
+                return found
+            first = first or found
+        return first or NoKeys("", "")
+
+    async def for_ref(self, service: str, ref: str) -> Provider | None:
+        """The provider for a job's reference, with the keys stored *now*; None when they are gone (removed,
+        unreadable, the service no longer offered)."""
+        if service not in self._classes:
+            return None
+        try:
+            owner = parse_ref(ref)
+        except ValueError:
+            log.warning("a job names credentials %r that the bot does not understand", ref)
+            return None
+        if owner is None:
+            return self._settings_providers.get(service)
+        fields = await self._keys.get(owner[0], owner[1], service)  # None too when it can no longer be opened
+        if fields is None:
+            return None
+        return self._cached(service, ref, fields)
+
+    def build(self, service: str, fields: Mapping[str, str]) -> Provider:
+        """A new, uncached provider with these keys (to check them before they are saved).
+        Raises ``InvalidInputError`` when the fields do not fit the service's credentials."""
+        cls = self._classes[service]
+        settings = self._settings.get(service)
+        if settings is None:
+            raise InvalidInputError(f"{cls.display_name} has no settings on this bot.", provider=service)
+        credentials = cls._accept_credentials(dict(fields))
+        return cls(self._session, settings, credentials, token_store=self._token_store)
+
+    def _cached(self, service: str, ref: str, fields: Mapping[str, str]) -> Provider | None:
+        key = (service, ref, _fingerprint(fields))
+        provider = self._cache.get(key)
+        if provider is not None:
+            self._cache.move_to_end(key)
+            return provider
+        try:
+            provider = self.build(service, fields)
+        except InvalidInputError:
+            log.warning("the stored %s keys of %s do not fit the service's fields", service, ref)
+            return None
+        # a changed key replaces the instance built with the old one
+        for stale in [k for k in self._cache if k[:2] == key[:2]]:
+            del self._cache[stale]
+        self._cache[key] = provider
+        while len(self._cache) > self._max_cached:
+            self._cache.popitem(last=False)
+        return provider
+
+    # --- bookkeeping ------------------------------------------------------------------------------------
+
+    async def record_use(self, service: str, ref: str | None, *, ok: bool, error: str | None = None) -> None:
+        """Note on a member's or server's key when it was last used and whether that worked (``/keys list``).
+        Never raises: bookkeeping must not stop a job."""
+        try:
+            owner = parse_ref(ref or SETTINGS_REF)
+            if owner is not None:
+                await self._keys.record_use(owner[0], owner[1], service, ok=ok, error=None if ok else error)
+        except Exception:
+            log.warning("could not note the use of the %s keys of %s", service, ref, exc_info=True)

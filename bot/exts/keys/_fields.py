@@ -1,0 +1,65 @@
+"""The inputs of a service's keys form, read from its ``credentials_model`` (class data, no instance needed)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Final, get_args
+
+from pydantic import SecretStr
+
+from providers.core.base import Provider
+from storage.keys import mask
+
+#: Discord's limits for a text input's label and placeholder, and the inputs one form may hold
+LABEL_LIMIT: Final = 45
+PLACEHOLDER_LIMIT: Final = 100
+MAX_INPUTS: Final = 5
+#: Discord's longest text input
+MAX_INPUT_LENGTH: Final = 4_000
+
+
+@dataclass(frozen=True, slots=True)
+class KeyField:
+    """One credential field: its name (the input's custom_id), what the member reads, and how it is checked."""
+
+    name: str
+    title: str
+    description: str
+    required: bool
+    secret: bool
+    max_length: int
+
+
+def key_fields(service: type[Provider]) -> list[KeyField]:
+    """The service's credential fields in declaration order (a form shows at most five)."""
+    fields = []
+    for name, info in service.credentials_model.model_fields.items():
+        annotation = info.annotation
+        secret = annotation is SecretStr or SecretStr in get_args(annotation)
+        declared = next((m.max_length for m in info.metadata if getattr(m, "max_length", None)), None)
+        fields.append(
+            KeyField(
+                name=name,
+                title=(info.title or name)[:LABEL_LIMIT],
+                description=(info.description or "")[:PLACEHOLDER_LIMIT],
+                required=info.is_required(),
+                secret=secret,
+                max_length=min(declared or MAX_INPUT_LENGTH, MAX_INPUT_LENGTH),
+            )
+        )
+    return fields[:MAX_INPUTS]
+
+
+def entered_fields(service: type[Provider], values: Mapping[str, object]) -> dict[str, str]:
+    """The submitted values by field name, trimmed; optional fields left empty are left out."""
+    # only trimmed: a password may contain spaces
+    entered = {f.name: str(values.get(f.name) or "").strip() for f in key_fields(service)}
+    return {name: value for name, value in entered.items() if value}
+
+
+def masked_hint(service: type[Provider], fields: Mapping[str, str]) -> str:
+    """What ``/keys list`` shows instead of the keys: the first secret field masked (``••••abcd``)."""
+    chosen = next((f.name for f in key_fields(service) if f.secret and fields.get(f.name)), None)
+    chosen = chosen or next(iter(fields), None)
+    return mask(fields[chosen]) if chosen is not None else ""

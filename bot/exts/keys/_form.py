@@ -1,0 +1,119 @@
+"""The keys form (a Discord modal) and what its submit does: check the keys with the service, then save them.
+
+The form is sent *stopped*, like the remix form, and its submit is answered by ``KeysCog``'s listener matching the
+``custom_id`` (which names the service and the scope), so a form opened before a restart is still answered.
+Discord cannot mask a text input: the answer is ephemeral and never repeats, logs or stores a key in the clear.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Final
+
+import discord
+
+from bot.credentials import keys_worked
+from bot.exts.keys._fields import entered_fields, key_fields, masked_hint
+from bot.i18n import t
+from bot.i18n.errors import error_text
+from bot.replies import refuse
+from providers.core.base import Provider
+from providers.core.errors import InvalidInputError, ProviderError
+from storage.keys import KeyScope
+
+if TYPE_CHECKING:
+    from bot.app import GridBot
+
+FORM_TEMPLATE: Final = r"keys:set:(?P<service>[a-z0-9_]{1,40}):(?P<scope>user|guild)"
+FORM: Final = re.compile(FORM_TEMPLATE)
+
+
+def form_custom_id(service: str, scope: KeyScope) -> str:
+    return f"keys:set:{service}:{scope.value}"
+
+
+def keys_form(service: type[Provider], scope: KeyScope, locale: object) -> discord.ui.Modal:
+    """One text input per credential field, labelled with the field's title and described by its description."""
+    modal = discord.ui.Modal(
+        title=t("keys.modal_title", locale, service=service.display_name)[:45],
+        custom_id=form_custom_id(service.name, scope),
+        timeout=None,
+    )
+    for field in key_fields(service):
+        text_input = discord.ui.TextInput(
+            custom_id=field.name,
+            style=discord.TextStyle.short,
+            required=field.required,
+            max_length=field.max_length,
+        )
+        modal.add_item(
+            discord.ui.Label(text=field.title, description=field.description or None, component=text_input)
+        )
+    # stopped: not kept by discord.py; KeysCog answers the submit by its custom_id
+    modal.stop()
+    return modal
+
+
+def scope_refusal(interaction: discord.Interaction[GridBot], scope: KeyScope) -> str | None:
+    """Why this member may not manage keys of ``scope`` here, or None. Server keys: in that server, and only with
+    Manage Server (checked at run time: a command's default permissions are only a default admins can change)."""
+    if scope is KeyScope.USER:
+        return None
+    if interaction.guild_id is None:
+        return t("keys.server_only_in_a_server", interaction.locale)
+    if not interaction.permissions.manage_guild:
+        return t("keys.server_needs_manage_server", interaction.locale)
+    return None
+
+
+def owner_of(interaction: discord.Interaction[GridBot], scope: KeyScope) -> int:
+    """Whose keys: the member's, or the server's (``scope_refusal`` has checked there is one)."""
+    return interaction.user.id if scope is KeyScope.USER else interaction.guild_id or 0
+
+
+def submitted_values(components: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """custom_id → value of a modal submit's text inputs, at any depth (inside labels or action rows)."""
+    values: dict[str, Any] = {}
+    for component in components:
+        if "components" in component:
+            values.update(submitted_values(component["components"]))
+        elif "component" in component:
+            values.update(submitted_values([component["component"]]))
+        elif "custom_id" in component:
+            values[component["custom_id"]] = component.get("value")
+    return values
+
+
+async def submit_keys_form(interaction: discord.Interaction[GridBot], match: re.Match[str]) -> None:
+    """Check the submitted keys with one cheap call to the service; save them only when they work."""
+    bot, locale = interaction.client, interaction.locale
+    scope = KeyScope(match["scope"])
+    service = bot.service_classes.get(match["service"])
+    if service is None:
+        await refuse(interaction, t("keys.unknown_service", locale, service=match["service"]))
+        return
+    refusal = scope_refusal(interaction, scope)  # again: the form may have been opened before a role changed
+    if refusal is not None:
+        await refuse(interaction, refusal)
+        return
+    data: Mapping[str, Any] = interaction.data or {}  # type: ignore[assignment]
+    fields = entered_fields(service, submitted_values(data.get("components", [])))
+    name = service.display_name
+    try:
+        provider = bot.pool.build(service.name, fields)
+    except InvalidInputError as error:  # not logged: the error's cause holds what the member typed
+        await refuse(interaction, t("keys.not_valid", locale, service=name, reason=error_text(error, locale)))
+        return
+    # the check may take a few seconds (retries, a slow service): well past Discord's 3 s for a first answer
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    try:
+        await provider.check_credentials()
+    except ProviderError as error:
+        reason = error_text(error, locale)
+        key = "keys.unchecked" if keys_worked(error.kind) else "keys.rejected"
+        await interaction.edit_original_response(content=t(key, locale, service=name, reason=reason))
+        return
+    await bot.key_store.set(scope, owner_of(interaction, scope), service.name, fields, masked_hint(service, fields))
+    saved = "keys.saved_user" if scope is KeyScope.USER else "keys.saved_guild"
+    await interaction.edit_original_response(content=t(saved, locale, service=name))
