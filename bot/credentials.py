@@ -5,14 +5,13 @@ server lets members use them), then the keys in the bot's settings. A job rememb
 *credential reference* (``user:<id>``, ``guild:<id>`` or ``settings`` — never the keys themselves), so the poller
 follows it with the same account after a restart, and a button is always charged to the member who presses it.
 
-Provider instances are cached by service, reference and a fingerprint of the keys: a changed key builds a new
-instance for the jobs that follow, a removed one no longer resolves (and its jobs end with a clear reason).
+Provider instances are cached by service and reference, so following a job costs no database read or decryption;
+the key store tells the pool when a key is set or removed, so a changed key builds a new instance for the jobs
+that follow and a removed one no longer resolves (its jobs end with a clear reason).
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
@@ -82,11 +81,6 @@ def keys_worked(failure_kind: str | None) -> bool:
     return failure_kind is None or str(failure_kind) not in KEY_FAILURE_KINDS
 
 
-def _fingerprint(fields: Mapping[str, str]) -> str:
-    # a digest, so the cache's keys do not hold the secrets a second time
-    return hashlib.sha256(json.dumps(dict(fields), sort_keys=True).encode()).hexdigest()
-
-
 class ProviderPool:
     """Gives the provider instance for a member (``for_member``) or for a job's reference (``for_ref``)."""
 
@@ -109,7 +103,9 @@ class ProviderPool:
         self._keys = key_store
         self._token_store = token_store
         self._max_cached = max_cached
-        self._cache: OrderedDict[tuple[str, str, str], Provider] = OrderedDict()
+        #: (service, reference) → the provider built with the keys stored for it
+        self._cache: OrderedDict[tuple[str, str], Provider] = OrderedDict()
+        key_store.on_change(self.forget)
 
     # --- the hook a later part fills --------------------------------------------------------------------
 
@@ -158,10 +154,28 @@ class ProviderPool:
             return None
         if owner is None:
             return self._settings_providers.get(service)
+        key = (service, ref)
+        provider = self._cache.get(key)
+        if provider is not None:
+            self._cache.move_to_end(key)
+            return provider
         fields = await self._keys.get(owner[0], owner[1], service)  # None too when it can no longer be opened
         if fields is None:
             return None
-        return self._cached(service, ref, fields)
+        try:
+            provider = self.build(service, fields)
+        except InvalidInputError:
+            log.warning("the stored %s keys of %s do not fit the service's fields", service, ref)
+            return None
+        self._cache[key] = provider
+        while len(self._cache) > self._max_cached:
+            self._cache.popitem(last=False)
+        return provider
+
+    def forget(self, scope: KeyScope, owner_id: int, service: str) -> None:
+        """A key was set or removed: the next job builds its provider from what is stored now."""
+        ref = user_ref(owner_id) if scope is KeyScope.USER else guild_ref(owner_id)
+        self._cache.pop((service, ref), None)
 
     def build(self, service: str, fields: Mapping[str, str]) -> Provider:
         """A new, uncached provider with these keys (to check them before they are saved).
@@ -172,25 +186,6 @@ class ProviderPool:
             raise InvalidInputError(f"{cls.display_name} has no settings on this bot.", provider=service)
         credentials = cls._accept_credentials(dict(fields))
         return cls(self._session, settings, credentials, token_store=self._token_store)
-
-    def _cached(self, service: str, ref: str, fields: Mapping[str, str]) -> Provider | None:
-        key = (service, ref, _fingerprint(fields))
-        provider = self._cache.get(key)
-        if provider is not None:
-            self._cache.move_to_end(key)
-            return provider
-        try:
-            provider = self.build(service, fields)
-        except InvalidInputError:
-            log.warning("the stored %s keys of %s do not fit the service's fields", service, ref)
-            return None
-        # a changed key replaces the instance built with the old one
-        for stale in [k for k in self._cache if k[:2] == key[:2]]:
-            del self._cache[stale]
-        self._cache[key] = provider
-        while len(self._cache) > self._max_cached:
-            self._cache.popitem(last=False)
-        return provider
 
     # --- bookkeeping ------------------------------------------------------------------------------------
 

@@ -33,7 +33,6 @@ from bot.imaging.source import ResultPictures
 from providers.core.base import Provider
 from providers.core.errors import DecodeError, ErrorKind, ProviderError, RateLimitedError
 from providers.core.models import JobKind, JobState
-from providers.registry import PROVIDERS
 from storage.jobs import JobRecord, JobStore
 from storage.lifecycle import IllegalTransition, LifecycleState, next_poll_delay
 
@@ -311,8 +310,7 @@ class Poller:
 
     async def _not_configured(self, record: JobRecord, provider_name: str) -> None:
         """The keys the job was started with are gone (removed, or the service is no longer offered)."""
-        known = PROVIDERS.get(provider_name)
-        service = known.display_name if known is not None else provider_name
+        service = rendering.service_name(provider_name)
         ref = record.credential_ref or SETTINGS_REF
         if ref == SETTINGS_REF:
             message = f"{service} has no credentials in the bot's settings."

@@ -17,6 +17,7 @@ import discord
 from bot.i18n import DEFAULT_LOCALE, resolve_locale, t
 from providers.core.errors import ErrorKind
 from providers.core.models import Capability, JobKind, JobStatus
+from providers.registry import PROVIDERS
 from storage.jobs import JobRecord
 
 #: ``custom_id`` templates (Discord allows 100 characters; a job id is at most 19 digits)
@@ -176,12 +177,22 @@ def prompt_of(record: JobRecord) -> str | None:
     return prompt if isinstance(prompt, str) and prompt.strip() else None
 
 
+def shortened(text: str, limit: int) -> str:
+    """``text`` on one line, cut to ``limit`` characters with an ellipsis when longer."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def service_name(provider: str) -> str:
+    """The display name of a service known by its registry name (the name itself for one the bot lost)."""
+    known = PROVIDERS.get(provider)
+    return known.display_name if known is not None else provider
+
+
 def _shown_prompt(prompt: str | None, locale: object) -> str:
     if prompt is None:
         return t("jobs.no_prompt", locale)
-    text = " ".join(prompt.split())
-    if len(text) > PROMPT_DISPLAY_LIMIT:
-        text = text[: PROMPT_DISPLAY_LIMIT - 1] + "…"
+    text = shortened(prompt, PROMPT_DISPLAY_LIMIT)
     return f"**{discord.utils.escape_mentions(discord.utils.escape_markdown(text))}**"
 
 
@@ -242,12 +253,10 @@ def failure_text(record: JobRecord, service: str) -> str:
     (quoted as they came: they are the service's, or the bot's log-level detail, and stay untranslated)."""
     reason = failure_reason(record.failure_kind, service, record.locale)
     lines = [job_heading(record, service), f"❌ {reason}"]
-    details = " ".join((record.failure_message or "").split())
+    details = shortened(record.failure_message or "", DETAILS_DISPLAY_LIMIT)
     if record.failure_kind in _BOT_WRITTEN and resolve_locale(record.locale) != DEFAULT_LOCALE:
         details = ""  # the bot's own English detail adds nothing the translated reason does not say
     if details and details not in lines[1] and details not in failure_reason(record.failure_kind, service):
-        if len(details) > DETAILS_DISPLAY_LIMIT:
-            details = details[: DETAILS_DISPLAY_LIMIT - 1] + "…"
         lines.append(f"> {discord.utils.escape_mentions(details)}")
     return "\n".join(lines)
 

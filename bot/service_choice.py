@@ -14,12 +14,11 @@ from enum import StrEnum
 
 from discord import app_commands
 
+from bot.choices import service_choices
+from bot.i18n import t
 from providers.core.base import Provider
 from providers.core.models import Capability
 from providers.registry import PROVIDERS
-
-#: Discord shows at most 25 choices
-MAX_CHOICES = 25
 
 
 class NoServiceReason(StrEnum):
@@ -53,8 +52,18 @@ def services_that_can(capability: Capability) -> tuple[str, ...]:
 def provider_choices(
     services: Mapping[str, type[Provider]], capability: Capability
 ) -> list[app_commands.Choice[str]]:
-    able = capable(services, capability)
-    return [app_commands.Choice(name=cls.display_name, value=name) for name, cls in able.items()][:MAX_CHOICES]
+    return service_choices(capable(services, capability))
+
+
+def no_service_text(no_service: NoService, feature: str, locale: object) -> str:
+    """Why nobody can run ``feature`` (``blend``, ``describe`` …: the catalog module whose ``cannot`` and
+    ``none_configured`` texts say it), naming the services that could."""
+    able = ", ".join(no_service.able)
+    if no_service.reason is NoServiceReason.NOT_SET_UP:
+        return t("common.service_not_set_up", locale, service=no_service.requested)
+    if no_service.reason is NoServiceReason.CANNOT:
+        return t(f"{feature}.cannot", locale, service=no_service.requested, able=able)
+    return t(f"{feature}.none_configured", locale, able=able)
 
 
 def candidate_services(

@@ -69,6 +69,15 @@ class KeyStore:
         self._db = db
         self._box = box
         self._clock = clock
+        self._listeners: list[Callable[[KeyScope, int, str], None]] = []
+
+    def on_change(self, listener: Callable[[KeyScope, int, str], None]) -> None:
+        """Call ``listener(scope, owner_id, service)`` after a key is set or removed (caches forget it)."""
+        self._listeners.append(listener)
+
+    def _changed(self, scope: KeyScope, owner_id: int, service: str) -> None:
+        for listener in self._listeners:
+            listener(KeyScope(scope), owner_id, service)
 
     async def set(self, scope: KeyScope, owner_id: int, service: str, fields: Mapping[str, str], masked: str) -> None:
         """Store (or replace) the fields; ``created_at`` survives a replacement, the last-use record does not."""
@@ -82,6 +91,7 @@ class KeyStore:
             "last_used_at = NULL, last_ok = NULL, last_error = NULL",
             (KeyScope(scope).value, owner_id, service, self._seal_fields(fields), masked, now, now),
         )
+        self._changed(scope, owner_id, service)
 
     async def get(self, scope: KeyScope, owner_id: int, service: str) -> dict[str, str] | None:
         """The decrypted fields, or None when none are stored or they can no longer be opened (key lost)."""
@@ -129,7 +139,9 @@ class KeyStore:
             "DELETE FROM service_keys WHERE scope = ? AND owner_id = ? AND service = ?",
             (KeyScope(scope).value, owner_id, service),
         ) as cursor:
-            return cursor.rowcount == 1
+            removed = cursor.rowcount == 1
+        self._changed(scope, owner_id, service)
+        return removed
 
     async def record_use(
         self, scope: KeyScope, owner_id: int, service: str, *, ok: bool, error: str | None = None

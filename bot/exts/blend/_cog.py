@@ -19,7 +19,7 @@ from bot.credentials import NoKeys, no_keys_text
 from bot.i18n import t
 from bot.job_start import start_job
 from bot.replies import refuse
-from bot.service_choice import NoService, NoServiceReason, candidate_services, provider_choices
+from bot.service_choice import NoService, candidate_services, no_service_text, provider_choices
 from providers.core.models import BlendDimensions, Capability, JobKind
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ class BlendCog(commands.Cog):
         locale = interaction.locale
         services = candidate_services(self.bot.service_classes, Capability.BLEND, provider_name)
         if isinstance(services, NoService):
-            await refuse(interaction, _no_service_text(services, locale))
+            await refuse(interaction, no_service_text(services, "blend", locale))
             return
         resolved = await self.bot.pool.first_for_member(services, interaction.user.id, interaction.guild_id)
         if isinstance(resolved, NoKeys):
@@ -73,15 +73,6 @@ class BlendCog(commands.Cog):
         request = BlendRequest(images=images, dimensions=BlendDimensions(dimensions or BlendDimensions.SQUARE))
         sent = [image.image_data() for image in images]
         await start_job(interaction, resolved, JobKind.BLEND, request, lambda: provider.blend(sent, request.dimensions))
-
-
-def _no_service_text(no_service: NoService, locale: discord.Locale) -> str:
-    able = ", ".join(no_service.able)
-    if no_service.reason is NoServiceReason.NOT_SET_UP:
-        return t("common.service_not_set_up", locale, service=no_service.requested)
-    if no_service.reason is NoServiceReason.CANNOT:
-        return t("blend.cannot", locale, service=no_service.requested, able=able)
-    return t("blend.none_configured", locale, able=able)
 
 
 def _blend_command(cog: BlendCog) -> app_commands.Command[BlendCog, ..., None]:

@@ -16,10 +16,9 @@ from discord.ext import commands
 from bot.attachments import AttachmentRefused, DescribeRequest, checked_image
 from bot.credentials import NoKeys, no_keys_text
 from bot.exts.describe._buttons import PromptButton
-from bot.i18n import t
 from bot.job_start import start_job
 from bot.replies import refuse
-from bot.service_choice import NoService, NoServiceReason, candidate_services, provider_choices
+from bot.service_choice import NoService, candidate_services, no_service_text, provider_choices
 from providers.core.models import Capability, JobKind
 
 if TYPE_CHECKING:
@@ -45,7 +44,7 @@ class DescribeCog(commands.Cog):
         locale = interaction.locale
         services = candidate_services(self.bot.service_classes, Capability.DESCRIBE, provider_name)
         if isinstance(services, NoService):
-            await refuse(interaction, _no_service_text(services, locale))
+            await refuse(interaction, no_service_text(services, "describe", locale))
             return
         resolved = await self.bot.pool.first_for_member(services, interaction.user.id, interaction.guild_id)
         if isinstance(resolved, NoKeys):
@@ -59,15 +58,6 @@ class DescribeCog(commands.Cog):
             return
         request = DescribeRequest(image=image)
         await start_job(interaction, resolved, JobKind.DESCRIBE, request, lambda: provider.describe(image.image_data()))
-
-
-def _no_service_text(no_service: NoService, locale: discord.Locale) -> str:
-    able = ", ".join(no_service.able)
-    if no_service.reason is NoServiceReason.NOT_SET_UP:
-        return t("common.service_not_set_up", locale, service=no_service.requested)
-    if no_service.reason is NoServiceReason.CANNOT:
-        return t("describe.cannot", locale, service=no_service.requested, able=able)
-    return t("describe.none_configured", locale, able=able)
 
 
 def _describe_command(cog: DescribeCog) -> app_commands.Command[DescribeCog, ..., None]:

@@ -13,6 +13,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.choices import service_choices
 from bot.credentials import NoKeys, no_keys_text
 from bot.exts.imagine._buttons import BUTTONS
 from bot.exts.imagine._models import ModelCatalog
@@ -28,8 +29,6 @@ if TYPE_CHECKING:
     from bot.app import GridBot
 
 
-#: Discord shows at most 25 autocomplete choices
-_MAX_CHOICES = 25
 
 
 class ImagineCog(commands.Cog):
@@ -95,7 +94,6 @@ class ImagineCog(commands.Cog):
 
 def _imagine_command(cog: ImagineCog) -> app_commands.Command[ImagineCog, ..., None]:
     """Built per bot, because the service choices are the services it offers (first = default)."""
-    choices = [app_commands.Choice(name=cls.display_name, value=name) for name, cls in cog.bot.service_classes.items()]
 
     @app_commands.command(name="imagine", description="Draw four pictures from a prompt")
     @app_commands.describe(
@@ -106,7 +104,7 @@ def _imagine_command(cog: ImagineCog) -> app_commands.Command[ImagineCog, ..., N
         seed="A number that makes the result repeatable",
         model="A model or style the service offers",
     )
-    @app_commands.choices(provider=choices[:_MAX_CHOICES])
+    @app_commands.choices(provider=service_choices(cog.bot.service_classes))
     async def imagine(
         interaction: discord.Interaction[GridBot],
         prompt: str,

@@ -13,19 +13,16 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import rendering
+from bot.choices import own_job_choices
 from bot.exts.imagine._follow_up import FollowUp, read_job, start_follow_up
 from bot.i18n import t
 from providers.core.models import JobKind
-from providers.registry import PROVIDERS
+from storage.jobs import JobRecord
 from storage.lifecycle import LifecycleState
 
 if TYPE_CHECKING:
     from bot.app import GridBot
 
-#: how many of the member's recent jobs the ``job`` autocomplete looks through
-_RECENT_JOBS = 100
-_MAX_CHOICES = 25
-_CHOICE_NAME_LIMIT = 100
 _PROMPT_IN_CHOICE = 60
 
 GRID_CHOICES = [
@@ -82,24 +79,13 @@ class FollowUpCommands(commands.Cog):
 
     async def job_choices(self, owner_id: int, typed: str) -> list[app_commands.Choice[int]]:
         """The member's own finished grids, newest first, matching what they typed (number or prompt)."""
-        wanted = typed.strip().lstrip("#").casefold()
-        choices: list[app_commands.Choice[int]] = []
-        for record in await self.bot.store.jobs_for_owner(owner_id, _RECENT_JOBS):
-            if record.kind not in rendering.GRID_KINDS or record.state is not LifecycleState.DELIVERED:
-                continue
-            name = _choice_name(record.id, rendering.prompt_of(record), record.provider)
-            if wanted and wanted not in name.casefold():
-                continue
-            choices.append(app_commands.Choice(name=name, value=record.id))
-            if len(choices) == _MAX_CHOICES:
-                break
-        return choices
+        return await own_job_choices(self.bot.store, owner_id, typed, _choice_name, keep=_is_finished_grid)
 
 
-def _choice_name(job_id: int, prompt: str | None, provider: str) -> str:
-    known = PROVIDERS.get(provider)
-    service = known.display_name if known is not None else provider
-    shown = " ".join((prompt or "").split())
-    if len(shown) > _PROMPT_IN_CHOICE:
-        shown = shown[: _PROMPT_IN_CHOICE - 1] + "…"
-    return " · ".join(part for part in (f"#{job_id}", shown, service) if part)[:_CHOICE_NAME_LIMIT]
+def _is_finished_grid(record: JobRecord) -> bool:
+    return record.kind in rendering.GRID_KINDS and record.state is LifecycleState.DELIVERED
+
+
+def _choice_name(record: JobRecord) -> str:
+    shown = rendering.shortened(rendering.prompt_of(record) or "", _PROMPT_IN_CHOICE)
+    return " · ".join(part for part in (f"#{record.id}", shown, rendering.service_name(record.provider)) if part)

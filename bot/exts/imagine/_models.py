@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from bot.choices import MAX_CHOICE_CHARS, MAX_CHOICES
 from bot.i18n import t
 from providers.core.base import Provider
 from providers.core.errors import InvalidInputError, ProviderError
@@ -24,9 +25,6 @@ from providers.core.models import ImagineRequest, ModelOption
 
 log = logging.getLogger(__name__)
 
-#: Discord shows at most 25 choices, each name and value at most 100 characters
-MAX_CHOICES = 25
-MAX_CHOICE_CHARS = 100
 #: well inside Discord's 3 s, leaving time for the answer itself to travel
 ANSWER_WITHIN_SECONDS = 1.5
 #: after a failed load, ask the service again no sooner than this (a member typing must not hammer it)

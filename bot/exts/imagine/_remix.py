@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -18,6 +18,7 @@ from discord.ext import commands
 from bot import rendering
 from bot.exts.imagine._follow_up import FollowUp, grid_of, image_count, read_job, refusal, start_follow_up
 from bot.i18n import t
+from bot.modal_values import submitted_values
 from providers.core.models import JobKind
 from storage.jobs import JobRecord
 
@@ -76,19 +77,6 @@ async def open_remix_form(interaction: discord.Interaction[GridBot], source: Job
         return
     limit = bot.service_classes[grid.provider].limits.prompt_max_chars  # refusal() checked it is offered
     await interaction.response.send_modal(remix_form(grid, index, limit, interaction.locale))
-
-
-def submitted_values(components: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
-    """custom_id → value (text input) or values (select) of a modal submit's components, at any depth."""
-    values: dict[str, Any] = {}
-    for component in components:
-        if "components" in component:
-            values.update(submitted_values(component["components"]))
-        elif "component" in component:
-            values.update(submitted_values([component["component"]]))
-        elif "custom_id" in component:
-            values[component["custom_id"]] = component.get("values", component.get("value"))
-    return values
 
 
 def chosen_index(values: Mapping[str, Any], fixed: str | None) -> int | None:

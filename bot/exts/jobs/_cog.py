@@ -15,6 +15,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import rendering
+from bot.choices import own_job_choices
 from bot.exts.jobs import _render
 from bot.i18n import t
 from bot.replies import refuse
@@ -25,10 +26,6 @@ if TYPE_CHECKING:
 
 #: ``custom_id`` of the ◀ / ▶ buttons under ``/jobs`` (the page to show; the presser's own jobs are shown)
 PAGE_BUTTON_TEMPLATE: Final = r"jobs:page:(?P<page>\d{1,6})"
-#: how many recent jobs the ``id`` autocomplete looks through, and Discord's limits for its choices
-_RECENT_JOBS: Final = 100
-_MAX_CHOICES: Final = 25
-_CHOICE_NAME_LIMIT: Final = 100
 _PROMPT_IN_CHOICE: Final = 50
 MAX_PAGE: Final = 10_000
 
@@ -78,16 +75,7 @@ class JobsCog(commands.Cog):
         self, owner_id: int, typed: str, locale: discord.Locale
     ) -> list[app_commands.Choice[int]]:
         """The member's own recent jobs, newest first, matching what they typed (number or prompt)."""
-        wanted = typed.strip().lstrip("#").casefold()
-        choices: list[app_commands.Choice[int]] = []
-        for record in await self.bot.store.jobs_for_owner(owner_id, _RECENT_JOBS):
-            name = _choice_name(record, locale)
-            if wanted and wanted not in name.casefold():
-                continue
-            choices.append(app_commands.Choice(name=name, value=record.id))
-            if len(choices) == _MAX_CHOICES:
-                break
-        return choices
+        return await own_job_choices(self.bot.store, owner_id, typed, lambda record: _choice_name(record, locale))
 
     async def _own_job(self, owner_id: int, job_id: int) -> JobRecord | None:
         if job_id < 1:
@@ -165,6 +153,6 @@ def _with_view(view: discord.ui.View | None) -> dict[str, discord.ui.View]:
 
 
 def _choice_name(record: JobRecord, locale: discord.Locale) -> str:
-    prompt = _render.shortened(rendering.prompt_of(record) or "", _PROMPT_IN_CHOICE)
+    prompt = rendering.shortened(rendering.prompt_of(record) or "", _PROMPT_IN_CHOICE)
     parts = (f"#{record.id}", _render.kind_name(record, locale), prompt, _render.service_name(record))
-    return " · ".join(part for part in parts if part)[:_CHOICE_NAME_LIMIT]
+    return " · ".join(part for part in parts if part)

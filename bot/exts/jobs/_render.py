@@ -10,7 +10,6 @@ import discord
 
 from bot import rendering
 from bot.i18n import t
-from providers.registry import PROVIDERS
 from storage.jobs import JobRecord
 from storage.lifecycle import LifecycleState
 
@@ -28,8 +27,7 @@ _FAILED: Final = frozenset({LifecycleState.FAILED, LifecycleState.FAILING})
 
 
 def service_name(record: JobRecord) -> str:
-    known = PROVIDERS.get(record.provider)
-    return known.display_name if known is not None else record.provider
+    return rendering.service_name(record.provider)
 
 
 def kind_name(record: JobRecord, locale: object) -> str:
@@ -62,17 +60,12 @@ def message_link(record: JobRecord) -> str | None:
     return f"https://discord.com/channels/{record.guild_id or '@me'}/{record.channel_id}/{record.message_id}"
 
 
-def shortened(text: str, limit: int) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
-
-
 def shown_prompt(record: JobRecord, limit: int) -> str | None:
     """The prompt as plain text inside an embed: markdown and mentions neutralised, cut to ``limit``."""
     prompt = rendering.prompt_of(record)
     if prompt is None:
         return None
-    return discord.utils.escape_mentions(discord.utils.escape_markdown(shortened(prompt, limit)))
+    return discord.utils.escape_mentions(discord.utils.escape_markdown(rendering.shortened(prompt, limit)))
 
 
 def when(timestamp: float, style: str = "R") -> str:
@@ -111,7 +104,8 @@ def job_embed(record: JobRecord, children: Sequence[JobRecord], locale: object) 
     """One job in full: the whole prompt, state, service, times, where it came from and what came of it."""
     title = t("jobs_list.job_title", locale, id=record.id, kind=kind_name(record, locale))
     embed = discord.Embed(title=title, description=shown_prompt(record, FULL_PROMPT_LIMIT))
-    embed.add_field(name=t("jobs_list.field.state", locale), value=shortened(state_words(record, locale), FIELD_LIMIT))
+    state = rendering.shortened(state_words(record, locale), FIELD_LIMIT)
+    embed.add_field(name=t("jobs_list.field.state", locale), value=state)
     embed.add_field(name=t("jobs_list.field.service", locale), value=service_name(record))
     embed.add_field(
         name=t("jobs_list.field.started", locale), value=f"{when(record.created_at, 'f')} ({when(record.created_at)})"

@@ -17,6 +17,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import rendering
+from bot.choices import service_choices
 from bot.exts.keys._form import FORM, keys_form, owner_of, scope_refusal, submit_keys_form
 from bot.i18n import t
 from bot.replies import refuse
@@ -33,7 +34,6 @@ SCOPE_CHOICES: Final = [
     app_commands.Choice(name="Just me", value="user"),
     app_commands.Choice(name="This server", value="server"),
 ]
-_MAX_CHOICES: Final = 25
 
 
 class KeysCog(commands.Cog):
@@ -142,9 +142,7 @@ async def _apologise(interaction: discord.Interaction[GridBot]) -> None:
 
 def _keys_group(cog: KeysCog) -> app_commands.Group:
     """Built per bot: the service choices are the services it offers."""
-    services = [
-        app_commands.Choice(name=cls.display_name, value=name) for name, cls in cog.bot.service_classes.items()
-    ][:_MAX_CHOICES]
+    services = service_choices(cog.bot.service_classes)
     group = app_commands.Group(name="keys", description="Your own keys for the image services")
 
     @group.command(name="set", description="Add or replace keys for a service (checked before they are saved)")

@@ -8,7 +8,7 @@ Discord cannot mask a text input: the answer is ephemeral and never repeats, log
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 import discord
@@ -17,6 +17,7 @@ from bot.credentials import keys_worked
 from bot.exts.keys._fields import entered_fields, key_fields, masked_hint
 from bot.i18n import t
 from bot.i18n.errors import error_text
+from bot.modal_values import submitted_values
 from bot.replies import refuse
 from providers.core.base import Provider
 from providers.core.errors import InvalidInputError, ProviderError
@@ -70,19 +71,6 @@ def scope_refusal(interaction: discord.Interaction[GridBot], scope: KeyScope) ->
 def owner_of(interaction: discord.Interaction[GridBot], scope: KeyScope) -> int:
     """Whose keys: the member's, or the server's (``scope_refusal`` has checked there is one)."""
     return interaction.user.id if scope is KeyScope.USER else interaction.guild_id or 0
-
-
-def submitted_values(components: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
-    """custom_id → value of a modal submit's text inputs, at any depth (inside labels or action rows)."""
-    values: dict[str, Any] = {}
-    for component in components:
-        if "components" in component:
-            values.update(submitted_values(component["components"]))
-        elif "component" in component:
-            values.update(submitted_values([component["component"]]))
-        elif "custom_id" in component:
-            values[component["custom_id"]] = component.get("value")
-    return values
 
 
 async def submit_keys_form(interaction: discord.Interaction[GridBot], match: re.Match[str]) -> None:

@@ -12,7 +12,8 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from bot.exts.imagine._models import MAX_CHOICE_CHARS, MAX_CHOICES, ModelCatalog
+from bot.choices import MAX_CHOICE_CHARS, MAX_CHOICES
+from bot.exts.imagine._models import ModelCatalog
 from providers.core.base import Provider
 from providers.core.errors import InvalidInputError
 from providers.core.models import ImagineRequest, ModelOption, ProviderLimits
