@@ -33,6 +33,7 @@ from storage.crypto import SecretBox, load_secret_box
 from storage.database import open_database
 from storage.jobs import JobStore
 from storage.keys import KeyStore, SealedTokenStore
+from storage.settings import SettingsStore
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +62,8 @@ class GridBot(commands.Bot):
     secret_box: SecretBox
     key_store: KeyStore
     token_store: SealedTokenStore
+    #: members' preferences and servers' rules (``/settings``)
+    settings_store: SettingsStore
 
     def __init__(
         self,
@@ -108,6 +111,7 @@ class GridBot(commands.Bot):
         self.store = JobStore(self.db, box=self.secret_box)
         self.key_store = KeyStore(self.db, self.secret_box)
         self.token_store = SealedTokenStore(self.db, self.secret_box)
+        self.settings_store = SettingsStore(self.db)
         resealed = await self.key_store.reseal_stale()
         if resealed:
             log.info("sealed %d stored keys again with the current key", resealed)

@@ -1,0 +1,138 @@
+"""Members' preferences and servers' rules: what ``/settings`` shows and changes, and what every job obeys.
+
+One JSON object per member and per server (``0006_settings.sql``), validated through a pydantic model on the
+way in and out: a field added later reads as its default from older rows, a field no longer known is dropped,
+and a row that no longer validates at all reads as the defaults (logged) rather than stopping the bot.
+
+Reads are served from memory after the first one (every command and every job asks), and a save replaces the
+cached value, so a change applies to the very next command. The cache assumes one bot process per database,
+as the rest of the bot does.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Annotated, Final, TypeVar
+
+import aiosqlite
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+log = logging.getLogger(__name__)
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+#: the most banned words a server may list (each is matched against every prompt)
+MAX_BANNED_WORDS: Final = 200
+MAX_BANNED_WORD_LENGTH: Final = 60
+#: the most channels a server may restrict the bot to
+MAX_CHANNELS: Final = 50
+#: jobs waiting in a server's queue, at most, unless the admin sets another cap
+DEFAULT_QUEUE_CAP: Final = 10
+MAX_QUEUE_CAP: Final = 100
+
+BannedWord = Annotated[str, Field(min_length=1, max_length=MAX_BANNED_WORD_LENGTH)]
+
+
+class MemberSettings(BaseModel):
+    """A member's own preferences; they follow the member into every server and DMs."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    #: the service ``/imagine`` uses when none is named (None: the server's default, then the bot's first)
+    default_service: str | None = None
+    #: the aspect ratio used when a prompt names none, like ``16:9`` (None: the service's default)
+    default_aspect: str | None = None
+    #: also send each finished result to the member by direct message
+    results_by_dm: bool = False
+
+
+class ServerSettings(BaseModel):
+    """The rules a server's admins (Manage Server) set for everyone in it."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    #: the services members may use here (None: every service the bot offers)
+    allowed_services: frozenset[str] | None = None
+    #: the service used when neither the command nor the member names one (None: the bot's first)
+    default_service: str | None = None
+    #: a member's jobs running at once before further ones wait in the queue (None: no limit)
+    max_running_per_member: Annotated[int, Field(ge=1, le=50)] | None = None
+    #: jobs per day (UTC) that may run on the server-wide keys before further ones wait (None: no limit)
+    daily_server_key_jobs: Annotated[int, Field(ge=1, le=100_000)] | None = None
+    #: jobs that may wait in the queue at once; beyond it a job is refused with a clear message
+    queue_cap: Annotated[int, Field(ge=0, le=MAX_QUEUE_CAP)] = DEFAULT_QUEUE_CAP
+    #: words refused in any prompt before anything is sent (matched case-insensitively)
+    banned_words: tuple[BannedWord, ...] = Field(default=(), max_length=MAX_BANNED_WORDS)
+    #: the channels the bot answers in (None: every channel it can see)
+    channel_ids: frozenset[int] | None = Field(default=None, max_length=MAX_CHANNELS)
+    #: members without keys of their own may use the server-wide keys
+    server_keys_allowed: bool = True
+    #: members other than a job's owner may press its buttons (always charged to the presser's own keys)
+    others_may_press: bool = False
+    #: NGPU jobs need the BTC address in the NGPU keys to hold AINN (BRC-20)
+    ngpu_requires_ainn: bool = False
+
+    def allows_service(self, service: str) -> bool:
+        return self.allowed_services is None or service in self.allowed_services
+
+    def allows_channel(self, channel_id: int | None) -> bool:
+        return self.channel_ids is None or channel_id in self.channel_ids
+
+
+class SettingsStore:
+    """Reads and saves members' and servers' settings over the bot's one SQLite connection."""
+
+    def __init__(self, db: aiosqlite.Connection, *, clock: Callable[[], float] = time.time) -> None:
+        self._db = db
+        self._clock = clock
+        self._members: dict[int, MemberSettings] = {}
+        self._servers: dict[int, ServerSettings] = {}
+
+    async def member(self, user_id: int) -> MemberSettings:
+        cached = self._members.get(user_id)
+        if cached is None:
+            cached = await self._read(MemberSettings, "member_settings", "user_id", user_id)
+            self._members[user_id] = cached
+        return cached
+
+    async def server(self, guild_id: int | None) -> ServerSettings:
+        """A server's rules; the defaults outside a server (DMs), where no admin sets any."""
+        if guild_id is None:
+            return ServerSettings()
+        cached = self._servers.get(guild_id)
+        if cached is None:
+            cached = await self._read(ServerSettings, "server_settings", "guild_id", guild_id)
+            self._servers[guild_id] = cached
+        return cached
+
+    async def save_member(self, user_id: int, settings: MemberSettings) -> None:
+        await self._db.execute(
+            "INSERT INTO member_settings (user_id, settings_json, updated_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (user_id) DO UPDATE SET settings_json = excluded.settings_json, "
+            "updated_at = excluded.updated_at",
+            (user_id, settings.model_dump_json(), self._clock()),
+        )
+        self._members[user_id] = settings
+
+    async def save_server(self, guild_id: int, settings: ServerSettings, *, updated_by: int | None = None) -> None:
+        await self._db.execute(
+            "INSERT INTO server_settings (guild_id, settings_json, updated_at, updated_by) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (guild_id) DO UPDATE SET settings_json = excluded.settings_json, "
+            "updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+            (guild_id, settings.model_dump_json(), self._clock(), updated_by),
+        )
+        self._servers[guild_id] = settings
+
+    async def _read(self, model: type[ModelT], table: str, key_column: str, key: int) -> ModelT:
+        # table and column names are ours, never input
+        async with self._db.execute(f"SELECT settings_json FROM {table} WHERE {key_column} = ?", (key,)) as cursor:
+            row = await cursor.fetchone()
+        if row is None:
+            return model()
+        try:
+            return model.model_validate_json(row[0])
+        except ValidationError:
+            log.warning("the stored %s of %s no longer fit; using the defaults", table, key)
+            return model()

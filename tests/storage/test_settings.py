@@ -1,0 +1,88 @@
+"""Members' and servers' settings on a real SQLite file: defaults, saves, what survives a reopen, and rows
+that no longer fit the model."""
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiosqlite
+import pytest
+from pydantic import ValidationError
+
+from storage.database import open_database
+from storage.settings import DEFAULT_QUEUE_CAP, MemberSettings, ServerSettings, SettingsStore
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[aiosqlite.Connection]:
+    connection = await open_database(tmp_path / "bot.sqlite3")
+    yield connection
+    await connection.close()
+
+
+async def test_defaults_before_anything_is_saved(db: aiosqlite.Connection) -> None:
+    store = SettingsStore(db)
+    member = await store.member(1)
+    server = await store.server(2)
+    assert member == MemberSettings() and member.results_by_dm is False
+    assert server.allowed_services is None and server.queue_cap == DEFAULT_QUEUE_CAP
+    assert server.server_keys_allowed is True and server.others_may_press is False
+    assert await store.server(None) == ServerSettings()
+
+
+async def test_saved_settings_survive_a_new_store_on_the_same_file(tmp_path: Path) -> None:
+    path = tmp_path / "bot.sqlite3"
+    db = await open_database(path)
+    store = SettingsStore(db)
+    await store.save_member(7, MemberSettings(default_service="ngpu", default_aspect="16:9", results_by_dm=True))
+    rules = ServerSettings(
+        allowed_services=frozenset({"picpik", "ngpu"}),
+        max_running_per_member=2,
+        banned_words=("gore",),
+        channel_ids=frozenset({55}),
+        others_may_press=True,
+    )
+    await store.save_server(9, rules, updated_by=7)
+    await db.close()
+
+    reopened = await open_database(path)
+    try:
+        fresh = SettingsStore(reopened)
+        assert (await fresh.member(7)).default_aspect == "16:9"
+        server = await fresh.server(9)
+        assert server == rules
+        assert server.allows_service("ngpu") and not server.allows_service("midjourney")
+        assert server.allows_channel(55) and not server.allows_channel(56)
+        assert await fresh.member(8) == MemberSettings()  # someone else's are untouched
+    finally:
+        await reopened.close()
+
+
+async def test_a_save_is_seen_by_the_next_read_without_a_reopen(db: aiosqlite.Connection) -> None:
+    store = SettingsStore(db)
+    assert (await store.server(3)).queue_cap == DEFAULT_QUEUE_CAP  # cached now
+    await store.save_server(3, ServerSettings(queue_cap=4))
+    assert (await store.server(3)).queue_cap == 4
+
+
+async def test_old_unknown_and_broken_rows_read_as_defaults_where_they_do_not_fit(db: aiosqlite.Connection) -> None:
+    await db.execute(
+        "INSERT INTO server_settings (guild_id, settings_json, updated_at) VALUES (1, ?, 0)",
+        ('{"queue_cap": 3, "a_setting_from_the_future": true}',),
+    )
+    await db.execute(
+        "INSERT INTO server_settings (guild_id, settings_json, updated_at) VALUES (2, ?, 0)", ('{"queue_cap": -5}',)
+    )
+    await db.execute("INSERT INTO member_settings (user_id, settings_json, updated_at) VALUES (1, 'not json', 0)")
+    store = SettingsStore(db)
+    assert (await store.server(1)).queue_cap == 3
+    assert await store.server(2) == ServerSettings()
+    assert await store.member(1) == MemberSettings()
+
+
+def test_limits_are_checked_by_the_model() -> None:
+    with pytest.raises(ValidationError):
+        ServerSettings(max_running_per_member=0)
+    with pytest.raises(ValidationError):
+        ServerSettings(banned_words=("",))
+    with pytest.raises(ValidationError):
+        ServerSettings(banned_words=tuple(f"w{i}" for i in range(201)))
