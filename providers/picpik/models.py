@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 
 
 class _Wire(BaseModel):
@@ -187,7 +187,29 @@ class TaskDetail(BaseModel):
 
 
 class ListTasksDetailsResponse(PlatformResponse):
-    TaskDetailList: FlexibleList[TaskDetail] = Field(default_factory=list)
+    """The entries stay raw here and are decoded one by one (``TaskDetail``), so that one malformed entry fails
+    only its own job, not every job asked about in the same call."""
+
+    TaskDetailList: FlexibleList[Any] = Field(default_factory=list)
+
+    def by_task(self) -> dict[str, TaskDetail | ValidationError]:
+        """Each entry decoded on its own, by its TaskUID (a malformed one as its error). An entry that does not
+        even say which task it describes cannot be matched to a job and is left out."""
+        decoded: dict[str, TaskDetail | ValidationError] = {}
+        for entry in self.TaskDetailList:
+            task_uid = entry.get("TaskUID") if isinstance(entry, dict) else None
+            if not isinstance(task_uid, str) or not task_uid:
+                continue
+            try:
+                decoded[task_uid] = TaskDetail.model_validate(entry)
+            except ValidationError as error:
+                decoded[task_uid] = error
+        return decoded
+
+    @property
+    def details(self) -> list[TaskDetail]:
+        """The entries that decode, in the order given."""
+        return [detail for detail in self.by_task().values() if isinstance(detail, TaskDetail)]
 
 
 class ListRunningTasksResponse(PlatformResponse):

@@ -13,13 +13,14 @@ Picpik keeps generated images for 24 hours only; the bot copies them to Discord 
 from __future__ import annotations
 
 import copy
+import logging
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ValidationError
 
 from providers.core.base import Provider, ServiceSettings
-from providers.core.errors import InvalidInputError, ProviderError
+from providers.core.errors import DecodeError, InvalidInputError, ProviderError
 from providers.core.models import (
     Capability,
     ImageData,
@@ -40,6 +41,8 @@ from providers.picpik.media import to_base64, to_data_uri
 from providers.picpik.models import GenerateImagesRequest, TaskDetail
 from providers.picpik.settings import PicpikSettings
 from providers.picpik.status import task_state
+
+log = logging.getLogger(__name__)
 
 
 class PicpikProvider(Provider):
@@ -243,16 +246,30 @@ class PicpikProvider(Provider):
                 results.update(dict.fromkeys(chunk, error))
                 continue
             for job_id in chunk:
-                results[job_id] = self._state_for(remote[job_id], details)
+                try:
+                    results[job_id] = self._state_for(remote[job_id], details)
+                except ProviderError as error:
+                    results[job_id] = error
         return results
 
-    async def _details(self, task_uids: list[str]) -> dict[str, TaskDetail]:
+    async def _details(self, task_uids: list[str]) -> dict[str, TaskDetail | DecodeError]:
+        """One malformed entry becomes that task's ``DecodeError``; the other tasks of the call are unaffected."""
         response = await self.client.list_tasks_details(task_uids)
-        return {detail.TaskUID: detail for detail in response.TaskDetailList}
+        details: dict[str, TaskDetail | DecodeError] = {}
+        for task_uid, detail in response.by_task().items():
+            if isinstance(detail, TaskDetail):
+                details[task_uid] = detail
+            else:
+                log.info("picpik task %s: malformed details: %s", task_uid, detail)
+                message = f"Picpik described task {task_uid} in a form its documents do not describe."
+                details[task_uid] = DecodeError(message, provider=self.name)
+        return details
 
     @staticmethod
-    def _state_for(handle: JobHandle, details: dict[str, TaskDetail]) -> JobState:
+    def _state_for(handle: JobHandle, details: dict[str, TaskDetail | DecodeError]) -> JobState:
         detail = details.get(handle.job_id)
+        if isinstance(detail, DecodeError):
+            raise detail
         if detail is None:
             # Inference: a task missing from the list has not been registered yet; keep waiting until the
             # job's own timeout rather than guessing it failed

@@ -261,7 +261,11 @@ class PicpikEmulator:
         for uid in uids:
             task = self.state.tasks.get(uid) if isinstance(uid, str) else None
             if task is not None and task.owner == owner:  # Inference: unknown tasks are left out
-                details.append(self.detail(request, task))
+                detail = self.detail(request, task)
+                if self.take("malformed_detail"):
+                    detail["ImgList"] = {"not": "a list"}
+                    detail["ErrorCode"] = "not a number"
+                details.append(detail)
         return {"TaskDetailList": details}
 
     def detail(self, request: web.Request, task: Task) -> dict[str, Any]:

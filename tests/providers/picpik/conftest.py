@@ -95,7 +95,7 @@ async def wait_for_task(client: PicpikClient, task_uid: str, *, timeout: float =
     """Poll ListTasksDetails until the task is Finished or Error."""
     async with asyncio.timeout(timeout):
         while True:
-            details = (await client.list_tasks_details([task_uid])).TaskDetailList
+            details = (await client.list_tasks_details([task_uid])).details
             if details and details[0].Status in ("Finished", "Error"):
                 return details[0]
             await asyncio.sleep(0.05)

@@ -7,7 +7,7 @@ import base64
 import aiohttp
 import pytest
 
-from providers.core.errors import AuthenticationError, InvalidInputError, UnsupportedError
+from providers.core.errors import AuthenticationError, DecodeError, InvalidInputError, UnsupportedError
 from providers.core.models import (
     BlendDimensions,
     Capability,
@@ -15,6 +15,7 @@ from providers.core.models import (
     ImagineRequest,
     JobHandle,
     JobKind,
+    JobState,
     JobStatus,
     ParentJob,
 )
@@ -224,6 +225,15 @@ async def test_poll_many_chunks_and_reports_errors_per_handle(
     emulator.arm("auth_failure")
     errors = await provider.poll_many(handles)
     assert all(isinstance(error, AuthenticationError) for error in errors.values())
+
+
+async def test_one_malformed_entry_fails_only_its_own_job(provider: PicpikProvider, emulator: Emulator) -> None:
+    handles = [await provider.imagine(ImagineRequest(prompt=f"p{n}", count=1)) for n in range(3)]
+    emulator.arm("malformed_detail", times=1)  # the first entry of the next answer
+    states = await provider.poll_many(handles)
+    first, *others = (states[h.job_id] for h in handles)
+    assert isinstance(first, DecodeError) and handles[0].job_id in first.user_message
+    assert all(isinstance(state, JobState) and not state.status.is_terminal for state in others)
 
 
 async def test_unknown_task_keeps_waiting(provider: PicpikProvider) -> None:
