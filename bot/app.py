@@ -24,10 +24,11 @@ from discord.ext import commands
 from bot.config import FrontEndSettings
 from bot.credentials import ProviderPool
 from bot.i18n import CatalogTranslator
-from bot.poller import Poller
+from bot.poller import JobFollower, Poller
 from bot.replies import apologise
 from bot.settings import Settings
 from providers.core.base import Provider
+from providers.core.models import JobKind
 from providers.registry import PROVIDERS
 from storage.crypto import SecretBox, load_secret_box
 from storage.database import open_database
@@ -77,6 +78,8 @@ class GridBot(commands.Bot):
         self.service_classes: dict[str, type[Provider]] = dict(services if services is not None else PROVIDERS)
         #: the configured services, in registry order (the first is /imagine's default)
         self.providers: dict[str, Provider] = {}
+        #: job kinds the poller follows in their own way, registered by the features that start them
+        self.job_followers: dict[JobKind, JobFollower] = {}
         self.session: aiohttp.ClientSession | None = None
         self.db: aiosqlite.Connection | None = None
         self._saved_endpoints: tuple[str, yarl.URL] | None = None
@@ -124,6 +127,7 @@ class GridBot(commands.Bot):
             settings_providers=self.providers,
             key_store=self.key_store,
             token_store=self.token_store,
+            settings_store=self.settings_store,
         )
         await self.tree.set_translator(CatalogTranslator())
         self.tree.on_error = apologise  # type: ignore[method-assign]
@@ -131,7 +135,7 @@ class GridBot(commands.Bot):
             await self.load_extension(extension)
         if self.front_end.sync_commands:
             await self._sync_commands()
-        self.poller = Poller(self, self.store, self.pool, self.front_end)
+        self.poller = Poller(self, self.store, self.pool, self.front_end, followers=self.job_followers)
         self.poller.start()
 
     def _build_providers(self, session: aiohttp.ClientSession) -> dict[str, Provider]:

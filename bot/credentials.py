@@ -27,6 +27,7 @@ from storage.keys import KeyScope
 
 if TYPE_CHECKING:
     from storage.keys import KeyStore
+    from storage.settings import SettingsStore
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +94,7 @@ class ProviderPool:
         settings_providers: Mapping[str, Provider],
         key_store: KeyStore,
         token_store: TokenStore | None = None,
+        settings_store: SettingsStore | None = None,
         max_cached: int = MAX_CACHED_PROVIDERS,
     ) -> None:
         self._session = session
@@ -102,17 +104,21 @@ class ProviderPool:
         self._settings_providers = settings_providers
         self._keys = key_store
         self._token_store = token_store
+        #: servers' rules (whether members may use the server-wide keys); None: always allowed
+        self._settings_store = settings_store
         self._max_cached = max_cached
         #: (service, reference) → the provider built with the keys stored for it
         self._cache: OrderedDict[tuple[str, str], Provider] = OrderedDict()
         key_store.on_change(self.forget)
 
-    # --- the hook a later part fills --------------------------------------------------------------------
+    # --- the server's say ------------------------------------------------------------------------------
 
     async def server_keys_allowed(self, guild_id: int, user_id: int) -> bool:
-        """Whether the server's admin lets its members use the server-wide keys. Always, until the server
-        settings add the switch."""
-        return True
+        """Whether the server's admin lets its members use the server-wide keys (``/server-settings switches``);
+        always when the pool was built without the settings."""
+        if self._settings_store is None:
+            return True
+        return (await self._settings_store.server(guild_id)).server_keys_allowed
 
     # --- resolving --------------------------------------------------------------------------------------
 

@@ -2,7 +2,8 @@
 
 Shared by every command and button that starts a job (``start_job``). The row exists before the service is
 called, so a crash at any point leaves something the poller can finish: ``pending`` (becomes "outcome
-unknown"), ``submitted`` (followed).
+unknown"), ``submitted`` (followed). Where the server's limits apply, ``bot.queueing`` decides first: the job
+goes now, or waits in the server's queue (``waiting``, sent later through ``submit_job`` by the poller).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pydantic import BaseModel
 from bot import rendering
 from bot.credentials import Resolved, keys_worked
 from bot.i18n.errors import error_text
+from bot.server_rules import admit_job
 from providers.core.base import Provider
 from providers.core.errors import ProviderError, SubmitOutcomeUnknownError
 from providers.core.models import JobHandle, JobKind, JobStatus
@@ -49,44 +51,58 @@ async def start_job(
     *,
     parent: JobRecord | None = None,
     grid_index: int | None = None,
-) -> JobRecord:
+) -> JobRecord | None:
     """Answer with "thinking…", write the job's row (before the service is called), then send it.
 
     Everything the poller needs later is taken from the interaction: where to edit (channel and message
     ids, the token and when it expires), the member's language and the upload limit of their server.
     ``resolved`` is the provider with the keys of the member who asked, and whose keys those are.
+    None when the server's rules refuse the job (the member was told why, privately; nothing was written or sent),
+    or when its limits make it wait (its row is ``waiting``, its message says its place in line) or refuse it.
     """
     bot = interaction.client
     provider = resolved.provider
-    message_id = await deferred_message_id(interaction)
-    record = await bot.store.create(
-        kind=kind,
-        provider=provider.name,
-        owner_id=interaction.user.id,
-        channel_id=interaction.channel_id or (parent.channel_id if parent is not None else 0),
-        guild_id=interaction.guild_id,
-        message_id=message_id,
-        interaction_token=interaction.token,
-        token_expires_at=interaction.expires_at.timestamp(),
-        locale=interaction.locale.value,
-        upload_limit=interaction.filesize_limit,
-        request=request,
-        parent_job_id=parent.id if parent is not None else None,
-        grid_index=grid_index,
-        credential_ref=resolved.ref,
-    )
+    if not await admit_job(interaction, resolved, kind, request):
+        return None
+
+    def write_row(message_id: int | None, *, waiting_until: float | None = None) -> Awaitable[JobRecord]:
+        return bot.store.create(
+            kind=kind,
+            provider=provider.name,
+            owner_id=interaction.user.id,
+            channel_id=interaction.channel_id or (parent.channel_id if parent is not None else 0),
+            guild_id=interaction.guild_id,
+            message_id=message_id,
+            interaction_token=interaction.token,
+            token_expires_at=interaction.expires_at.timestamp(),
+            locale=interaction.locale.value,
+            upload_limit=interaction.filesize_limit,
+            request=request,
+            parent_job_id=parent.id if parent is not None else None,
+            grid_index=grid_index,
+            credential_ref=resolved.ref,
+            waiting=waiting_until is not None,
+            next_poll_at=waiting_until,
+        )
+
+    # the server's limits: "thinking…" and the row to send now, or the job waits in line, or it is refused
+    record = await bot.poller.queue.admit(interaction, resolved.ref, kind, write_row)
+    if record is None:
+        return None
     await submit_job(bot, interaction, record, provider, send)
     return record
 
 
 async def submit_job(
     bot: GridBot,
-    interaction: discord.Interaction[GridBot],
+    interaction: discord.Interaction[GridBot] | None,
     record: JobRecord,
     provider: Provider,
     send: Callable[[], Awaitable[JobHandle]],
 ) -> None:
-    """Send the job; then show "waiting" and let the poller follow it, or let the poller report the failure."""
+    """Send the job; then show "waiting" and let the poller follow it, or let the poller report the failure.
+
+    ``interaction`` None: a job released from its server's queue, whose message the poller edits."""
     store = bot.store
     try:
         handle = await send()
@@ -117,12 +133,23 @@ async def submit_job(
     # shown before the row says "submitted": until then the poller leaves the job alone, so this edit can
     # never land on top of the final result
     content = rendering.progress_text(record, provider.display_name, JobStatus.QUEUED, None)
-    try:
-        await interaction.edit_original_response(content=content)
+    if await _show(bot, interaction, record, content):
         bot.poller.note_progress_shown(record.id, content)
-    except discord.HTTPException as error:
-        log.info("job %s: could not show that it is waiting: %s", record.id, error)
     await store.mark_submitted(
         record.id, handle, next_poll_at=bot.poller.first_poll_at(provider), expected=LifecycleState.PENDING
     )
     bot.poller.wake()
+
+
+async def _show(
+    bot: GridBot, interaction: discord.Interaction[GridBot] | None, record: JobRecord, content: str
+) -> bool:
+    """Edit the job's message: through the command's interaction, or as the poller edits (a released job)."""
+    if interaction is None:
+        return await bot.poller.show_text(record, content)
+    try:
+        await interaction.edit_original_response(content=content)
+    except discord.HTTPException as error:
+        log.info("job %s: could not show that it is waiting: %s", record.id, error)
+        return False
+    return True

@@ -17,10 +17,10 @@ import io
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import discord
 
@@ -28,13 +28,16 @@ from bot import rendering
 from bot.config import FrontEndSettings
 from bot.credentials import SETTINGS_REF, ProviderPool, keys_worked
 from bot.describe_rendering import describe_message
+from bot.dm_copy import send_result_copy
 from bot.imaging import EncodedImage, ImageError
 from bot.imaging.source import ResultPictures
+from bot.queueing import JobQueue
+from bot.talk_rendering import talk_message
 from providers.core.base import Provider
 from providers.core.errors import DecodeError, ErrorKind, ProviderError, RateLimitedError
-from providers.core.models import JobKind, JobState
+from providers.core.models import JobHandle, JobKind, JobState
 from storage.jobs import JobRecord, JobStore
-from storage.lifecycle import IllegalTransition, LifecycleState, next_poll_delay
+from storage.lifecycle import WAITING_RECHECK_SECONDS, IllegalTransition, LifecycleState, next_poll_delay
 
 if TYPE_CHECKING:
     from discord.ext import commands
@@ -49,6 +52,10 @@ _RESTART_UNKNOWN = "The bot restarted while this job was being sent."
 FILE_TOO_LARGE = 40005
 #: how many times in a row a refused file is made smaller within one delivery attempt
 MAX_SHRINKS = 3
+#: a poll answer the bot cannot read (a truncated body, a garbled entry) is asked again this many times in a row
+#: before the job fails: a poll is a read, so asking again costs nothing, and one bad body of a call that answers
+#: for many jobs (Picpik ListTasksDetails) would otherwise fail them all
+MAX_UNREADABLE_POLLS = 3
 
 
 class MessageUnreachable(Exception):
@@ -68,6 +75,8 @@ class MessagePayload:
     final: bool = False
     #: what ``image`` was made from, so that a file Discord refuses as too large can be made smaller
     source: ResultPictures | None = None
+    #: a file that is not a picture (a talking video: file name, bytes), attached as it is
+    file: tuple[str, bytes] | None = None
 
     def edit_arguments(self) -> dict[str, object]:
         arguments: dict[str, object] = {"content": self.content, "embed": self.embed}
@@ -75,9 +84,33 @@ class MessagePayload:
             files = []
             if self.image is not None and self.filename is not None:
                 files.append(discord.File(io.BytesIO(self.image.data), filename=self.filename))
+            if self.file is not None:
+                files.append(discord.File(io.BytesIO(self.file[1]), filename=self.file[0]))
             arguments["attachments"] = files
             arguments["view"] = rendering.build_view(self.buttons)
         return arguments
+
+
+
+class JobFollower(Protocol):
+    """How the poller follows a job kind that is not a picture job (an app action of ``/picpik-app``): what it
+    asks the service instead of ``Provider.poll_many``, and what the job's message says. A feature registers one
+    per kind in ``GridBot.job_followers`` (in its ``cog_load``, before the poller starts); the row, its lifecycle,
+    the pacing and the exactly-once final message stay the poller's."""
+
+    async def poll_many(
+        self, provider: Provider, handles: Sequence[JobHandle]
+    ) -> Mapping[str, JobState | ProviderError]:
+        """One observation (or error) per handle, keyed by ``job_id``, like ``Provider.poll_many``."""
+        ...
+
+    def progress_text(self, record: JobRecord, service: str, state: JobState) -> str:
+        """The message while the job is under way (edited only when it changes)."""
+        ...
+
+    def final_payload(self, record: JobRecord, service: str) -> MessagePayload:
+        """The final message: what became of the job, success or failure (``record.failure_kind``)."""
+        ...
 
 
 class Poller:
@@ -89,8 +122,11 @@ class Poller:
         settings: FrontEndSettings,
         *,
         clock: Callable[[], float] = time.time,
+        followers: Mapping[JobKind, JobFollower] | None = None,
     ) -> None:
         self._client = client
+        #: job kinds followed in their own way (``JobFollower``); every other kind is a picture job
+        self._followers: Mapping[JobKind, JobFollower] = followers if followers is not None else {}
         self._store = store
         #: the provider for a job comes from its credential reference (whose keys it runs on)
         self._pool = pool
@@ -100,6 +136,11 @@ class Poller:
         self._task: asyncio.Task[None] | None = None
         self._workers: set[asyncio.Task[None]] = set()
         self._in_flight: set[int] = set()
+        #: in-flight jobs a claim round took again (see ``_hand_back``)
+        self._claimed_meanwhile: set[int] = set()
+        #: jobs whose interaction token Discord refused before its time: their messages take the bot token from
+        #: then on (few: the bot stops using a token on its own before it expires)
+        self._dead_tokens: set[int] = set()
         #: per service, whoever's keys its jobs run on
         self._limits: defaultdict[str, asyncio.Semaphore] = defaultdict(
             lambda: asyncio.Semaphore(settings.provider_concurrency)
@@ -107,6 +148,10 @@ class Poller:
         #: job id → (monotonic time, content) of the last progress edit, to throttle and skip repeats
         self._shown: dict[int, tuple[float, str]] = {}
         self._stopping = False
+        #: jobs waiting for their server's limits; a waiting row that comes due has its server's line walked
+        self.queue = JobQueue(
+            client, recheck_seconds=WAITING_RECHECK_SECONDS * settings.poll_interval_scale, clock=clock
+        )
 
     # --- lifecycle ------------------------------------------------------------------------------------
 
@@ -125,6 +170,7 @@ class Poller:
         self._task = None
         self._workers.clear()
         self._in_flight.clear()
+        self._claimed_meanwhile.clear()
 
     def wake(self) -> None:
         """Look at the table now (a job was submitted or rescheduled)."""
@@ -135,6 +181,16 @@ class Poller:
     def first_poll_at(self, provider: Provider) -> float:
         """When a job just submitted to ``provider`` should first be looked at."""
         return self._clock() + self._delay(LifecycleState.SUBMITTED, 0.0, provider, 0)
+
+    async def show_text(self, record: JobRecord, content: str) -> bool:
+        """Edit a job's message to ``content`` outside a poll (a place in line, a job released from the queue),
+        the way the poller edits it; False when Discord refused (logged)."""
+        try:
+            await self._edit(record, MessagePayload(content=content))
+        except (discord.HTTPException, MessageUnreachable) as error:
+            log.info("job %s: could not show %r: %s", record.id, content[-60:], error)
+            return False
+        return True
 
     def note_progress_shown(self, job_id: int, content: str) -> None:
         """A command showed this progress text itself; the next identical progress edit is skipped."""
@@ -179,7 +235,9 @@ class Poller:
         # one provider instance per service and keys: jobs on different members' keys are asked apart
         by_provider: dict[tuple[str, str], list[JobRecord]] = defaultdict(list)
         for record in claimed:
-            if record.id not in self._in_flight:
+            if record.id in self._in_flight:
+                self._claimed_meanwhile.add(record.id)
+            else:
                 self._in_flight.add(record.id)
                 by_provider[record.provider, record.credential_ref or SETTINGS_REF].append(record)
         for (name, ref), records in by_provider.items():
@@ -203,7 +261,20 @@ class Poller:
         finally:
             self._in_flight.difference_update(record.id for record in records)
             if not self._stopping:
+                await self._hand_back(records)
                 self.wake()
+
+    async def _hand_back(self, records: Sequence[JobRecord]) -> None:
+        """A worker writes a job's next due time before it is done with it (a progress edit may follow); a claim
+        round in between takes the job again, pushing that time a lease away, and leaves it to this worker. So
+        the job is made due now, rather than after the lease."""
+        for record in records:
+            if record.id in self._claimed_meanwhile:
+                self._claimed_meanwhile.discard(record.id)
+                try:
+                    await self._store.reschedule(record.id, self._clock())
+                except Exception:
+                    log.exception("job %s: could not make it due again; it is when its lease runs out", record.id)
 
     # --- following running jobs -----------------------------------------------------------------------
 
@@ -222,7 +293,7 @@ class Poller:
         handles = {record.id: record.handle for record in live}
         async with self._limits[provider.name]:
             try:
-                outcomes = await provider.poll_many([h for h in handles.values() if h is not None])
+                outcomes = await self._poll_many(provider, [h for h in handles.values() if h is not None])
             except ProviderError as error:  # poll_many reports per job; this is a guard, not the usual path
                 outcomes = {h.job_id: error for h in handles.values() if h is not None}
         await asyncio.gather(
@@ -232,12 +303,25 @@ class Poller:
             )
         )
 
+    async def _poll_many(
+        self, provider: Provider, handles: Sequence[JobHandle]
+    ) -> Mapping[str, JobState | ProviderError]:
+        """``provider.poll_many``, except for kinds with a follower of their own, which ask the service themselves."""
+        by_follower: defaultdict[JobKind | None, list[JobHandle]] = defaultdict(list)
+        for handle in handles:
+            by_follower[handle.kind if handle.kind in self._followers else None].append(handle)
+        outcomes: dict[str, JobState | ProviderError] = {}
+        for kind, group in by_follower.items():
+            asked = provider.poll_many(group) if kind is None else self._followers[kind].poll_many(provider, group)
+            outcomes.update(await asked)
+        return outcomes
+
     async def _observe(self, provider: Provider, record: JobRecord, outcome: JobState | ProviderError | None) -> None:
         try:
             if outcome is None:
                 await self._retry_later(provider, record, None)
             elif isinstance(outcome, ProviderError):
-                if outcome.retryable:
+                if outcome.retryable or _unreadable_poll_worth_repeating(outcome, record):
                     await self._retry_later(provider, record, outcome)
                 else:
                     await self._note_key_use(record, outcome.kind, outcome.user_message)
@@ -272,7 +356,11 @@ class Poller:
             log.info("job %s: %s; polling again in %.1f s", record.id, error, delay)
 
     async def _show_progress(self, provider: Provider, record: JobRecord, state: JobState) -> None:
-        content = rendering.progress_text(record, provider.display_name, state.status, state.progress)
+        follower = self._followers.get(record.kind)
+        if follower is not None:
+            content = follower.progress_text(record, provider.display_name, state)
+        else:
+            content = rendering.progress_text(record, provider.display_name, state.status, state.progress)
         shown_at, shown = self._shown.get(record.id, (None, None))
         now = time.monotonic()
         if content == shown or (
@@ -290,7 +378,9 @@ class Poller:
 
     async def _settle(self, provider: Provider, record: JobRecord) -> None:
         """Move a job that is not polled towards its final message."""
-        if record.state is LifecycleState.PENDING:
+        if record.state is LifecycleState.WAITING:  # its server's line decides when it goes (bot.queueing)
+            await self.queue.release(record.guild_id)
+        elif record.state is LifecycleState.PENDING:
             # only due when its submit never got recorded (the previous process died while sending it)
             await self._store.mark_submit_unknown(record.id, _RESTART_UNKNOWN, expected=record.state)
         elif record.state is LifecycleState.UNKNOWN:
@@ -326,11 +416,19 @@ class Poller:
             if not await self._store.mark_failed(record.id, kind, message, expected=record.state):
                 return
             failing = await self._store.get(record.id)
+        follower = self._followers.get(failing.kind)
+        if follower is not None:
+            await self._send_final(failing, follower.final_payload(failing, service))
+            return
         content = rendering.failure_text(failing, service)
         await self._send_final(failing, MessagePayload(content=content, final=True))
 
     async def _deliver(self, provider: Provider, record: JobRecord) -> None:
         service = provider.display_name
+        follower = self._followers.get(record.kind)
+        if follower is not None:  # its own final message, whether it succeeded or failed
+            await self._send_final(record, follower.final_payload(record, service))
+            return
         if record.state is LifecycleState.FAILING:
             payload = MessagePayload(content=rendering.failure_text(record, service), final=True)
             await self._send_final(record, payload)
@@ -351,6 +449,12 @@ class Poller:
     async def _result_payload(self, provider: Provider, record: JobRecord) -> MessagePayload:
         if record.kind is JobKind.DESCRIBE:
             return self._describe_payload(provider, record)
+        if record.kind is JobKind.TALK:  # a video, not pictures (bot/talk_rendering.py)
+            may_retry = record.poll_errors + 1 < self._settings.max_delivery_attempts
+            async with self._limits[provider.name]:
+                limit = record.upload_limit or self._settings.upload_limit_bytes
+                shown = await talk_message(provider, record, limit, may_retry=may_retry)
+            return MessagePayload(content=shown.content, file=shown.file, final=True)
         result = record.result
         if result is None or not result.images:
             raise ImageError("The service sent no image.")
@@ -407,7 +511,9 @@ class Poller:
             log.warning("job %s: sending the final message failed (%s); again in %.1f s", record.id, error, delay)
             await self._store.record_error(record.id, self._clock() + delay)
             return
-        await self._store.mark_delivered(record.id, message.id, expected=record.state)
+        if await self._store.mark_delivered(record.id, message.id, expected=record.state):
+            # best effort, after the row is closed: a failed copy never repeats the job (bot.dm_copy)
+            await send_result_copy(self._client, record, message.id, payload.image, payload.filename)
         self._shown.pop(record.id, None)
 
     async def _edit_within_upload_limit(self, record: JobRecord, payload: MessagePayload) -> discord.Message:
@@ -434,7 +540,8 @@ class Poller:
     async def _edit(self, record: JobRecord, payload: MessagePayload) -> discord.Message:
         """Edit the job's message: through the interaction token while it is valid, else with the bot token."""
         margin = self._settings.token_safety_margin_seconds
-        if record.interaction_token is not None and record.token_usable(self._clock() + margin):
+        usable = record.id not in self._dead_tokens and record.token_usable(self._clock() + margin)
+        if record.interaction_token is not None and usable:
             webhook = discord.Webhook.partial(
                 self._client.application_id or 0, record.interaction_token, client=self._client
             )
@@ -444,6 +551,8 @@ class Poller:
             except discord.HTTPException as error:
                 if error.status not in (401, 404):
                     raise
+                # never again: requests Discord refuses count towards an IP ban
+                self._dead_tokens.add(record.id)
                 log.info("job %s: the interaction token no longer works (%s); using the bot token", record.id, error)
         if record.message_id is None:
             raise MessageUnreachable("the message id was never stored, and the interaction token has expired")
@@ -465,6 +574,10 @@ class Poller:
     ) -> float:
         typical = provider.typical_job_seconds if provider is not None else 30.0
         return next_poll_delay(state, age, typical, errors, retry_after) * self._settings.poll_interval_scale
+
+
+def _unreadable_poll_worth_repeating(error: ProviderError, record: JobRecord) -> bool:
+    return isinstance(error, DecodeError) and record.poll_errors + 1 < MAX_UNREADABLE_POLLS
 
 
 def _file_too_large(error: discord.HTTPException) -> bool:

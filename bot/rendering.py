@@ -204,6 +204,7 @@ _WHAT: Final[dict[JobKind, tuple[str, str | None]]] = {
     JobKind.REROLL: ("jobs.reroll", None),
     JobKind.BLEND: ("jobs.blend", None),
     JobKind.DESCRIBE: ("jobs.describe", None),
+    JobKind.TALK: ("talk.what", None),
 }
 
 
@@ -229,6 +230,10 @@ def status_line(status: JobStatus, progress: float | None, locale: object = None
         return t("jobs.waiting", locale)
     if kind is JobKind.DESCRIBE:
         return t("jobs.reading", locale)
+    if kind is JobKind.TALK:  # a video is filmed, not drawn
+        if progress is None:
+            return t("talk.filming", locale)
+        return t("talk.filming_percent", locale, percent=f"{progress:.0f}")
     if progress is not None:
         return t("jobs.drawing_percent", locale, percent=f"{progress:.0f}")
     return t("jobs.drawing", locale)
@@ -252,6 +257,8 @@ def failure_text(record: JobRecord, service: str) -> str:
     """The final message of a failed job: the heading, why, and the service's own words when they add some
     (quoted as they came: they are the service's, or the bot's log-level detail, and stay untranslated)."""
     reason = failure_reason(record.failure_kind, service, record.locale)
+    if record.kind is JobKind.TALK and record.failure_kind == ErrorKind.JOB_FAILED:  # a video, not images
+        reason = t("talk.job_failed", record.locale, service=service)
     lines = [job_heading(record, service), f"❌ {reason}"]
     details = shortened(record.failure_message or "", DETAILS_DISPLAY_LIMIT)
     if record.failure_kind in _BOT_WRITTEN and resolve_locale(record.locale) != DEFAULT_LOCALE:

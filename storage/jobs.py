@@ -67,8 +67,14 @@ _COLUMNS = (
     "delivered_at",
     "upload_limit",
     "credential_ref",
+    "sent_at",
 )
 _SELECT = f"SELECT {', '.join(_COLUMNS)} FROM jobs"
+_WAITING_SQL = f"state = '{LifecycleState.WAITING.value}'"
+#: kinds no member limit applies to: an admin's app actions are neither a member's running job nor images drawn
+#: on the server's keys (``running_by_owner``, ``count_sent_since``)
+UNMETERED_KINDS: frozenset[JobKind] = frozenset({JobKind.APP_ACTION})
+_METERED_SQL = "kind NOT IN ({})".format(", ".join(f"'{kind.value}'" for kind in sorted(UNMETERED_KINDS)))
 
 
 class JobNotFound(LookupError):
@@ -111,6 +117,8 @@ class JobRecord:
     upload_limit: int | None = None
     #: whose keys the job runs on: "user:<id>", "guild:<id>" or "settings" (None: written before; the settings')
     credential_ref: str | None = None
+    #: when the job was handed to its service (None while it waits in its server's queue)
+    sent_at: float | None = None
 
     @classmethod
     def from_row(cls, row: Iterable[Any], *, open_token: Callable[[str], str | None] | None = None) -> JobRecord:
@@ -180,16 +188,20 @@ class JobStore:
         grid_index: int | None = None,
         next_poll_at: float | None = None,
         credential_ref: str | None = None,
+        waiting: bool = False,
     ) -> JobRecord:
         """Write a ``pending`` job; call this before the service is asked, so a crash cannot lose the job.
 
         Unless the submit is recorded first, the row falls due after ``SUBMIT_GRACE_SECONDS`` and the poller
-        treats it as a submit whose outcome is unknown.
+        treats it as a submit whose outcome is unknown. With ``waiting`` the job is written ``waiting`` instead
+        (its server's queue; due at ``next_poll_at``) and nothing is to be sent until ``release``.
         """
         now = self._clock()
+        if waiting and next_poll_at is None:
+            raise ValueError("a waiting job needs the time it is looked at again (next_poll_at)")
         values: dict[str, object] = {
             "kind": JobKind(kind).value,
-            "state": LifecycleState.PENDING.value,
+            "state": (LifecycleState.WAITING if waiting else LifecycleState.PENDING).value,
             "owner_id": owner_id,
             "guild_id": guild_id,
             "channel_id": channel_id,
@@ -206,6 +218,7 @@ class JobStore:
             "created_at": now,
             "updated_at": now,
             "next_poll_at": now + SUBMIT_GRACE_SECONDS if next_poll_at is None else next_poll_at,
+            "sent_at": None if waiting else now,
         }
         names = ", ".join(values)
         marks = ", ".join("?" for _ in values)
@@ -278,6 +291,39 @@ class JobStore:
         rows = await self._fetch_all("SELECT COUNT(*) FROM jobs WHERE owner_id = ?", (owner_id,))
         return int(rows[0][0])
 
+    # --- the queue (bot.queueing) -----------------------------------------------------------------------
+
+    async def waiting_jobs(self, guild_id: int | None) -> list[JobRecord]:
+        """A server's waiting jobs (its queue), oldest first."""
+        rows = await self._fetch_all(
+            f"{_SELECT} WHERE guild_id IS ? AND {_OPEN_SQL} AND {_WAITING_SQL} ORDER BY id", (guild_id,)
+        )
+        return [self._record(row) for row in rows]
+
+    async def running_by_owner(self, guild_id: int | None) -> dict[int, int]:
+        """Per member, their open jobs in a server that are no longer waiting (sent, or being finished)."""
+        rows = await self._fetch_all(
+            f"SELECT owner_id, COUNT(*) FROM jobs WHERE guild_id IS ? AND {_OPEN_SQL} AND NOT {_WAITING_SQL} "
+            f"AND {_METERED_SQL} GROUP BY owner_id",
+            (guild_id,),
+        )
+        return {int(owner): int(count) for owner, count in rows}
+
+    async def count_sent_since(self, credential_ref: str, since: float) -> int:
+        """How many jobs were sent on these keys from ``since`` on (whatever became of them)."""
+        rows = await self._fetch_all(
+            f"SELECT COUNT(*) FROM jobs WHERE credential_ref = ? AND sent_at >= ? AND {_METERED_SQL}",
+            (credential_ref, since),
+        )
+        return int(rows[0][0])
+
+    async def reschedule_waiting(self, guild_id: int | None, next_poll_at: float) -> None:
+        """Every waiting job of a server is looked at again at ``next_poll_at``."""
+        await self._db.execute(
+            f"UPDATE jobs SET next_poll_at = ? WHERE guild_id IS ? AND {_OPEN_SQL} AND {_WAITING_SQL}",
+            (next_poll_at, guild_id),
+        )
+
     async def children(self, parent_id: int) -> list[JobRecord]:
         """The follow-ups (U/V/🔄/remix) started from a job, oldest first."""
         rows = await self._fetch_all(f"{_SELECT} WHERE parent_job_id = ? ORDER BY id", (parent_id,))
@@ -289,6 +335,15 @@ class JobStore:
     # read and makes the update fail (False) if anyone changed the job since. Without it the current state
     # is read first. Returns True when this call changed the row; False when the job had already moved on.
     # Raises IllegalTransition for an event that cannot happen yet, JobNotFound for an unknown id.
+
+    async def release(self, job_id: int, *, expected: LifecycleState | None = None) -> JobRecord | None:
+        """A waiting job's turn came: ``pending``, sent from now on (counted in ``count_sent_since``), due after
+        ``SUBMIT_GRACE_SECONDS`` like a new row. The updated record; None when it had already moved on."""
+        now = self._clock()
+        changes = {"sent_at": now, "next_poll_at": now + SUBMIT_GRACE_SECONDS}
+        if not await self._transition(job_id, LifecycleEvent.RELEASED, changes, expected):
+            return None
+        return await self.get(job_id)
 
     async def mark_submitted(
         self, job_id: int, handle: JobHandle, *, next_poll_at: float, expected: LifecycleState | None = None
@@ -459,7 +514,21 @@ class JobStore:
             changed = cursor.rowcount == 1
         if not changed and expected is not None:
             await self._state_of(job_id)  # tell a wrong id apart from a lost race
+        if changed and target.is_terminal:
+            await self._wake_waiting_after(job_id)
         return changed
+
+    async def _wake_waiting_after(self, job_id: int) -> None:
+        """A finished job may have freed its server's slot: the oldest waiting job there is due now (the
+        poller then looks at the server's whole queue)."""
+        now = self._clock()
+        await self._db.execute(
+            f"UPDATE jobs SET next_poll_at = ? WHERE id = ("
+            f"SELECT id FROM jobs WHERE guild_id = (SELECT guild_id FROM jobs WHERE id = ?) "
+            f"AND {_OPEN_SQL} AND {_WAITING_SQL} ORDER BY id LIMIT 1"
+            ") AND next_poll_at > ?",
+            (now, job_id, now),
+        )
 
     async def _update(self, job_id: int, values: Mapping[str, object], *, only_open: bool) -> bool:
         assignments = ", ".join(f"{name} = ?" for name in values)

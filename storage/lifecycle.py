@@ -11,6 +11,11 @@ which is idempotent, so a member never sees two results for one job.
 
 ``unknown`` is for a billed submit whose outcome nobody knows (it timed out, or the process died between
 writing the row and recording the service's answer): such a job is never sent again.
+
+``waiting`` comes before all of these: the job was accepted while its server's limits were reached
+(``bot.queueing``), and nothing has been sent yet. It is open like any other state, so a restart keeps it
+in line; it leaves by ``released`` (its turn came: ``pending``, then sent as usual) or ``failed`` (it can no
+longer be sent, e.g. its keys were removed: ``failing``, then the member is told why).
 """
 
 from __future__ import annotations
@@ -26,6 +31,8 @@ from providers.core.models import JobStatus
 class LifecycleState(StrEnum):
     """Where a job row is in its life (not to be confused with ``JobState``, one observation from a service)."""
 
+    #: accepted, waiting in its server's queue for a free slot; the service not yet called
+    WAITING = "waiting"
     #: the row is written, the service not yet (or not yet knowingly) called
     PENDING = "pending"
     #: the service accepted the job; its ids are stored
@@ -55,6 +62,8 @@ class LifecycleState(StrEnum):
 class LifecycleEvent(StrEnum):
     """Something that happened to a job."""
 
+    #: a waiting job's turn came: it is sent now
+    RELEASED = "released"
     SUBMITTED = "submitted"
     #: the submit raised "outcome unknown", or a pending row outlived its submit after a restart
     SUBMIT_UNKNOWN = "submit_unknown"
@@ -78,6 +87,8 @@ _E = LifecycleEvent
 #: every allowed (state, event) → new state; anything missing is refused
 TRANSITIONS: Mapping[tuple[LifecycleState, LifecycleEvent], LifecycleState] = MappingProxyType(
     {
+        (_S.WAITING, _E.RELEASED): _S.PENDING,
+        (_S.WAITING, _E.FAILED): _S.FAILING,
         (_S.PENDING, _E.SUBMITTED): _S.SUBMITTED,
         (_S.PENDING, _E.SUBMIT_UNKNOWN): _S.UNKNOWN,
         (_S.PENDING, _E.FAILED): _S.FAILING,
@@ -105,6 +116,7 @@ TRANSITIONS: Mapping[tuple[LifecycleState, LifecycleEvent], LifecycleState] = Ma
 TERMINAL_STATES: frozenset[LifecycleState] = frozenset({_S.DELIVERED, _S.FAILED})
 #: in a fixed order: storage writes this very list into SQL so the partial index on open jobs matches it
 OPEN_STATES: tuple[LifecycleState, ...] = (
+    _S.WAITING,
     _S.PENDING,
     _S.SUBMITTED,
     _S.RUNNING,
@@ -177,6 +189,8 @@ MAX_POLL_DELAY = 60.0
 MAX_RETRY_AFTER = 900.0
 #: a pending row is only looked at once its submit should long have returned (after a crash it is ``unknown``)
 SUBMIT_GRACE_SECONDS = 120.0
+#: a waiting job is looked at this often (sooner when a job of its server finishes: ``storage.jobs``)
+WAITING_RECHECK_SECONDS = 30.0
 #: errors double the delay; past this many the cap has long been reached anyway
 _MAX_BACKOFF_DOUBLINGS = 16
 
@@ -200,7 +214,9 @@ def next_poll_delay(
     if not typical_job_seconds > 0 or math.isinf(typical_job_seconds):
         raise ValueError(f"typical_job_seconds must be a positive number, not {typical_job_seconds!r}")
     age = max(0.0, age_seconds) if math.isfinite(age_seconds) else 0.0
-    if state is _S.PENDING:
+    if state is _S.WAITING:
+        base = WAITING_RECHECK_SECONDS
+    elif state is _S.PENDING:
         base = SUBMIT_GRACE_SECONDS - age
     elif state in (_S.SUBMITTED, _S.RUNNING):
         base = _running_delay(age, typical_job_seconds)

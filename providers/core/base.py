@@ -8,9 +8,11 @@ does not declare raises ``UnsupportedError`` with a message naming what the serv
 from __future__ import annotations
 
 import asyncio
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from typing import ClassVar, Protocol
+from enum import StrEnum
+from typing import ClassVar, Final, Protocol
 
 import aiohttp
 from pydantic import BaseModel, Field, ValidationError
@@ -29,11 +31,25 @@ from providers.core.models import (
     ModelOption,
     ParentJob,
     ProviderLimits,
+    TalkRequest,
 )
 from providers.core.retry import RetryPolicy
-from providers.core.transport import Transport
+from providers.core.transport import DEFAULT_MAX_IMAGE_BYTES, Transport
 from providers.core.url_policy import FetchSettings
 from providers.core.validation import validate_imagine_request
+
+#: how long a passed access check (``Provider.check_access``) is trusted before the service is asked again
+ACCESS_GRANT_SECONDS: Final = 300.0
+
+
+class AccessOutcome(StrEnum):
+    """What a service's access check (``Provider.access_gate``) says about a set of keys."""
+
+    GRANTED = "granted"
+    #: the keys lack what the check needs (NGPU: no BTC address)
+    INCOMPLETE = "incomplete"
+    #: the service says these keys may not be used (NGPU: the address holds no AINN)
+    DENIED = "denied"
 
 
 class TokenStore(Protocol):
@@ -99,6 +115,11 @@ class Provider(ABC):
     reports_percent: ClassVar[bool] = False
     #: a typical time from submit to finished, seconds: a hint for the poller's interval
     typical_job_seconds: ClassVar[float] = 30.0
+    #: the name of an access check the service offers and a server may require (NGPU: ``"ainn"``, the BTC
+    #: address in the keys holds AINN); None when it has none. ``check_access`` runs it.
+    access_gate: ClassVar[str | None] = None
+    #: until when (``time.monotonic``) these keys' last passed access check is trusted
+    _access_granted_until: float = 0.0
 
     def __init__(
         self,
@@ -147,6 +168,21 @@ class Provider(ABC):
         A service that lists its models overrides this with a call (which may raise ``ProviderError``)."""
         return [ModelOption(value=style, label=style) for style in self.limits.styles]
 
+    async def check_access(self) -> AccessOutcome:
+        """Whether these keys pass the service's ``access_gate``. A pass is trusted for ``ACCESS_GRANT_SECONDS``
+        (the keys are this instance's own; new keys make a new instance); a refusal is asked again every time,
+        so a member who fixes it is let in at once. Raises ``ProviderError`` when the service cannot say."""
+        if time.monotonic() < self._access_granted_until:
+            return AccessOutcome.GRANTED
+        outcome = await self._check_access()
+        if outcome is AccessOutcome.GRANTED:
+            self._access_granted_until = time.monotonic() + ACCESS_GRANT_SECONDS
+        return outcome
+
+    async def _check_access(self) -> AccessOutcome:
+        """The service's own check (one call); services with an ``access_gate`` override it."""
+        return AccessOutcome.GRANTED
+
     # --- capabilities -------------------------------------------------------------------------
     async def imagine(self, request: ImagineRequest) -> JobHandle:
         raise self._unsupported(Capability.IMAGINE)
@@ -165,6 +201,37 @@ class Provider(ABC):
 
     async def describe(self, image: ImageData) -> JobHandle:
         raise self._unsupported(Capability.DESCRIBE)
+
+    async def talk(self, request: TalkRequest) -> JobHandle:
+        """A video of ``request.image`` saying ``request.text``; the finished state carries ``video_url``."""
+        raise self._unsupported(Capability.TALK)
+
+    def validate_talk(self, request: TalkRequest) -> TalkRequest:
+        """The request with the service's default voice and background filled in; ``InvalidInputError`` when
+        the text, voice or background is not one the service takes (the bot checks first, in the member's
+        language: this is the last word before anything is sent)."""
+        limits = self.limits.talk
+        if limits is None or not self.supports(Capability.TALK):
+            raise self._unsupported(Capability.TALK)
+        text = request.text.strip()
+        if not text:
+            raise InvalidInputError("Give the words the photo should say.", field="text", provider=self.name)
+        if len(text) > limits.text_max_chars:
+            raise InvalidInputError(
+                f"{self.display_name} says at most {limits.text_max_chars} characters; the text has {len(text)}.",
+                field="text",
+                provider=self.name,
+            )
+        voice = request.voice or limits.default_voice
+        background = request.background or limits.default_background
+        for what, value, offered in (("voice", voice, limits.voices), ("background", background, limits.backgrounds)):
+            if value not in offered:
+                raise InvalidInputError(
+                    f"{self.display_name} has no {what} “{value}”; choose one of {', '.join(offered)}.",
+                    field=what,
+                    provider=self.name,
+                )
+        return request.model_copy(update={"text": text, "voice": voice, "background": background})
 
     # --- following jobs -----------------------------------------------------------------------
     @abstractmethod
@@ -192,6 +259,12 @@ class Provider(ABC):
         if image.url is None:
             raise InvalidInputError("The image has neither data nor a link.", provider=self.name)
         return await self._fetch(image.url)
+
+    async def download_file(self, url: str, *, max_bytes: int = DEFAULT_MAX_IMAGE_BYTES) -> bytes:
+        """A result file that is not a picture (a talking video), fetched like images: size cap, retries and the
+        address policy for links outside the service."""
+        data, _ = await self.transport.fetch_bytes(url, max_bytes=max_bytes)
+        return data
 
     async def _fetch(self, url: str) -> bytes:
         """Fetch a file from the service's storage, with the transport's size cap and retries."""

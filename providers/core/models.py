@@ -25,6 +25,8 @@ class Capability(StrEnum):
     BLEND = "blend"
     DESCRIBE = "describe"
     PROGRESS = "progress"
+    #: a photo and a text become a video of the photo saying the text
+    TALK = "talk"
 
 
 class JobKind(StrEnum):
@@ -37,6 +39,9 @@ class JobKind(StrEnum):
     REROLL = "reroll"
     BLEND = "blend"
     DESCRIBE = "describe"
+    TALK = "talk"
+    #: an action on a service's app instances (Picpik's /picpik-app), followed until the apps settle
+    APP_ACTION = "app_action"
 
 
 class JobStatus(StrEnum):
@@ -137,6 +142,8 @@ class JobState(_Frozen):
     #: texts such as /describe prompts
     texts: list[str] = Field(default_factory=list)
     seed: int | None = None
+    #: a finished video (``JobKind.TALK``) as the service's link; the bot downloads it when it delivers
+    video_url: str | None = None
     failure: JobFailure | None = None
     #: the service's own status value, kept for diagnostics
     raw_status: str | None = None
@@ -157,6 +164,25 @@ class ModelOption(_Frozen):
     label: str
 
 
+class TalkLimits(_Frozen):
+    """What a service's talking-video job accepts; the command's choices are built from these."""
+
+    voices: tuple[str, ...]
+    backgrounds: tuple[str, ...]
+    default_voice: str
+    default_background: str
+    text_max_chars: int
+
+
+class TalkRequest(_Frozen):
+    """A photo and the words it should say; ``voice`` and ``background`` None for the service's defaults."""
+
+    image: ImageData
+    text: str
+    voice: str | None = None
+    background: str | None = None
+
+
 class ProviderLimits(_Frozen):
     """Ranges a provider accepts; used for validation and for building command options."""
 
@@ -172,3 +198,5 @@ class ProviderLimits(_Frozen):
     supports_negative_prompt: bool = False
     blend_min_images: int = 2
     blend_max_images: int = 5
+    #: set by services that declare ``Capability.TALK``
+    talk: TalkLimits | None = None

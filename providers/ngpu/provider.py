@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ValidationError
 
-from providers.core.base import Provider, ServiceSettings, failed
+from providers.core.base import AccessOutcome, Provider, ServiceSettings, failed
 from providers.core.errors import InvalidInputError
 from providers.core.models import (
     Capability,
@@ -24,6 +24,7 @@ from providers.core.models import (
     JobStatus,
     ParentJob,
     ProviderLimits,
+    TalkRequest,
 )
 from providers.core.validation import validate_imagine_request
 from providers.ngpu.a1111 import (
@@ -43,6 +44,7 @@ from providers.ngpu.a1111 import (
 from providers.ngpu.client import NgpuClient
 from providers.ngpu.credentials import NgpuCredentials
 from providers.ngpu.request import txt2img_body, validate_extras
+from providers.ngpu.sad_talker import TALK_LIMITS, TALK_PROFILE, talk_state
 from providers.ngpu.settings import NgpuSettings
 from providers.ngpu.status import observe_task_data
 
@@ -62,6 +64,7 @@ class NgpuProvider(Provider):
             Capability.REROLL,
             Capability.DESCRIBE,
             Capability.PROGRESS,
+            Capability.TALK,
         }
     )
     limits: ClassVar[ProviderLimits] = ProviderLimits(
@@ -72,6 +75,7 @@ class NgpuProvider(Provider):
         seed_max=4_294_967_295,
         max_count=4,
         supports_negative_prompt=True,
+        talk=TALK_LIMITS,
     )
     returns_grid: ClassVar[bool] = False
     # Inference: nothing documents a progress figure in queryTask; one is shown when the image sends it
@@ -79,6 +83,8 @@ class NgpuProvider(Provider):
     settings_model: ClassVar[type[ServiceSettings]] = NgpuSettings
     credentials_model: ClassVar[type[BaseModel]] = NgpuCredentials
     typical_job_seconds: ClassVar[float] = 30.0
+    #: a server may require the BTC address in the keys to hold AINN (NGPU's own gate on its tasks)
+    access_gate: ClassVar[str | None] = "ainn"
 
     def _setup(self) -> None:
         self.ngpu_settings: NgpuSettings = self.settings  # type: ignore[assignment]  # checked by the base class
@@ -146,8 +152,26 @@ class NgpuProvider(Provider):
         body = InterrogateBody(image=encode_image(data), model=self.ngpu_settings.interrogate_model)
         return await self._submit(JobKind.DESCRIBE, Endpoint.INTERROGATE, body, generation=None)
 
+    async def talk(self, request: TalkRequest) -> JobHandle:
+        """sadTalker, scheduled as NGPU's own bot does; NGPU fetches the photo from its link itself."""
+        checked = self.validate_talk(request)
+        if checked.image.url is None:
+            raise InvalidInputError("NGPU needs the photo as a link.", field="image", provider=self.name)
+        task = await self.client.sad_talker(
+            checked.image.url,
+            checked.text,
+            checked.voice or TALK_LIMITS.default_voice,
+            checked.background or TALK_LIMITS.default_background,
+            self.ngpu_credentials.btc_address,
+            port=self.ngpu_settings.sad_talker_port,
+        )
+        meta = {"profile": TALK_PROFILE, "voice": checked.voice, "background": checked.background}
+        return JobHandle(provider=self.name, kind=JobKind.TALK, job_id=task.task_id, meta=meta)
+
     # --- following jobs -----------------------------------------------------------------------
     async def poll(self, handle: JobHandle) -> JobState:
+        if handle.meta.get("profile") == TALK_PROFILE:
+            return talk_state(await self.client.sad_talker_result(handle.job_id))
         endpoint = _endpoint_of(handle)
         query = await self.client.query_task(handle.job_id)
         seen = observe_task_data(query.data, provider=self.name)
@@ -171,6 +195,12 @@ class NgpuProvider(Provider):
 
     async def check_credentials(self) -> None:
         await self.client.query_nodes()
+
+    async def _check_access(self) -> AccessOutcome:
+        address = self.ngpu_credentials.btc_address
+        if not address:
+            return AccessOutcome.INCOMPLETE
+        return AccessOutcome.GRANTED if await self.client.holds_ainn(address) else AccessOutcome.DENIED
 
     # --- helpers ------------------------------------------------------------------------------
     async def _submit(

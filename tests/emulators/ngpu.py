@@ -108,6 +108,8 @@ class NgpuState:
 
 REQUESTS_KEY: web.AppKey[list[RecordedRequest]] = web.AppKey("ngpu_requests", list)
 STATE_KEY: web.AppKey[NgpuState] = web.AppKey("ngpu_state", NgpuState)
+#: address → its AINN balance, for ``brc20/checkAddress`` and the submit check (tests may change it)
+HOLDINGS_KEY: web.AppKey[dict[str, int]] = web.AppKey("ngpu_ainn_holdings", dict)
 
 
 GARBAGE_FAULTS = ("wrong_types", "missing_fields", "huge_reply", "decompression_bomb")
@@ -165,15 +167,15 @@ def _workspace_refusal(request: web.Request, *, required: bool) -> web.Response 
     return None
 
 
-def _holds_ainn(address: str) -> bool:
-    return address == TEST_BTC_ADDRESS
+def _holds_ainn(app: web.Application, address: str) -> bool:
+    return app[HOLDINGS_KEY].get(address, 0) > 0
 
 
 def _submit_refusal(request: web.Request, btc_address: Any) -> web.Response | None:
     faults = request.app[FAULTS_KEY]
     if btc_address is not None and not isinstance(btc_address, str):
         return _fail(400, "btc_address must be a string")
-    if faults.take("no_ainn") or (btc_address and not _holds_ainn(btc_address)):
+    if faults.take("no_ainn") or (btc_address and not _holds_ainn(request.app, btc_address)):
         return _fail(402, "the BTC address does not hold the AINN inscription")
     if faults.take("no_node"):
         return _fail(503, "no compute node is available for this workspace")
@@ -232,6 +234,15 @@ def _add_task(state: NgpuState, **fields: Any) -> Task:
                 started=fields.pop("started", time.monotonic()), **fields)
     state.tasks[task_id] = task
     return task
+
+
+def add_past_tasks(app: web.Application, received: list[datetime]) -> list[str]:
+    """Finished txt2img tasks NGPU received at these times (history for the task lists); their ids."""
+    data = json.dumps({"prompt": "a lighthouse", "width": 512, "height": 512, "steps": 20})
+    tasks = [_add_task(app[STATE_KEY], created=when, started=-1e9, param_url="sdapi/v1/txt2img",
+                       param_port=A1111_PORT, data=data, btc_address="", requrl="/user/schedulingTask")
+             for when in received]
+    return [task.task_id for task in tasks]
 
 
 # --- the AUTOMATIC1111 image ----------------------------------------------------------------------
@@ -493,8 +504,8 @@ async def check_address(request: web.Request) -> web.Response:
     address = request.query.get("address", "")
     if not address:
         return _fail(400, "address is required", status=400)
-    if _holds_ainn(address):
-        return json_response({"exists": True, "names": ["AINN"], "balances": [100]})
+    if _holds_ainn(request.app, address):
+        return json_response({"exists": True, "names": ["AINN"], "balances": [request.app[HOLDINGS_KEY][address]]})
     return json_response({"exists": False, "names": [], "balances": []})
 
 
@@ -523,6 +534,7 @@ def make_app(job_seconds: float = 3.0) -> web.Application:
     app = new_app()
     app.middlewares.insert(0, _record)
     app[REQUESTS_KEY] = []
+    app[HOLDINGS_KEY] = {TEST_BTC_ADDRESS: 100}
     state = NgpuState(clock=JobClock(duration=job_seconds))
     app[STATE_KEY] = state
     for task_id in HISTORIC_TASK_IDS:

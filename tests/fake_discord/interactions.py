@@ -24,6 +24,7 @@ MODAL_SUBMIT = 5
 SUB_COMMAND = 1
 SUB_COMMAND_GROUP = 2
 STRING, INTEGER, BOOLEAN, USER, NUMBER, ATTACHMENT = 3, 4, 5, 6, 10, 11
+CHANNEL = 7
 
 TEXT_INPUT = 4
 ACTION_ROW = 1
@@ -48,6 +49,8 @@ class CallbackRecord:
     files: list[UploadedFile]
     status: int
     at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    #: when the callback arrived, on the clock of ``InteractionRecord.created_monotonic`` (latency figures)
+    monotonic: float = field(default_factory=time.monotonic)
 
 
 @dataclass
@@ -200,6 +203,8 @@ class CommandOptions:
             encoded = self._resolve_user(value)
         elif kind == ATTACHMENT:
             encoded = self._resolve_upload(value)
+        elif kind == CHANNEL:
+            encoded = self._resolve_channel(declared, value)
         else:
             raise ValueError(f"option {name}: type {kind} is not supported by the fake Discord")
         choices = [c["value"] for c in declared.get("choices", [])]
@@ -215,6 +220,18 @@ class CommandOptions:
             member = self.guild.member_payload(value, with_permissions=True)
             member.pop("user")
             self.resolved.setdefault("members", {})[str(value.id)] = member
+        return str(value.id)
+
+    def _resolve_channel(self, declared: dict[str, Any], value: Any) -> str:
+        """A channel the user picks: of a type the option allows, with its resolved (partial) channel."""
+        if not isinstance(value, FakeChannel):
+            raise ValueError(f"a channel option takes a FakeChannel, got {value!r}")
+        allowed = declared.get("channel_types")
+        if allowed and value.type not in allowed:
+            raise ValueError(f"option {declared['name']}: channel type {value.type} is not one of {allowed}")
+        partial = {key: value.payload()[key] for key in ("id", "name", "type", "parent_id", "position")}
+        # Discord sends the invoker's permissions in that channel; the fake has no overwrites and no invoker here
+        self.resolved.setdefault("channels", {})[str(value.id)] = {**partial, "permissions": str(ALL_PERMISSIONS)}
         return str(value.id)
 
     def _resolve_upload(self, value: Any) -> str:

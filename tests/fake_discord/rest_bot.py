@@ -126,6 +126,19 @@ def _channel_message(state: FakeState, request: web.Request) -> StoredMessage:
     return message
 
 
+@routes.post("/api/v10/users/@me/channels")
+async def create_dm(request: web.Request) -> web.Response:
+    """Open (or find) the DM channel with a user; messages are then posted to it like to any channel."""
+    state = _state(request)
+    body, _ = await read_body(request)
+    user = state.world.users.get(int((body or {}).get("recipient_id") or 0))
+    if user is None:
+        raise ApiError(400, 50033, "Invalid Recipient(s)")
+    channel = state.world.dm_channel(user)
+    state.touch()
+    return json_response({**channel.payload(), "recipients": [user.payload()]})
+
+
 @routes.get("/api/v10/channels/{channel_id}")
 async def get_channel(request: web.Request) -> web.Response:
     state = _state(request)
@@ -136,6 +149,8 @@ async def get_channel(request: web.Request) -> web.Response:
 async def create_message(request: web.Request) -> web.Response:
     state = _state(request)
     channel = _channel(state, request)
+    if channel.recipient_id is not None and channel.recipient_id in state.closed_dms:
+        raise ApiError(403, 50007, "Cannot send messages to this user")
     body, files = await read_body(request)
     version = build_version(None, body, files, make_attachment=state.attachment_maker(channel.id), via="bot create")
     check_message(version)

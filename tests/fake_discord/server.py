@@ -183,6 +183,10 @@ class FakeDiscord:
     def followups(self, interaction: InteractionRecord) -> list[StoredMessage]:
         return [self.state.messages[m] for m in interaction.followup_ids]
 
+    def direct_messages(self, user: FakeUser) -> list[StoredMessage]:
+        """What the bot sent ``user`` in their DM channel (opened with ``POST /users/@me/channels``)."""
+        return self.state.live_messages(self.state.world.dm_channel(user).id)
+
     # -- what users do
 
     async def send_slash_command(

@@ -93,6 +93,8 @@ class FakeState:
         self.files: dict[int, StoredAttachment] = {}
         self.requests: list[RequestRecord] = []
         self.rate_limited: list[RequestRecord] = []
+        #: users who accept no direct messages from the bot (a message to their DM answers 403 / 50007)
+        self.closed_dms: set[int] = set()
         self._changed = asyncio.Event()
 
     # -- change notification (wait_for wakes on every change instead of polling blindly)

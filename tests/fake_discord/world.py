@@ -101,6 +101,8 @@ class FakeChannel:
     guild_id: int | None
     type: int = GUILD_TEXT
     position: int = 0
+    #: the other person of a DM channel
+    recipient_id: int | None = None
 
     def payload(self) -> dict[str, Any]:
         if self.type == DM:
@@ -255,6 +257,6 @@ class World:
         for channel in self.dm_channels.values():
             if channel.name == f"dm-{user.id}":
                 return channel
-        channel = FakeChannel(self.snowflakes.next(), f"dm-{user.id}", None, type=DM)
+        channel = FakeChannel(self.snowflakes.next(), f"dm-{user.id}", None, type=DM, recipient_id=user.id)
         self.dm_channels[channel.id] = channel
         return channel

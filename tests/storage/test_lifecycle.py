@@ -16,6 +16,7 @@ from storage.lifecycle import (
     SUBMIT_GRACE_SECONDS,
     TERMINAL_STATES,
     TRANSITIONS,
+    WAITING_RECHECK_SECONDS,
     IllegalTransition,
     LifecycleEvent,
     LifecycleState,
@@ -30,6 +31,8 @@ E = LifecycleEvent
 
 # Written out by hand on purpose: a change to the table must be a change to this test too.
 ALLOWED = {
+    (S.WAITING, E.RELEASED): S.PENDING,
+    (S.WAITING, E.FAILED): S.FAILING,
     (S.PENDING, E.SUBMITTED): S.SUBMITTED,
     (S.PENDING, E.SUBMIT_UNKNOWN): S.UNKNOWN,
     (S.PENDING, E.FAILED): S.FAILING,
@@ -54,6 +57,15 @@ ALLOWED = {
 
 # Events that come too early for the state: a caller's bug, refused loudly.
 TOO_EARLY = {
+    # a waiting job has not been sent: nothing the service says can concern it yet
+    (S.WAITING, E.SUBMITTED),
+    (S.WAITING, E.SUBMIT_UNKNOWN),
+    (S.WAITING, E.QUEUED),
+    (S.WAITING, E.PROGRESS),
+    (S.WAITING, E.SUCCEEDED),
+    (S.WAITING, E.TIMEOUT),
+    (S.WAITING, E.DELIVERY_DONE),
+    (S.WAITING, E.UNDELIVERABLE),
     (S.PENDING, E.QUEUED),
     (S.PENDING, E.PROGRESS),
     (S.PENDING, E.SUCCEEDED),
@@ -113,6 +125,23 @@ def test_every_outcome_passes_through_a_delivery_state() -> None:
     for (state, _event), target in TRANSITIONS.items():
         if target.is_terminal:
             assert state in (S.DELIVERING, S.FAILING)
+
+
+def test_a_waiting_job_leaves_the_queue_once() -> None:
+    # released twice (two walks of the line racing): the second is stale, the job is sent once
+    released = apply(S.WAITING, E.RELEASED)
+    assert released is S.PENDING
+    for later in (released, S.SUBMITTED, S.RUNNING, S.DELIVERED):
+        with pytest.raises(StaleEvent):
+            apply(later, E.RELEASED)
+    # a waiting job that can no longer be sent is reported like any failure, through "failing"
+    assert apply(S.WAITING, E.FAILED) is S.FAILING
+    assert S.WAITING.is_open and S.WAITING in OPEN_STATES
+
+
+def test_waiting_jobs_are_looked_at_again_periodically() -> None:
+    assert next_poll_delay(S.WAITING, 0, 60, 0) == WAITING_RECHECK_SECONDS
+    assert next_poll_delay(S.WAITING, 10_000, 600, 0) == WAITING_RECHECK_SECONDS
 
 
 def test_open_and_terminal_states_partition_the_states() -> None:

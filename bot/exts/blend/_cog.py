@@ -19,6 +19,7 @@ from bot.credentials import NoKeys, no_keys_text
 from bot.i18n import t
 from bot.job_start import start_job
 from bot.replies import refuse
+from bot.server_rules import ordered_for_member
 from bot.service_choice import NoService, candidate_services, no_service_text, provider_choices
 from providers.core.models import BlendDimensions, Capability, JobKind
 
@@ -55,6 +56,8 @@ class BlendCog(commands.Cog):
         if isinstance(services, NoService):
             await refuse(interaction, no_service_text(services, "blend", locale))
             return
+        if not provider_name:  # the member's and the server's defaults first, only services allowed here
+            services = await ordered_for_member(self.bot, interaction, services)
         resolved = await self.bot.pool.first_for_member(services, interaction.user.id, interaction.guild_id)
         if isinstance(resolved, NoKeys):
             await refuse(interaction, no_keys_text(resolved, locale))

@@ -19,6 +19,7 @@ from bot.i18n.errors import error_text
 from bot.job_start import start_job
 from bot.prompting import parse_prompt, to_imagine_request
 from bot.replies import refuse
+from bot.server_rules import others_may_press
 from providers.core.errors import InvalidInputError
 from providers.core.models import Capability, JobKind
 from storage.jobs import JobNotFound, JobRecord
@@ -57,13 +58,13 @@ class PromptButton(discord.ui.DynamicItem[discord.ui.Button], template=rendering
         await imagine_prompt(interaction, self.source, self.index)
 
 
-def _chosen_prompt(
+async def _chosen_prompt(
     bot: GridBot, user_id: int, described: JobRecord | None, index: int, locale: discord.Locale
 ) -> tuple[str, str] | str:
     """The service and prompt *index* of a finished describe job, or why this member cannot start from it."""
     if described is None or described.kind is not JobKind.DESCRIBE:
         return t("describe.job_gone", locale)
-    if user_id != described.owner_id:
+    if user_id != described.owner_id and not await others_may_press(bot, described):
         return t("describe.not_owner", locale, owner=described.owner_id)
     result = described.result
     prompts = result.texts if result is not None and described.state is LifecycleState.DELIVERED else []
@@ -80,7 +81,7 @@ def _chosen_prompt(
 async def imagine_prompt(interaction: discord.Interaction[GridBot], described: JobRecord | None, index: int) -> None:
     """A new ``/imagine`` job from prompt *index*, checked like a typed prompt before anything is sent."""
     bot, locale = interaction.client, interaction.locale
-    chosen = _chosen_prompt(bot, interaction.user.id, described, index, locale)
+    chosen = await _chosen_prompt(bot, interaction.user.id, described, index, locale)
     if isinstance(chosen, str):
         await refuse(interaction, chosen)
         return

@@ -22,6 +22,7 @@ from bot.i18n.errors import error_text
 from bot.job_start import start_job
 from bot.prompting import parse_prompt, to_imagine_request
 from bot.replies import refuse
+from bot.server_rules import imagine_services
 from providers.core.errors import InvalidInputError
 from providers.core.models import JobKind
 
@@ -63,18 +64,27 @@ class ImagineCog(commands.Cog):
         if provider_name and provider_name not in bot.service_classes:
             await refuse(interaction, t("common.service_not_set_up", interaction.locale, service=provider_name))
             return
-        # the named service, or the first one this member has keys for (their own, the server's or the bot's)
-        services = [provider_name] if provider_name else list(bot.service_classes)
+        member = await bot.settings_store.member(interaction.user.id)
+        server = await bot.settings_store.server(interaction.guild_id)
+        # the named service, or the first this member has keys for (their own, the server's or the bot's) in the
+        # order: their default, the server's default, the bot's; only services this server allows
+        services = imagine_services(bot.service_classes, member, server, provider_name, interaction.locale)
+        if isinstance(services, str):
+            await refuse(interaction, services)
+            return
         resolved = await bot.pool.first_for_member(services, interaction.user.id, interaction.guild_id)
         if isinstance(resolved, NoKeys):
             await refuse(interaction, no_keys_text(resolved, interaction.locale))
             return
         provider = resolved.provider
         try:
+            parsed = parse_prompt(prompt)
+            # the member's default shape when neither the option nor the prompt (--ar) names one
+            default_aspect = member.default_aspect if aspect is None and parsed.aspect_ratio is None else None
             request = to_imagine_request(
-                parse_prompt(prompt),
+                parsed,
                 negative=negative,
-                aspect_ratio=aspect,
+                aspect_ratio=aspect or default_aspect,
                 seed=seed,
                 model=model,
                 service=provider.display_name,

@@ -18,6 +18,7 @@ from bot import rendering
 from bot.credentials import NoKeys, no_keys_text
 from bot.i18n import t
 from bot.job_start import start_job
+from bot.server_rules import others_may_press
 from providers.core.base import Provider
 from providers.core.models import Capability, ImagineRequest, JobHandle, JobKind, ParentJob
 from storage.jobs import JobNotFound, JobRecord
@@ -61,17 +62,13 @@ async def grid_of(bot: GridBot, record: JobRecord) -> tuple[JobRecord | None, in
     return await read_job(bot, record.parent_job_id), record.grid_index
 
 
-def others_may_press(bot: GridBot, grid: JobRecord) -> bool:
-    """Whether members other than its owner may use a job's buttons: a server setting that comes later; until
-    then only the owner may. Whoever presses is charged to their own keys either way (``start_follow_up``)."""
-    return False
-
-
-def refusal(bot: GridBot, user_id: int, grid: JobRecord | None, kind: JobKind, locale: object) -> str | None:
+async def refusal(
+    bot: GridBot, user_id: int, grid: JobRecord | None, kind: JobKind, locale: object
+) -> str | None:
     """Why this member cannot start this follow-up from ``grid``, or None."""
     if grid is None:
         return t("follow_up.gone", locale)
-    if user_id != grid.owner_id and not others_may_press(bot, grid):
+    if user_id != grid.owner_id and not await others_may_press(bot, grid):
         return t("follow_up.not_owner", locale, owner=f"<@{grid.owner_id}>")
     if grid.kind not in rendering.GRID_KINDS:
         return t("follow_up.not_a_grid", locale, job=grid.id)
@@ -118,7 +115,7 @@ async def start_follow_up(interaction: discord.Interaction[GridBot], follow_up: 
     bot = interaction.client
     grid = follow_up.grid if follow_up is not None else None
     kind = follow_up.kind if follow_up is not None else JobKind.VARIATION
-    reason = refusal(bot, interaction.user.id, grid, kind, interaction.locale)
+    reason = await refusal(bot, interaction.user.id, grid, kind, interaction.locale)
     if reason is not None or follow_up is None or grid is None:
         await interaction.response.send_message(rendering.input_error_text(reason or ""), ephemeral=True)
         return

@@ -25,7 +25,9 @@ from storage.lifecycle import LifecycleState
 if TYPE_CHECKING:
     from bot.app import GridBot
 
-_WAITING = frozenset({LifecycleState.PENDING, LifecycleState.SUBMITTED, LifecycleState.UNKNOWN})
+_WAITING = frozenset(
+    {LifecycleState.WAITING, LifecycleState.PENDING, LifecycleState.SUBMITTED, LifecycleState.UNKNOWN}
+)
 _FINISHING = frozenset({LifecycleState.DELIVERING, LifecycleState.FAILING})
 
 

@@ -8,7 +8,7 @@ EN = {
     "describe.result_title": "Prompts for this image",
     "describe.result_hint": "Press a number to draw that prompt with /imagine.",
     "describe.job_gone": "That job no longer exists.",
-    "describe.not_owner": "Only <@{owner}>, who started this job, can use its buttons for now.",
+    "describe.not_owner": "Only <@{owner}>, who started this job, can use its buttons here.",
     "describe.no_prompt": "That job has no prompt {index}.",
     "describe.cannot_draw": "{service} cannot draw pictures from a prompt.",
 }
@@ -19,7 +19,7 @@ ZH_CN = {
     "describe.result_title": "这张图片的提示词",
     "describe.result_hint": "按下编号，即可用 /imagine 画出对应的提示词。",
     "describe.job_gone": "该任务已不存在。",
-    "describe.not_owner": "目前只有发起该任务的 <@{owner}> 可以使用它的按钮。",
+    "describe.not_owner": "在这里只有发起该任务的 <@{owner}> 可以使用它的按钮。",
     "describe.no_prompt": "该任务没有第 {index} 条提示词。",
     "describe.cannot_draw": "{service} 不能根据提示词作画。",
 }

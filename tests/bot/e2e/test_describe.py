@@ -13,6 +13,7 @@ from bot.prompting import parse_prompt
 from providers.core.models import ImagineRequest, JobKind
 from providers.registry import PROVIDERS
 from storage.lifecycle import LifecycleState
+from storage.settings import ServerSettings
 from tests.bot.e2e.conftest import Stack
 from tests.bot.e2e.test_blend import COLOURS, png
 from tests.bot.e2e.test_imagine import assert_finished_cleanly, assert_is_grid, settled
@@ -79,6 +80,18 @@ async def test_only_the_member_who_asked_can_press_the_numbers(stack: Stack, bot
 
     assert refusal.ephemeral and f"Only <@{stack.fake.member.id}>" in refusal.content
     assert await bot.store.children(record.id) == []
+
+
+async def test_when_the_server_lets_anyone_press_another_member_draws_a_prompt(stack: Stack, bot) -> None:
+    await bot.settings_store.save_server(stack.fake.guild.id, ServerSettings(others_may_press=True))
+    answer = await described(stack, await describe(stack, {"image": png("cat.png", COLOURS[0])}))
+    [record] = await settled(bot, stack.fake.member.id, 1)
+
+    click = await stack.fake.click_button(answer, f"job:{record.id}:prompt1", user=stack.fake.admin)
+    await stack.fake.wait_for_original(click, lambda message: not message.loading, timeout=15)
+
+    [child] = await bot.store.children(record.id)
+    assert child.owner_id == stack.fake.admin.id and child.kind is JobKind.IMAGINE
 
 
 async def test_the_command_offers_only_services_that_can_describe(stack: Stack, bot) -> None:

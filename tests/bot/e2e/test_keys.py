@@ -6,7 +6,6 @@ admin gave through /keys; the Picpik emulator records the PublicKey of every cal
 
 from __future__ import annotations
 
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -14,6 +13,7 @@ import pytest
 
 from bot.app import GridBot
 from storage.keys import KeyScope
+from storage.settings import ServerSettings
 from tests.bot.e2e.conftest import Stack
 from tests.bot.e2e.test_imagine import job_of
 from tests.emulators.common import FAULTS_KEY
@@ -153,13 +153,9 @@ async def test_server_keys_set_by_an_admin_serve_members_without_their_own(stack
     assert set(picpik_public_keys(stack)) == {SECOND_PUBLIC_KEY}
 
 
-async def test_another_member_pressing_a_button_pays_with_their_own_keys(
-    stack: Stack, keyless: GridBot, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # the server setting that lets anyone press a job's buttons comes later; switched on here, in the module the
-    # running bot loaded (discord.py imports an extension's modules afresh for every bot)
-    follow_up = sys.modules["bot.exts.imagine._follow_up"]
-    monkeypatch.setattr(follow_up, "others_may_press", lambda bot, grid: True)
+async def test_another_member_pressing_a_button_pays_with_their_own_keys(stack: Stack, keyless: GridBot) -> None:
+    # the server lets anyone press a job's buttons (``/server-settings switches others_may_press:True``)
+    await keyless.settings_store.save_server(stack.fake.guild.id, ServerSettings(others_may_press=True))
     owner, presser = stack.fake.member, stack.fake.add_user("carol")
     await set_keys(stack, owner, {"public_key": SECOND_PUBLIC_KEY, "private_key": SECOND_PRIVATE_KEY})
     grid = await stack.final(await stack.imagine("a paper boat", provider="picpik"))

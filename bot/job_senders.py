@@ -1,0 +1,109 @@
+"""The service call of a job rebuilt from its row, for a job that waited in its server's queue.
+
+A command builds its call while it has the interaction (``start_job``'s ``send``); a waiting job is sent later,
+maybe after a restart, so everything its call needs must be in the row: the stored request (the prompt, the
+attached images as links), the parent job and the grid position for U/V/🔄/remix. Kinds listed in
+``RESENDABLE`` can wait; any other kind is refused instead of queued (``bot.queueing``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Final, TypeVar
+
+from pydantic import ValidationError
+
+from bot import rendering
+from bot.attachments import BlendRequest, DescribeRequest
+from providers.core.base import Provider
+from providers.core.models import ImagineRequest, JobHandle, JobKind, ParentJob
+from storage.jobs import JobNotFound, JobRecord, JobStore
+from storage.lifecycle import LifecycleState
+
+Send = Callable[[], Awaitable[JobHandle]]
+RequestT = TypeVar("RequestT")
+
+#: the kinds whose call can be rebuilt from the row alone
+RESENDABLE: Final = frozenset(
+    {
+        JobKind.IMAGINE,
+        JobKind.UPSCALE,
+        JobKind.VARIATION,
+        JobKind.REMIX,
+        JobKind.REROLL,
+        JobKind.BLEND,
+        JobKind.DESCRIBE,
+    }
+)
+_FOLLOW_UPS: Final = frozenset({JobKind.UPSCALE, JobKind.VARIATION, JobKind.REMIX, JobKind.REROLL})
+#: the failure kind of a waiting job that cannot be sent after all (shown with the general reason)
+CANNOT_RESEND: Final = "cannot_resend"
+
+
+class CannotResend(Exception):
+    """The row no longer holds what its call needs (a bug, or a parent job that is gone); says why in English."""
+
+
+def can_resend(kind: JobKind) -> bool:
+    return kind in RESENDABLE
+
+
+async def rebuild_send(store: JobStore, record: JobRecord, provider: Provider) -> Send:
+    """The call that sends ``record`` to ``provider``, made as the command that wrote the row would have made it.
+    Raises ``CannotResend``."""
+    kind = record.kind
+    try:
+        if kind is JobKind.IMAGINE:
+            request = _required(record.request_as(ImagineRequest))
+            return lambda: provider.imagine(request)
+        if kind is JobKind.BLEND:
+            blend = _required(record.request_as(BlendRequest))
+            images = [image.image_data() for image in blend.images]
+            return lambda: provider.blend(images, blend.dimensions)
+        if kind is JobKind.DESCRIBE:
+            image = _required(record.request_as(DescribeRequest)).image.image_data()
+            return lambda: provider.describe(image)
+    except ValidationError as error:
+        raise CannotResend(f"the stored {kind.value} request no longer reads: {error.error_count()} errors") from None
+    if kind in _FOLLOW_UPS:
+        return _follow_up_send(record, provider, await _parent_of(store, record))
+    raise CannotResend(f"a {kind.value} job cannot wait in the queue")
+
+
+def _follow_up_send(record: JobRecord, provider: Provider, parent: ParentJob) -> Send:
+    # as bot.exts.imagine._follow_up.sender: U/V count from 1, a remix carries its own prompt in the row
+    index = record.grid_index or 1
+    if record.kind is JobKind.UPSCALE:
+        return lambda: provider.upscale(parent, index)
+    if record.kind is JobKind.VARIATION:
+        return lambda: provider.variation(parent, index, None)
+    if record.kind is JobKind.REMIX:
+        prompt = rendering.prompt_of(record)
+        if prompt is None:
+            raise CannotResend("the remix has no prompt stored")
+        return lambda: provider.variation(parent, index, prompt)
+    return lambda: provider.reroll(parent)
+
+
+async def _parent_of(store: JobStore, record: JobRecord) -> ParentJob:
+    """The finished grid a follow-up starts from (as ``bot.exts.imagine._follow_up.parent_job`` makes it)."""
+    if record.parent_job_id is None:
+        raise CannotResend("the job it starts from was not recorded")
+    try:
+        grid = await store.get(record.parent_job_id)
+    except JobNotFound:
+        raise CannotResend(f"job {record.parent_job_id}, which it starts from, is gone") from None
+    handle, result = grid.handle, grid.result
+    if grid.state is not LifecycleState.DELIVERED or handle is None or result is None:
+        raise CannotResend(f"job {grid.id}, which it starts from, has no finished result")
+    try:
+        request = grid.request_as(ImagineRequest)
+    except ValidationError:  # a grid from something other than a prompt (blend)
+        request = None
+    return ParentJob(handle=handle, result=result, request=request)
+
+
+def _required(value: RequestT | None) -> RequestT:
+    if value is None:
+        raise CannotResend("no request was stored")
+    return value
