@@ -1,0 +1,327 @@
+"""What each part of ``/picpik-app`` does, for the commands and the buttons alike.
+
+Looking things up (``bundles``, ``list``, ``info``, the API key, the delete confirmation, the remark) is private
+to the admin who asks. Actions that change an app go to ``_start`` and live in a public message.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Final, Literal
+
+import discord
+
+from bot import rendering
+from bot.exts.picpik_app import _render, _views
+from bot.exts.picpik_app._lookup import ListCache
+from bot.exts.picpik_app._models import AppAction, AppActionRequest
+from bot.exts.picpik_app._service import ServerApps, admin_refusal, checked_app_id, server_apps
+from bot.exts.picpik_app._start import run_app_action
+from bot.i18n import t
+from bot.i18n.errors import error_text
+from bot.modal_values import submitted_values
+from bot.replies import refuse
+from providers.core.errors import NotFoundError, ProviderError
+from providers.picpik.app_models import AppState, PicpikApp, PicpikBundle
+from providers.picpik.apps import AppActions
+
+if TYPE_CHECKING:
+    from bot.app import GridBot
+
+log = logging.getLogger(__name__)
+
+Listing = Literal["apps", "bundles"]
+_PER_PAGE: Final[Mapping[str, int]] = {"apps": _render.APPS_PER_PAGE, "bundles": _render.BUNDLES_PER_PAGE}
+
+
+class Console:
+    """The console of one bot: the lists its autocompletes offer, and every answer."""
+
+    def __init__(self, apps: ListCache[PicpikApp], bundles: ListCache[PicpikBundle]) -> None:
+        self.apps = apps
+        self.bundles = bundles
+
+    # --- access --------------------------------------------------------------------------------------
+
+    async def _account(self, interaction: discord.Interaction[GridBot], *, check: bool = False) -> ServerApps | None:
+        """The server's Picpik account; None after a private refusal. ``check``: the admin check commands get
+        from ``require_admin``, for buttons and forms."""
+        refusal = admin_refusal(interaction) if check else None
+        found = refusal or await server_apps(interaction.client, interaction.guild_id or 0, interaction.locale)
+        if isinstance(found, str):
+            await refuse(interaction, found)
+            return None
+        return found
+
+    async def _app_id(self, interaction: discord.Interaction[GridBot], typed: str) -> str | None:
+        app_id = checked_app_id(typed)
+        if app_id is None:
+            shown = rendering.shortened(typed, 60)
+            await refuse(interaction, t("picpik_app.bad_app_id", interaction.locale, app=shown))
+        return app_id
+
+    # --- lists ---------------------------------------------------------------------------------------
+
+    async def show_page(
+        self, interaction: discord.Interaction[GridBot], what: Listing, page: int, *, from_button: bool = False
+    ) -> None:
+        """A page of the server's apps or of Picpik's bundles, privately, with ◀ / ▶ when there are more."""
+        account = await self._account(interaction, check=from_button)
+        if account is None:
+            return
+        locale = interaction.locale
+        if from_button:
+            await interaction.response.defer()
+        else:
+            await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            items: list[Any] = await (self._load_apps(account) if what == "apps" else self._load_bundles(account))
+        except ProviderError as error:
+            await _answer_error(interaction, error_text(error, locale), keep_message=from_button)
+            return
+        if what == "apps":
+            self.apps.put(interaction.guild_id or 0, items)
+        if not items:
+            await interaction.edit_original_response(content=t(f"picpik_app.no_{what}", locale), embeds=[], view=None)
+            return
+        pages = _render.pages_of(len(items), _PER_PAGE[what])
+        page = min(max(page, 1), pages)
+        if what == "apps":
+            content, embeds = "", [_render.apps_page(items, page, locale)]
+        else:
+            content, embeds = _render.bundles_page(items, page, locale)
+        view = _views.page_view(what, page, pages, locale)
+        await interaction.edit_original_response(content=content, embeds=embeds, view=view)
+
+    @staticmethod
+    async def _load_apps(account: ServerApps) -> list[PicpikApp]:
+        return list((await account.actions.list_apps()).Apps)
+
+    @staticmethod
+    async def _load_bundles(account: ServerApps) -> list[PicpikBundle]:
+        return list((await account.actions.list_bundles()).Bundles)
+
+    # --- one app -------------------------------------------------------------------------------------
+
+    async def show_app(self, interaction: discord.Interaction[GridBot], typed: str) -> None:
+        """One app in full, privately; its API key only behind a button."""
+        app_id = await self._app_id(interaction, typed)
+        account = await self._account(interaction) if app_id is not None else None
+        if app_id is None or account is None:
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        app = await self._find(interaction, account.actions, app_id)
+        if app is not None:
+            locale = interaction.locale
+            await interaction.edit_original_response(
+                embed=_render.app_card(app, locale), view=_views.info_view(app.AppId, locale)
+            )
+
+    async def reveal_key(self, interaction: discord.Interaction[GridBot], app_id: str) -> None:
+        """The app's API key, in a private message of its own, to the admin who pressed for it."""
+        account = await self._account(interaction, check=True)
+        if account is None:
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        app = await self._find(interaction, account.actions, app_id)
+        if app is None:
+            return
+        locale = interaction.locale
+        key = app.ApiKey.get_secret_value() if app.ApiKey is not None else ""
+        text = t("picpik_app.api_key", locale, app=app_id, key=key) if key else t("picpik_app.no_api_key", locale)
+        await interaction.edit_original_response(content=text)
+
+    async def _find(
+        self, interaction: discord.Interaction[GridBot], actions: AppActions, app_id: str
+    ) -> PicpikApp | None:
+        """The app as Picpik lists it now; None after saying (in the deferred private answer) why not."""
+        locale = interaction.locale
+        try:
+            listed = (await actions.list_apps(app_id=app_id)).Apps
+        except NotFoundError:
+            listed = []
+        except ProviderError as error:
+            await _answer_error(interaction, error_text(error, locale))
+            return None
+        app = next((app for app in listed if app.AppId == app_id), None)
+        if app is None:
+            await _answer_error(interaction, t("picpik_app.no_app", locale, app=app_id))
+        return app
+
+    # --- remark --------------------------------------------------------------------------------------
+
+    async def open_remark_form(self, interaction: discord.Interaction[GridBot], typed: str) -> None:
+        """The remark form (a modal must be the first answer: nothing here calls Picpik)."""
+        app_id = await self._app_id(interaction, typed)
+        if app_id is None or await self._account(interaction) is None:
+            return
+        known = self.apps.peek(interaction.guild_id or 0) or []
+        current = next((app.Remark for app in known if app.AppId == app_id), None)
+        await interaction.response.send_modal(_views.remark_form(app_id, current, interaction.locale))
+
+    async def save_remark(self, interaction: discord.Interaction[GridBot], match: re.Match[str]) -> None:
+        account = await self._account(interaction, check=True)
+        if account is None:
+            return
+        app_id, locale = match["app"], interaction.locale
+        data: Mapping[str, Any] = interaction.data or {}  # type: ignore[assignment]
+        remark = " ".join(str(submitted_values(data.get("components", [])).get(_views.REMARK_INPUT) or "").split())
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            await account.actions.modify_app_remark(app_id, remark[: _views.REMARK_MAX_CHARS])
+        except ProviderError as error:
+            await _answer_error(interaction, error_text(error, locale))
+            return
+        self.apps.forget(interaction.guild_id or 0)
+        key = "picpik_app.remark_saved" if remark else "picpik_app.remark_cleared"
+        await interaction.edit_original_response(content=t(key, locale, app=app_id, remark=_render.safe(remark)))
+
+    # --- actions -------------------------------------------------------------------------------------
+
+    async def act(self, interaction: discord.Interaction[GridBot], action: AppAction, typed: str) -> None:
+        """Start, stop or restart an app; the public message follows it until it settles."""
+        app_id = await self._app_id(interaction, typed)
+        account = await self._account(interaction) if app_id is not None else None
+        if app_id is None or account is None:
+            return
+        await run_app_action(interaction, account, AppActionRequest(action=action, app_id=app_id))
+
+    async def create(
+        self,
+        interaction: discord.Interaction[GridBot],
+        bundle_id: str,
+        region: str,
+        count: int,
+        remark: str | None,
+    ) -> None:
+        locale = interaction.locale
+        bundle_id, region = bundle_id.strip(), region.strip()
+        remark = " ".join((remark or "").split()) or None
+        known = self.bundles.peek(interaction.guild_id or 0)
+        bundle = next((b for b in known or [] if b.BundleId == bundle_id), None)
+        if not bundle_id or not region or (known and bundle is None):
+            await refuse(interaction, t("picpik_app.bad_bundle", locale, bundle=rendering.shortened(bundle_id, 60)))
+            return
+        if remark is not None and len(remark) > _views.REMARK_MAX_CHARS:
+            await refuse(interaction, t("picpik_app.remark_too_long", locale, limit=_views.REMARK_MAX_CHARS))
+            return
+        account = await self._account(interaction)
+        if account is None:
+            return
+        request = AppActionRequest(
+            action=AppAction.CREATE,
+            bundle_id=bundle_id,
+            bundle_name=bundle.Name if bundle is not None else None,
+            region=region,
+            count=count,
+            remark=remark,
+        )
+        self.apps.forget(interaction.guild_id or 0)
+        await run_app_action(interaction, account, request)
+
+    # --- delete, with a confirmation -----------------------------------------------------------------
+
+    async def ask_delete(self, interaction: discord.Interaction[GridBot], typed: str) -> None:
+        """A private confirmation: Delete when the app is shut down, else an offer to stop it first."""
+        app_id = await self._app_id(interaction, typed)
+        account = await self._account(interaction) if app_id is not None else None
+        if app_id is None or account is None:
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        app = await self._find(interaction, account.actions, app_id)
+        if app is None:
+            return
+        locale, owner = interaction.locale, interaction.user.id
+        state = app.state
+        words = _render.state_words(app.State, locale)
+        if state is AppState.SHUT_DOWN:
+            what = _render.safe(app.Remark or app.BundleName or app.BundleId or "", 60)
+            text = t("picpik_app.delete_confirm", locale, app=app_id, what=what)
+            view: discord.ui.View | None = _views.confirm_view("delete", app_id, owner, locale)
+        elif state in (AppState.DELETING, AppState.DELETED, AppState.SHUTTING_DOWN):
+            text, view = t(f"picpik_app.delete_wait_{state.value}", locale, app=app_id, state=words), None
+        else:
+            text = t("picpik_app.delete_not_shut_down", locale, app=app_id, state=words)
+            view = _views.confirm_view("stop", app_id, owner, locale)
+        await interaction.edit_original_response(content=text, view=view)
+
+    async def confirm(self, interaction: discord.Interaction[GridBot], op: str, app_id: str, owner_id: int) -> None:
+        """Delete, or Stop it first: only for the admin who asked."""
+        locale = interaction.locale
+        if interaction.user.id != owner_id:
+            await refuse(interaction, t("picpik_app.not_yours", locale, owner=owner_id))
+            return
+        account = await self._account(interaction, check=True)
+        if account is None:
+            return
+        action = AppAction.DELETE if op == "delete" else AppAction.STOP
+        what = t(f"picpik_app.action.{action.value}", locale)
+        closing = t("picpik_app.confirmed", locale, action=what, app=app_id)
+        self.apps.forget(interaction.guild_id or 0)
+        request = AppActionRequest(action=action, app_id=app_id)
+        await run_app_action(interaction, account, request, from_button=True, closing=closing)
+
+    async def cancel(self, interaction: discord.Interaction[GridBot], owner_id: int) -> None:
+        locale = interaction.locale
+        if interaction.user.id != owner_id:
+            await refuse(interaction, t("picpik_app.not_yours", locale, owner=owner_id))
+            return
+        await interaction.response.edit_message(content=t("picpik_app.cancelled", locale), view=None)
+
+    # --- autocompletes -------------------------------------------------------------------------------
+
+    async def app_choices(self, interaction: discord.Interaction[GridBot], typed: str) -> list[tuple[str, str]]:
+        """(name, app id) of the server's apps matching what was typed; nothing for anyone but an admin."""
+        account = await self._quiet_account(interaction)
+        if account is None:
+            return []
+        apps = await self.apps.get(interaction.guild_id or 0, lambda: self._load_apps(account))
+        named = [(_render.app_choice_name(app, interaction.locale), app.AppId) for app in apps]
+        return _matching(named, typed)
+
+    async def bundle_choices(self, interaction: discord.Interaction[GridBot], typed: str) -> list[tuple[str, str]]:
+        account = await self._quiet_account(interaction)
+        if account is None:
+            return []
+        bundles = await self.bundles.get(interaction.guild_id or 0, lambda: self._load_bundles(account))
+        return _matching([(_render.bundle_choice_name(b), b.BundleId) for b in bundles], typed)
+
+    async def region_choices(
+        self, interaction: discord.Interaction[GridBot], typed: str, bundle_id: str | None
+    ) -> list[tuple[str, str]]:
+        """The regions bundles are offered in, the chosen bundle's first."""
+        account = await self._quiet_account(interaction)
+        if account is None:
+            return []
+        bundles = await self.bundles.get(interaction.guild_id or 0, lambda: self._load_bundles(account))
+        chosen = [b.Region for b in bundles if b.BundleId == bundle_id and b.Region]
+        regions = list(dict.fromkeys([*chosen, *(b.Region for b in bundles if b.Region)]))
+        return _matching([(region, region) for region in regions], typed)
+
+    async def _quiet_account(self, interaction: discord.Interaction[GridBot]) -> ServerApps | None:
+        # autocompletes run no command checks: without this, anyone could list the server's apps by typing
+        if admin_refusal(interaction) is not None:
+            return None
+        found = await server_apps(interaction.client, interaction.guild_id or 0, interaction.locale)
+        return found if isinstance(found, ServerApps) else None
+
+
+def _matching(named: list[tuple[str, str]], typed: str) -> list[tuple[str, str]]:
+    wanted = typed.strip().casefold()
+    found = [(name, value) for name, value in named if len(value) <= 100 and wanted in f"{name} {value}".casefold()]
+    return found[:25]
+
+
+async def _answer_error(interaction: discord.Interaction[GridBot], message: str, *, keep_message: bool = False) -> None:
+    """Say what went wrong in the deferred private answer; ``keep_message`` (a page button) leaves the page as it
+    was and says it beside it."""
+    text = rendering.input_error_text(message)
+    try:
+        if keep_message:
+            await interaction.followup.send(text, ephemeral=True)
+        else:
+            await interaction.edit_original_response(content=text, embeds=[], view=None)
+    except discord.HTTPException:
+        log.warning("could not tell the admin what went wrong", exc_info=True)

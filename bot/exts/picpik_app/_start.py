@@ -1,0 +1,145 @@
+"""Starting an app action: its message, its row (before Picpik is called), the call, then the poller follows it.
+
+The same order as a picture job (``bot.job_start``), so a crash at any point leaves a row the poller can finish.
+It does not go through ``start_job``: an admin's action on the server's apps is not a member's picture job, so
+the server's image rules, limits and queue do not apply to it.
+
+The message is public: an app can take longer than the 15 minutes an interaction token lives, and only a public
+message can still be edited after that (with the bot token). It shows ids and states, never an address or a key.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import TYPE_CHECKING
+
+import discord
+
+from bot.credentials import keys_worked
+from bot.exts.picpik_app import _render
+from bot.exts.picpik_app._models import AppAction, AppActionRequest, AppWatch, NotCreated
+from bot.exts.picpik_app._service import ServerApps
+from bot.i18n import t
+from bot.i18n.errors import error_text
+from bot.job_start import deferred_message_id
+from providers.core.errors import ErrorKind, ProviderError
+from providers.core.models import JobHandle, JobKind
+from providers.picpik.apps import AppActions
+from storage.lifecycle import LifecycleState
+
+if TYPE_CHECKING:
+    from bot.app import GridBot
+
+log = logging.getLogger(__name__)
+
+_UNEXPECTED = "An unexpected error happened while the action was being sent."
+#: errors after which an action on an existing app may or may not have happened: its state will tell
+_OUTCOME_UNKNOWN = frozenset({ErrorKind.SUBMIT_UNKNOWN, ErrorKind.TIMEOUT})
+
+
+async def open_public_message(interaction: discord.Interaction[GridBot], *, from_button: bool, closing: str) -> int:
+    """The id of the public message the action will live in. A slash command answers "thinking…"; a button
+    (on a private confirmation) first closes the confirmation with ``closing``, then posts the message."""
+    if not from_button:
+        return await deferred_message_id(interaction)
+    await interaction.response.edit_message(content=closing, view=None)
+    message = await interaction.followup.send(t("picpik_app.sending", interaction.locale), wait=True)
+    return message.id
+
+
+async def run_app_action(
+    interaction: discord.Interaction[GridBot],
+    apps: ServerApps,
+    request: AppActionRequest,
+    *,
+    from_button: bool = False,
+    closing: str = "",
+) -> None:
+    bot, locale = interaction.client, interaction.locale
+    message_id = await open_public_message(interaction, from_button=from_button, closing=closing)
+    record = await bot.store.create(
+        kind=JobKind.APP_ACTION,
+        provider=apps.provider.name,
+        owner_id=interaction.user.id,
+        channel_id=interaction.channel_id or 0,
+        guild_id=interaction.guild_id,
+        message_id=message_id,
+        interaction_token=interaction.token,
+        token_expires_at=interaction.expires_at.timestamp(),
+        locale=locale.value,
+        request=request,
+        credential_ref=apps.ref,
+    )
+    try:
+        watch = await send_action(apps.actions, request)
+    except ProviderError as error:
+        if error.kind in _OUTCOME_UNKNOWN and request.app_id is not None:
+            watch = AppWatch(action=request.action, apps=[request.app_id])  # the app's state will say
+        elif error.kind is ErrorKind.SUBMIT_UNKNOWN:
+            await bot.store.mark_submit_unknown(record.id, error.user_message, expected=LifecycleState.PENDING)
+            bot.poller.wake()
+            return
+        else:
+            worked = keys_worked(error.kind)
+            await bot.pool.record_use(apps.provider.name, apps.ref, ok=worked, error=error.user_message)
+            # due at once: the poller sends the message saying why
+            reason = error_text(error, locale)
+            await bot.store.mark_failed(
+                record.id, error.kind.value, reason, next_poll_at=time.time(), expected=LifecycleState.PENDING
+            )
+            bot.poller.wake()
+            return
+    except Exception:
+        log.exception("app action %s: sending it to Picpik failed unexpectedly", record.id)
+        await bot.store.mark_submit_unknown(record.id, _UNEXPECTED, expected=LifecycleState.PENDING)
+        bot.poller.wake()
+        return
+    await bot.pool.record_use(apps.provider.name, apps.ref, ok=True)
+    await _follow(bot, interaction, record.id, message_id, watch, apps)
+
+
+async def _follow(
+    bot: GridBot,
+    interaction: discord.Interaction[GridBot],
+    job_id: int,
+    message_id: int,
+    watch: AppWatch,
+    apps: ServerApps,
+) -> None:
+    """Show the action as sent, then hand it to the poller (shown first: until the row says "submitted" the
+    poller leaves it alone, so this edit can never land on top of a later state)."""
+    handle = JobHandle(
+        provider=apps.provider.name, kind=JobKind.APP_ACTION, job_id=f"app-action-{job_id}", meta=watch.model_dump()
+    )
+    record = await bot.store.get(job_id)
+    shown = _render.action_text(record, watch, {})
+    try:
+        await interaction.followup.edit_message(message_id, content=shown)
+        bot.poller.note_progress_shown(job_id, shown)
+    except discord.HTTPException as error:
+        log.info("app action %s: could not show that it was sent: %s", job_id, error)
+    await bot.store.mark_submitted(
+        job_id, handle, next_poll_at=bot.poller.first_poll_at(apps.provider), expected=LifecycleState.PENDING
+    )
+    bot.poller.wake()
+
+
+async def send_action(actions: AppActions, request: AppActionRequest) -> AppWatch:
+    """Ask Picpik; what to watch afterwards (the apps created, or the one acted on)."""
+    if request.action is AppAction.CREATE:
+        created = await actions.create_app(
+            request.region or "", request.bundle_id or "", remark=request.remark or None, count=request.count
+        )
+        ids = [result.AppId for result in created.created if result.AppId]
+        failed = [NotCreated(code=result.RetCode, message=result.ErrMsg or "") for result in created.failed]
+        return AppWatch(action=request.action, apps=ids, not_created=failed)
+    app_id = request.app_id or ""
+    calls = {
+        AppAction.START: actions.start_app,
+        AppAction.STOP: actions.stop_app,
+        AppAction.RESTART: actions.restart_app,
+        AppAction.DELETE: actions.delete_app,
+    }
+    await calls[request.action](app_id)
+    return AppWatch(action=request.action, apps=[app_id])
