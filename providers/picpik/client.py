@@ -67,8 +67,10 @@ class PicpikClient(AppActions):
             params["TranslateDescription"] = translate_description
         return await self._call("DescribeImages", params, TaskResponse, send=Send.BILLED)
 
-    async def list_running_tasks(self) -> ListRunningTasksResponse:
-        return await self._call("ListRunningTasks", {}, ListRunningTasksResponse)
+    async def list_running_tasks(self, *, retry: bool = True) -> ListRunningTasksResponse:
+        """``retry=False``: one attempt (the check before a billed submit must not hold the submit up)."""
+        send = Send.QUERY if retry else Send.ONCE
+        return await self._call("ListRunningTasks", {}, ListRunningTasksResponse, send=send)
 
     # --- the one request path --------------------------------------------------------------------
     async def _call(

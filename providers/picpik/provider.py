@@ -6,6 +6,8 @@
 * V1–V4 and remix: ``GenerateImages`` again with ``Image2Image`` on the chosen image (its bytes, base64).
 * 🔄: the same parameters with ``Seed`` -1. /describe: ``DescribeImages``; the prompts come in ``TxtList``.
 * Jobs are followed with ``ListTasksDetails``, many TaskUIDs per call.
+* A billed submit whose answer times out is looked for in ``ListRunningTasks`` before it is reported as of
+  unknown outcome; it is never sent again (``submit_check.py``).
 
 Picpik keeps generated images for 24 hours only; the bot copies them to Discord and never relies on the URL.
 """
@@ -35,12 +37,13 @@ from providers.core.models import (
 )
 from providers.picpik.client import PicpikClient
 from providers.picpik.credentials import PicpikCredentials
-from providers.picpik.generation_rules import SEED_MAX, SEED_MIN, SIZE_MAX, SIZE_MIN
+from providers.picpik.generation_rules import SEED_MAX, SEED_MIN, SIZE_MAX, SIZE_MIN, check_generate_request
 from providers.picpik.mapping import generation_params, parse_options
 from providers.picpik.media import to_base64, to_data_uri
 from providers.picpik.models import GenerateImagesRequest, TaskDetail
 from providers.picpik.settings import PicpikSettings
 from providers.picpik.status import task_state
+from providers.picpik.submit_check import SubmitCheck
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +84,8 @@ class PicpikProvider(Provider):
     def _setup(self) -> None:
         #: the raw Platform API (the admin console uses the app actions)
         self.client = PicpikClient(self.transport, self.credentials)
+        #: billed submits: a timed-out one is looked for among the running tasks before it is called unknown
+        self.submits = SubmitCheck(self.client)
 
     def validate_imagine(self, request: ImagineRequest) -> None:
         super().validate_imagine(request)
@@ -135,10 +140,12 @@ class PicpikProvider(Provider):
 
     async def describe(self, image: ImageData) -> JobHandle:
         data = await self.download(image)
-        task = await self.client.describe_images(
-            [to_data_uri(data, image.content_type)], translate_description=self.settings.describe_language
+        uris = [to_data_uri(data, image.content_type)]
+        language = self.settings.describe_language
+        task_uid = await self.submits.submit(
+            "DescribeImages", lambda: self.client.describe_images(uris, translate_description=language)
         )
-        return JobHandle(provider=self.name, kind=JobKind.DESCRIBE, job_id=task.TaskUID)
+        return JobHandle(provider=self.name, kind=JobKind.DESCRIBE, job_id=task_uid)
 
     async def _generate(
         self,
@@ -160,13 +167,14 @@ class PicpikProvider(Provider):
             raise InvalidInputError(
                 "The settings of the original job could not be read back.", key="settings_unreadable"
             ) from exc
-        task = await self.client.generate_images(request)
+        check_generate_request(request)  # before the running-task check: a refused request costs no call
+        task_uid = await self.submits.submit("GenerateImages", lambda: self.client.generate_images(request))
         meta: dict[str, Any] = {"params": params}
         if source is not None:
             meta["source"] = source
         if refer_strength is not None:
             meta["refer_strength"] = refer_strength
-        return JobHandle(provider=self.name, kind=kind, job_id=task.TaskUID, meta=meta)
+        return JobHandle(provider=self.name, kind=kind, job_id=task_uid, meta=meta)
 
     def _params_of(self, parent: ParentJob) -> dict[str, Any]:
         """The parent's GenerateImages parameters (kept in its handle), else rebuilt from its request."""

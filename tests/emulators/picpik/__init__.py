@@ -12,6 +12,8 @@ Service faults (on top of the generic ones in ``common.py``), armed with ``app[F
 * ``moderation``      GenerateImages / DescribeImages answer RetCode 360 (prompt refused)
 * ``quota``           GenerateImages / DescribeImages answer RetCode 290 (out of API points)
 * ``task_fails``      the next GenerateImages task ends with ErrorCode 5001 and an ErrorMassage
+* ``answer_lost``     GenerateImages / DescribeImages create their task, then never answer (a billed submit
+                      that times out although the service took it)
 * ``malformed_detail`` the next ListTasksDetails entry has an ImgList and ErrorCode of the wrong types
 * ``create_partial``  CreatePicpikApp: the last of the requested apps fails (its own RetCode/ErrMsg)
 * ``app_start_fails`` StartPicpikApp: the app goes 10 (starting) → -4 (start failed)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -224,7 +225,14 @@ class PicpikEmulator:
             fails=self.take("task_fails"),
         )
         self.state.tasks[task.uid] = task
+        await self._maybe_lose_answer()
         return {"TaskUID": task.uid}
+
+    async def _maybe_lose_answer(self) -> None:
+        """``answer_lost``: the task exists, but its answer never reaches the caller (a billed submit that
+        times out after the service took it)."""
+        if self.take("answer_lost"):
+            await asyncio.sleep(3600)
 
     async def describe_images(self, request: web.Request, body: dict[str, Any], owner: str) -> dict[str, Any]:
         images = array_in(body, "ImageList", "ImageList")
@@ -249,6 +257,7 @@ class PicpikEmulator:
             uid=self.state.new_id(), owner=owner, action="DescribeImages", started=self.state.clock.now(), texts=texts
         )
         self.state.tasks[task.uid] = task
+        await self._maybe_lose_answer()
         return {"TaskUID": task.uid}
 
     async def list_tasks_details(self, request: web.Request, body: dict[str, Any], owner: str) -> dict[str, Any]:
