@@ -98,7 +98,8 @@ class JobQueue:
         limits = Limits.of(settings)
         on_server_keys = guild_id is not None and ref == guild_ref(guild_id)
         if guild_id is None or not limits.apply_to(on_server_keys):
-            return await write_row(await deferred_message_id(interaction))
+            # the row first: a crash right after "thinking…" still leaves a job the poller reports on
+            return await self._answer_thinking(interaction, await write_row(None))
         now = self._clock()
         refused: str | None = None
         async with self._deciding[guild_id]:
