@@ -15,12 +15,11 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.attachments import AttachmentRefused, BlendRequest, checked_image
-from bot.credentials import NoKeys, no_keys_text
+from bot.command_service import resolve_service
 from bot.i18n import t
 from bot.job_start import start_job
 from bot.replies import refuse
-from bot.server_rules import ordered_for_member
-from bot.service_choice import NoService, candidate_services, no_service_text, provider_choices
+from bot.service_choice import provider_choices
 from providers.core.models import BlendDimensions, Capability, JobKind
 
 if TYPE_CHECKING:
@@ -52,15 +51,8 @@ class BlendCog(commands.Cog):
         provider_name: str | None,
     ) -> None:
         locale = interaction.locale
-        services = candidate_services(self.bot.service_classes, Capability.BLEND, provider_name)
-        if isinstance(services, NoService):
-            await refuse(interaction, no_service_text(services, "blend", locale))
-            return
-        if not provider_name:  # the member's and the server's defaults first, only services allowed here
-            services = await ordered_for_member(self.bot, interaction, services)
-        resolved = await self.bot.pool.first_for_member(services, interaction.user.id, interaction.guild_id)
-        if isinstance(resolved, NoKeys):
-            await refuse(interaction, no_keys_text(resolved, locale))
+        resolved = await resolve_service(interaction, Capability.BLEND, provider_name, "blend")
+        if resolved is None:
             return
         provider = resolved.provider
         low, high = provider.limits.blend_min_images, provider.limits.blend_max_images

@@ -14,12 +14,11 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.attachments import AttachmentRefused, DescribeRequest, checked_image
-from bot.credentials import NoKeys, no_keys_text
+from bot.command_service import resolve_service
 from bot.exts.describe._buttons import PromptButton
 from bot.job_start import start_job
 from bot.replies import refuse
-from bot.server_rules import ordered_for_member
-from bot.service_choice import NoService, candidate_services, no_service_text, provider_choices
+from bot.service_choice import provider_choices
 from providers.core.models import Capability, JobKind
 
 if TYPE_CHECKING:
@@ -43,15 +42,8 @@ class DescribeCog(commands.Cog):
         self, interaction: discord.Interaction[GridBot], attachment: discord.Attachment, provider_name: str | None
     ) -> None:
         locale = interaction.locale
-        services = candidate_services(self.bot.service_classes, Capability.DESCRIBE, provider_name)
-        if isinstance(services, NoService):
-            await refuse(interaction, no_service_text(services, "describe", locale))
-            return
-        if not provider_name:  # the member's and the server's defaults first, only services allowed here
-            services = await ordered_for_member(self.bot, interaction, services)
-        resolved = await self.bot.pool.first_for_member(services, interaction.user.id, interaction.guild_id)
-        if isinstance(resolved, NoKeys):
-            await refuse(interaction, no_keys_text(resolved, locale))
+        resolved = await resolve_service(interaction, Capability.DESCRIBE, provider_name, "describe")
+        if resolved is None:
             return
         provider = resolved.provider
         try:

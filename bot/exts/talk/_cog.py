@@ -15,16 +15,14 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.attachments import AttachmentRefused, checked_image
-from bot.credentials import NoKeys, no_keys_text
+from bot.command_service import resolve_service
 from bot.exts.talk._choices import background_choices, talk_limits, voice_choices
 from bot.exts.talk._request import TalkRefused, checked_request
 from bot.job_start import start_job
 from bot.replies import refuse
-from bot.server_rules import ordered_for_member
 from bot.service_choice import (
     NoService,
     NoServiceReason,
-    candidate_services,
     no_service_text,
     provider_choices,
     services_that_can,
@@ -56,15 +54,8 @@ class TalkCog(commands.Cog):
         provider_name: str | None,
     ) -> None:
         locale = interaction.locale
-        services = candidate_services(self.bot.service_classes, Capability.TALK, provider_name)
-        if isinstance(services, NoService):
-            await refuse(interaction, no_service_text(services, "talk", locale))
-            return
-        if not provider_name:  # the member's and the server's defaults first, only services allowed here
-            services = await ordered_for_member(self.bot, interaction, services)
-        resolved = await self.bot.pool.first_for_member(services, interaction.user.id, interaction.guild_id)
-        if isinstance(resolved, NoKeys):
-            await refuse(interaction, no_keys_text(resolved, locale))
+        resolved = await resolve_service(interaction, Capability.TALK, provider_name, "talk")
+        if resolved is None:
             return
         provider = resolved.provider
         limits = provider.limits.talk
