@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Final
 import aiohttp
 
 from bot.i18n import t
+from bot.logs import redact_from_now_on
 from providers.core.base import Provider, ServiceSettings, TokenStore
 from providers.core.errors import ErrorKind, InvalidInputError
 from storage.keys import KeyScope
@@ -190,6 +191,7 @@ class ProviderPool:
         settings = self._settings.get(service)
         if settings is None:
             raise InvalidInputError(f"{cls.display_name} has no settings on this bot.", provider=service)
+        redact_from_now_on(fields.values())  # before anything can log them (the key check's errors included)
         credentials = cls._accept_credentials(dict(fields))
         return cls(self._session, settings, credentials, token_store=self._token_store)
 

@@ -52,7 +52,8 @@ class SecretRedactor(logging.Filter):
         """Redact this value from now on (a key a member just saved, a token a service just issued)."""
         value = secret.get_secret_value() if isinstance(secret, SecretStr) else secret
         if value is not None and len(value.strip()) >= MIN_SECRET_LENGTH:
-            self._secrets.add(value.strip())
+            # a new set, not an in-place add: a record being redacted in another thread keeps iterating its own
+            self._secrets = self._secrets | {value.strip()}
 
     def redact(self, text: str) -> str:
         # longest first, so a secret that contains another is replaced whole
@@ -99,6 +100,19 @@ def _collect(value: object, found: list[str]) -> None:
             _collect(item, found)
 
 
+#: the redactors ``configure_logging`` installed: ``redact_from_now_on`` teaches each of them
+_INSTALLED: list[SecretRedactor] = []
+
+
+def redact_from_now_on(secrets: Iterable[str | SecretStr | None]) -> None:
+    """Secrets learnt at run time (a member's or server's keys, opened to build their provider): every installed
+    log handler redacts them from now on. Nothing logs keys by design; this makes sure a mistake cannot."""
+    values = list(secrets)
+    for redactor in _INSTALLED:
+        for value in values:
+            redactor.add(value)
+
+
 def configure_logging(
     level: str | int, secrets: Iterable[str | None] = (), *, stream: TextIO | None = None
 ) -> logging.Handler:
@@ -109,7 +123,9 @@ def configure_logging(
     """
     handler = logging.StreamHandler(stream if stream is not None else sys.stderr)
     handler.setFormatter(logging.Formatter(LOG_FORMAT))
-    handler.addFilter(SecretRedactor(secrets))
+    redactor = SecretRedactor(secrets)
+    handler.addFilter(redactor)
+    _INSTALLED.append(redactor)
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(level)

@@ -6,10 +6,13 @@ import io
 import logging
 from collections.abc import Iterator
 
+import aiohttp
 import pytest
 from pydantic import BaseModel, SecretStr
 
-from bot.logs import REDACTED, SecretRedactor, configure_logging, settings_secrets
+from bot.credentials import ProviderPool
+from bot.logs import REDACTED, SecretRedactor, configure_logging, redact_from_now_on, settings_secrets
+from providers.registry import PROVIDERS
 
 
 @pytest.mark.parametrize(
@@ -77,3 +80,32 @@ def test_the_handler_redacts_arguments_tracebacks_and_child_loggers(log_output: 
     text = log_output.getvalue()
     assert "bot-token-value" not in text
     assert text.count(REDACTED) == 3 and "RuntimeError: refused" in text and "unprintable arguments" in text
+
+
+def test_keys_learnt_at_run_time_are_redacted_from_then_on(log_output: io.StringIO) -> None:
+    member_key = "member-private-key-7d6c5b4a"
+    logging.getLogger("bot.x").info("before: %s", member_key)
+    redact_from_now_on([member_key, None, "short"])
+    logging.getLogger("bot.x").info("after: %s", member_key)
+    lines = log_output.getvalue().splitlines()
+    assert member_key in lines[0] and member_key not in lines[1] and REDACTED in lines[1]
+
+
+async def test_a_provider_built_from_stored_keys_teaches_the_log_filter(log_output: io.StringIO) -> None:
+    class NoStore:
+        def on_change(self, listener: object) -> None:
+            pass
+
+    private_key = "picpik-private-key-from-a-member-9f8e"
+    settings = {"picpik": PROVIDERS["picpik"].settings_model()}
+    async with aiohttp.ClientSession() as session:
+        pool = ProviderPool(
+            session=session,
+            service_classes=PROVIDERS,
+            service_settings=settings,
+            settings_providers={},
+            key_store=NoStore(),  # type: ignore[arg-type]
+        )
+        pool.build("picpik", {"public_key": "picpik-public-key-from-a-member", "private_key": private_key})
+    logging.getLogger("providers.picpik").warning("signing with %s", private_key)
+    assert private_key not in log_output.getvalue()
