@@ -96,10 +96,22 @@ class ImagineCog(commands.Cog):
             return
         await start_job(interaction, resolved, JobKind.IMAGINE, request, lambda: provider.imagine(request))
 
-    async def model_choices(self, provider_name: str | None, typed: str) -> list[app_commands.Choice[str]]:
-        """The styles or models the chosen service lists, filtered by what the member typed."""
-        name = provider_name or next(iter(self.bot.service_classes), "")
-        return [app_commands.Choice(name=o.label, value=o.value) for o in await self.models.choices(name, typed)]
+    async def model_choices(
+        self, interaction: discord.Interaction[GridBot], provider_name: str | None, typed: str
+    ) -> list[app_commands.Choice[str]]:
+        """The styles or models of the service this ``/imagine`` would run on (the named one, else the member's
+        first choice), filtered by what the member typed; listed with the member's keys when the bot has none."""
+        bot = self.bot
+        member = await bot.settings_store.member(interaction.user.id)
+        server = await bot.settings_store.server(interaction.guild_id)
+        services = imagine_services(bot.service_classes, member, server, provider_name, interaction.locale)
+        if isinstance(services, str):
+            return []
+        resolved = await bot.pool.first_for_member(services, interaction.user.id, interaction.guild_id)
+        if isinstance(resolved, NoKeys):
+            return []
+        options = await self.models.choices(resolved.provider.name, typed, resolved.provider)
+        return [app_commands.Choice(name=o.label, value=o.value) for o in options]
 
 
 def _imagine_command(cog: ImagineCog) -> app_commands.Command[ImagineCog, ..., None]:
@@ -128,6 +140,6 @@ def _imagine_command(cog: ImagineCog) -> app_commands.Command[ImagineCog, ..., N
 
     @imagine.autocomplete("model")
     async def _models(interaction: discord.Interaction[GridBot], typed: str) -> list[app_commands.Choice[str]]:
-        return await cog.model_choices(interaction.namespace.provider, typed)
+        return await cog.model_choices(interaction, interaction.namespace.provider, typed)
 
     return imagine

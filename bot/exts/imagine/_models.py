@@ -78,20 +78,21 @@ class ModelCatalog:
 
     # --- reading -------------------------------------------------------------------------------------
 
-    def known(self, provider_name: str) -> list[ModelOption] | None:
+    def known(self, provider_name: str, member_provider: Provider | None = None) -> list[ModelOption] | None:
         """The list last loaded from the service, or None when none has been; never waits (a stale list is
-        still returned, and a new load is started behind it)."""
-        self._refresh_if_due(provider_name)
+        still returned, and a new load is started behind it). ``member_provider``: the service on a member's or
+        server's keys, used to load the list when the bot's settings have no keys for it."""
+        self._refresh_if_due(provider_name, member_provider)
         entry = self._entries.get(provider_name)
         return entry.options if entry is not None else None
 
-    async def options(self, provider_name: str) -> list[ModelOption]:
+    async def options(self, provider_name: str, member_provider: Provider | None = None) -> list[ModelOption]:
         """The list to offer now: the last one loaded (a stale one is renewed behind it); before the first load,
         that load if it ends within ``answer_within`` seconds; else the service's declared styles."""
-        provider = self._providers.get(provider_name)
+        provider = self._providers.get(provider_name) or member_provider
         if provider is None:
             return []
-        known = self.known(provider_name)
+        known = self.known(provider_name, provider)
         entry = self._entries.get(provider_name)
         if known is None and entry is not None and entry.loading is not None:
             # wait, but never cancel: a slow load still fills the cache for the next keystroke
@@ -99,11 +100,15 @@ class ModelCatalog:
             known = entry.options
         return known if known is not None else _declared(provider)
 
-    async def choices(self, provider_name: str, typed: str) -> list[ModelOption]:
+    async def choices(
+        self, provider_name: str, typed: str, member_provider: Provider | None = None
+    ) -> list[ModelOption]:
         """What the autocomplete offers for ``typed``: matches on value or label (ignoring case), those that
         start with it first; at most 25, each short enough for Discord."""
         wanted = typed.strip().casefold()
-        offered = [o for o in await self.options(provider_name) if len(o.value) <= MAX_CHOICE_CHARS]
+        offered = [
+            o for o in await self.options(provider_name, member_provider) if len(o.value) <= MAX_CHOICE_CHARS
+        ]
         matching = [o for o in offered if any(wanted in text.casefold() for text in (o.value, o.label))]
         matching.sort(key=lambda o: not any(text.casefold().startswith(wanted) for text in (o.value, o.label)))
         return [_fitted(o) for o in matching[:MAX_CHOICES]]
@@ -116,7 +121,7 @@ class ModelCatalog:
         """
         if request.model is None:
             return request
-        options = self.known(provider.name)
+        options = self.known(provider.name, provider)
         if not options:
             return request
         chosen = _find(options, request.model)
@@ -128,9 +133,10 @@ class ModelCatalog:
 
     # --- loading -------------------------------------------------------------------------------------
 
-    def _refresh_if_due(self, provider_name: str) -> asyncio.Task[None] | None:
-        """The load in flight for this service, starting one when the list is missing or too old."""
-        provider = self._providers.get(provider_name)
+    def _refresh_if_due(self, provider_name: str, member_provider: Provider | None = None) -> asyncio.Task[None] | None:
+        """The load in flight for this service, starting one when the list is missing or too old (with the
+        settings' keys, else a member's: Inference — a service lists the same models to every account)."""
+        provider = self._providers.get(provider_name) or member_provider
         if provider is None or self._closed:
             return None
         entry = self._entries.setdefault(provider_name, _Entry())

@@ -15,7 +15,10 @@ from bot.exts.imagine._models import ModelCatalog
 from providers.core.models import ProviderLimits
 from providers.picpik import PicpikProvider
 from providers.registry import PROVIDERS
+from storage.keys import KeyScope
 from tests.bot.e2e.conftest import Stack
+from tests.bot.e2e.test_keys import SECOND_PRIVATE_KEY, SECOND_PUBLIC_KEY, picpik_public_keys
+from tests.bot.e2e.test_keys import keyless as keyless  # the fixture
 from tests.emulators.picpik import MAIN_MODELS, requests_for
 
 #: a model whose Name is not its ModelCode: members read the name, Picpik is sent the code
@@ -122,3 +125,13 @@ async def test_before_any_list_a_hung_service_gets_the_declared_models_within_di
         assert asyncio.get_running_loop().time() - started < 2.5
         assert offered == [{"name": "PICPIK General", "value": "PICPIK General"}]
         assert catalog_of(bot).known("picpik") is None
+
+
+async def test_without_keys_in_the_settings_the_list_is_loaded_with_the_members_own(
+    stack: Stack, keyless: GridBot
+) -> None:
+    keys = {"public_key": SECOND_PUBLIC_KEY, "private_key": SECOND_PRIVATE_KEY}
+    await keyless.key_store.set(KeyScope.USER, stack.fake.member.id, "picpik", keys, "••••")
+    offered = await model_choices(stack, "picpik", "")
+    assert offered == [{"name": m["Name"], "value": m["ModelCode"]} for m in MAIN_MODELS.values()]
+    assert picpik_public_keys(stack) == [SECOND_PUBLIC_KEY]  # ListModels, on the member's keys
