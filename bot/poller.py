@@ -77,6 +77,8 @@ class MessagePayload:
     source: ResultPictures | None = None
     #: a file that is not a picture (a talking video: file name, bytes), attached as it is
     file: tuple[str, bytes] | None = None
+    #: sent instead when Discord refuses ``file`` as too large (a file that cannot be made smaller: its link)
+    instead_if_too_large: MessagePayload | None = None
 
     def edit_arguments(self) -> dict[str, object]:
         arguments: dict[str, object] = {"content": self.content, "embed": self.embed}
@@ -454,7 +456,8 @@ class Poller:
             async with self._limits[provider.name]:
                 limit = record.upload_limit or self._settings.upload_limit_bytes
                 shown = await talk_message(provider, record, limit, may_retry=may_retry)
-            return MessagePayload(content=shown.content, file=shown.file, final=True)
+            instead = None if shown.without_file is None else MessagePayload(content=shown.without_file, final=True)
+            return MessagePayload(content=shown.content, file=shown.file, final=True, instead_if_too_large=instead)
         result = record.result
         if result is None or not result.images:
             raise ImageError("The service sent no image.")
@@ -524,6 +527,9 @@ class Poller:
             try:
                 return await self._edit(record, payload)
             except discord.HTTPException as error:
+                if _file_too_large(error) and payload.instead_if_too_large is not None:
+                    log.info("job %s: Discord refused the file as too large; sending its link", record.id)
+                    return await self._edit(record, payload.instead_if_too_large)
                 if not _file_too_large(error) or payload.source is None or payload.image is None:
                     raise
                 try:

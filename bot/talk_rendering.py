@@ -36,6 +36,8 @@ class TalkMessage:
     content: str
     #: (file name, bytes) of the video when it is attached
     file: tuple[str, bytes] | None = None
+    #: the message to send instead should Discord refuse the file as too large after all (the link)
+    without_file: str | None = None
 
 
 def video_extension(data: bytes) -> str | None:
@@ -82,4 +84,5 @@ async def talk_message(provider: Provider, record: JobRecord, upload_limit: int,
         size, limit = size_text(len(data), round_up=True), size_text(upload_limit, round_up=False)
         text = t("talk.link_too_large", record.locale, size=size, limit=limit, url=link)
         return TalkMessage(f"{heading}\n{text}")
-    return TalkMessage(heading, (f"talk_{record.id}.{extension}", data))
+    refused = t("talk.link_refused", record.locale, size=size_text(len(data), round_up=True), url=link)
+    return TalkMessage(heading, (f"talk_{record.id}.{extension}", data), f"{heading}\n{refused}")

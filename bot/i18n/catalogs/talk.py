@@ -16,6 +16,7 @@ EN = {
     "talk.link_too_large": (
         "The video is {size}, more than the {limit} this server lets the bot upload, so here is its link: {url}"
     ),
+    "talk.link_refused": "Discord refused the video ({size}) as too large for this server; here is its link: {url}",
     "talk.link_not_downloaded": "The video could not be downloaded to attach it here; here is its link: {url}",
     "talk.link_not_a_video": "The service's file is not a video the bot can attach; here is its link: {url}",
 }
@@ -32,6 +33,7 @@ ZH_CN = {
     "talk.filming_percent": "🎬 正在生成视频… {percent} %",
     "talk.job_failed": "{service} 未能生成视频。",
     "talk.link_too_large": "视频大小为 {size}，超过了本服务器允许机器人上传的 {limit}，这是视频链接：{url}",
+    "talk.link_refused": "Discord 认为视频（{size}）对本服务器来说过大而拒绝了它；这是视频链接：{url}",
     "talk.link_not_downloaded": "视频无法下载后附在这里；这是视频链接：{url}",
     "talk.link_not_a_video": "服务返回的文件不是机器人可以附上的视频；这是它的链接：{url}",
 }

@@ -76,6 +76,19 @@ async def test_a_video_over_the_upload_limit_is_given_as_its_link_in_chinese(sta
     )
 
 
+async def test_a_video_discord_refuses_after_all_is_given_as_its_link_once(stack: Stack, bot) -> None:
+    stack.fake.faults.accepted_upload_limit = 16  # the interaction advertises 10 MiB, Discord then answers 413
+    message = await finished(stack, bot, await talk(stack))
+
+    [record] = await bot.store.jobs_for_owner(stack.fake.member.id, 5)
+    assert record.state is LifecycleState.DELIVERED and message.attachments == ()
+    reason = message.content.splitlines()[-1]
+    assert reason == (
+        f"Discord refused the video ({len(FAKE_MP4)} B) as too large for this server; here is its link: "
+        f"{record.result.video_url}"
+    )
+
+
 async def test_a_failed_video_says_so_with_ngpus_reason(stack: Stack, bot) -> None:
     stack.arm("ngpu", "task_fails")
     message = await finished(stack, bot, await talk(stack))
