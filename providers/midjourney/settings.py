@@ -15,9 +15,10 @@ class MidjourneySettings(ServiceSettings):
     #: the host given in the seed document
     base_url: str = "http://164.90.147.104:8091"
     #: jobs asked for per ``/jobs/find`` page when following jobs (newest first)
-    find_page_size: int = Field(default=50, ge=1, le=100)
-    #: how many pages back a job is looked for before it counts as not listed (yet)
-    find_max_pages: int = Field(default=5, ge=1, le=50)
+    find_page_size: int = Field(default=100, ge=1, le=100)
+    #: how many pages back a job is looked for before it counts as not listed (yet); paging also stops at the
+    #: oldest open job's submit, so this cap only matters when that many newer jobs exist (20 × 100: 2,000)
+    find_max_pages: int = Field(default=20, ge=1, le=50)
     #: the account used until per-member keys exist
     username: str | None = None
     password: SecretStr | None = None
