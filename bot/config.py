@@ -20,10 +20,17 @@ class FrontEndSettings(BaseSettings):
     progress_edit_interval_seconds: float = Field(default=3.0, ge=0)
     #: multiplies every poll delay from ``storage.lifecycle.next_poll_delay`` (tests run jobs in a second)
     poll_interval_scale: float = Field(default=1.0, gt=0)
-    #: requests in flight to one service at a time (polls and image downloads)
+    #: the longest a running job goes unasked where one request answers for all of a service's jobs (Picpik,
+    #: the MJ-style API): the cost is per request, not per job, so finished jobs are noticed within a second
+    follow_interval_seconds: float = Field(default=1.0, gt=0)
+    #: the same for services asked one job per request (each poll costs a request per job)
+    per_job_follow_interval_seconds: float = Field(default=1.5, gt=0)
+    #: poll requests in flight to one service at a time
     provider_concurrency: int = Field(default=4, ge=1, le=64)
+    #: image and video downloads from one service at a time (apart from polls, so deliveries never hold up polls)
+    download_concurrency: int = Field(default=8, ge=1, le=64)
     #: jobs claimed per round of the poller
-    claim_batch_size: int = Field(default=100, ge=1, le=1000)
+    claim_batch_size: int = Field(default=500, ge=1, le=5000)
     #: how long a claimed job is left alone before another round may take it (longer than one poll with retries)
     claim_lease_seconds: float = Field(default=180.0, gt=0)
     #: stop using an interaction token this long before Discord's 15 minutes are up, then edit with the bot token

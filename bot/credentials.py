@@ -34,8 +34,8 @@ log = logging.getLogger(__name__)
 
 #: the reference of the keys in the bot's settings (also what rows written before references existed mean)
 SETTINGS_REF: Final = "settings"
-#: provider instances kept for reuse (one per member/server key in use; each holds only small state)
-MAX_CACHED_PROVIDERS: Final = 256
+#: provider instances (and "no keys stored") kept for reuse, one per member or server and service asked about
+MAX_CACHED_PROVIDERS: Final = 4096
 #: failure kinds that say the keys themselves do not work (the rest say nothing about them)
 KEY_FAILURE_KINDS: Final = frozenset({ErrorKind.AUTH.value, ErrorKind.ACCOUNT.value, ErrorKind.QUOTA.value})
 
@@ -108,8 +108,9 @@ class ProviderPool:
         #: servers' rules (whether members may use the server-wide keys); None: always allowed
         self._settings_store = settings_store
         self._max_cached = max_cached
-        #: (service, reference) → the provider built with the keys stored for it
-        self._cache: OrderedDict[tuple[str, str], Provider] = OrderedDict()
+        #: (service, reference) → the provider built with the keys stored for it, or None: no keys stored (most
+        #: members have none, and every command asks; ``forget`` clears either when keys are set or removed)
+        self._cache: OrderedDict[tuple[str, str], Provider | None] = OrderedDict()
         key_store.on_change(self.forget)
 
     # --- the server's say ------------------------------------------------------------------------------
@@ -162,18 +163,16 @@ class ProviderPool:
         if owner is None:
             return self._settings_providers.get(service)
         key = (service, ref)
-        provider = self._cache.get(key)
-        if provider is not None:
+        if key in self._cache:
             self._cache.move_to_end(key)
-            return provider
+            return self._cache[key]
         fields = await self._keys.get(owner[0], owner[1], service)  # None too when it can no longer be opened
-        if fields is None:
-            return None
-        try:
-            provider = self.build(service, fields)
-        except InvalidInputError:
-            log.warning("the stored %s keys of %s do not fit the service's fields", service, ref)
-            return None
+        provider: Provider | None = None
+        if fields is not None:
+            try:
+                provider = self.build(service, fields)
+            except InvalidInputError:
+                log.warning("the stored %s keys of %s do not fit the service's fields", service, ref)
         self._cache[key] = provider
         while len(self._cache) > self._max_cached:
             self._cache.popitem(last=False)

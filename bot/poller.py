@@ -35,7 +35,7 @@ from bot.queueing import JobQueue
 from bot.talk_rendering import talk_message
 from providers.core.base import Provider
 from providers.core.errors import DecodeError, ErrorKind, ProviderError, RateLimitedError
-from providers.core.models import JobHandle, JobKind, JobState
+from providers.core.models import JobHandle, JobKind, JobState, JobStatus
 from storage.jobs import JobRecord, JobStore
 from storage.lifecycle import WAITING_RECHECK_SECONDS, IllegalTransition, LifecycleState, next_poll_delay
 
@@ -143,9 +143,13 @@ class Poller:
         #: jobs whose interaction token Discord refused before its time: their messages take the bot token from
         #: then on (few: the bot stops using a token on its own before it expires)
         self._dead_tokens: set[int] = set()
-        #: per service, whoever's keys its jobs run on
+        #: poll requests per service, whoever's keys its jobs run on
         self._limits: defaultdict[str, asyncio.Semaphore] = defaultdict(
             lambda: asyncio.Semaphore(settings.provider_concurrency)
+        )
+        #: downloads per service, apart from polls: a burst of deliveries never delays the polls of other jobs
+        self._download_limits: defaultdict[str, asyncio.Semaphore] = defaultdict(
+            lambda: asyncio.Semaphore(settings.download_concurrency)
         )
         #: job id → (monotonic time, content) of the last progress edit, to throttle and skip repeats
         self._shown: dict[int, tuple[float, str]] = {}
@@ -224,12 +228,14 @@ class Poller:
         """At start-up every open job belongs to no one: look at all of them now. A row still ``pending`` was
         being submitted when the previous process stopped; its outcome is unknown and it is never sent again."""
         now = self._clock()
+        due_now: list[int] = []
         for records in (await self._store.open_jobs_by_provider()).values():
             for record in records:
                 if record.state is LifecycleState.PENDING:
                     await self._store.mark_submit_unknown(record.id, _RESTART_UNKNOWN, expected=record.state)
                 elif record.next_poll_at is None or record.next_poll_at > now:
-                    await self._store.reschedule(record.id, now)
+                    due_now.append(record.id)
+        await self._store.reschedule_many(due_now, now)
 
     async def _claim_round(self) -> None:
         settings = self._settings
@@ -298,10 +304,21 @@ class Poller:
                 outcomes = await self._poll_many(provider, [h for h in handles.values() if h is not None])
             except ProviderError as error:  # poll_many reports per job; this is a guard, not the usual path
                 outcomes = {h.job_id: error for h in handles.values() if h is not None}
+        unchanged = [
+            record
+            for record in live
+            if self._nothing_new(provider, record, outcomes.get(handles[record.id].job_id))  # type: ignore[union-attr]
+        ]
+        if unchanged:
+            # the usual answer: still queued, or running at the same percentage — one write for all of them
+            age = min(self._clock() - (r.submitted_at or r.created_at) for r in unchanged)
+            next_at = self._clock() + self._delay(LifecycleState.RUNNING, age, provider, 0)
+            await self._store.reschedule_many([record.id for record in unchanged], next_at)
         await asyncio.gather(
             *(
                 _guarded(record, self._observe(provider, record, outcomes.get(handles[record.id].job_id)))  # type: ignore[union-attr]
                 for record in live
+                if record not in unchanged
             )
         )
 
@@ -343,6 +360,22 @@ class Poller:
                     await self._show_progress(provider, record, outcome)
         except IllegalTransition:
             log.exception("job %s: the poll's answer does not fit its state", record.id)
+
+    def _nothing_new(self, provider: Provider, record: JobRecord, outcome: JobState | ProviderError | None) -> bool:
+        """The poll says what the row already says (the same state, no new percentage, no errors to clear) and
+        the message already shows it, so nothing but the next due time needs writing."""
+        if not isinstance(outcome, JobState) or outcome.status.is_terminal or record.poll_errors:
+            return False
+        if outcome.preview is not None or (outcome.progress is not None and outcome.progress != record.progress):
+            return False
+        if record.state is LifecycleState.SUBMITTED and outcome.status is not JobStatus.QUEUED:
+            return False  # it started running: a state change
+        if record.state not in _FOLLOWED:
+            return False
+        shown = self._shown.get(record.id, (None, None))[1]
+        # a running job said to be queued again stays running, and is shown so
+        status = JobStatus.RUNNING if record.state is LifecycleState.RUNNING else outcome.status
+        return shown == rendering.progress_text(record, provider.display_name, status, record.progress)
 
     async def _note_key_use(self, record: JobRecord, failure_kind: str | None, reason: str | None) -> None:
         """A member's or server's key was used: ``/keys list`` shows when, and whether the keys worked."""
@@ -453,7 +486,7 @@ class Poller:
             return self._describe_payload(provider, record)
         if record.kind is JobKind.TALK:  # a video, not pictures (bot/talk_rendering.py)
             may_retry = record.poll_errors + 1 < self._settings.max_delivery_attempts
-            async with self._limits[provider.name]:
+            async with self._download_limits[provider.name]:
                 limit = record.upload_limit or self._settings.upload_limit_bytes
                 shown = await talk_message(provider, record, limit, may_retry=may_retry)
             instead = None if shown.without_file is None else MessagePayload(content=shown.without_file, final=True)
@@ -463,7 +496,7 @@ class Poller:
             raise ImageError("The service sent no image.")
         # the limit the member's interaction allowed (boosted servers allow more); older rows have none
         limit = record.upload_limit or self._settings.upload_limit_bytes
-        async with self._limits[provider.name]:
+        async with self._download_limits[provider.name]:
             shown = result.images[: rendering.GRID_SIZE]
             pictures = await asyncio.gather(*(provider.download(image) for image in shown))
         source = ResultPictures.of(tuple(pictures), service_made_grid=result.is_grid)
@@ -579,7 +612,15 @@ class Poller:
         retry_after: float | None = None,
     ) -> float:
         typical = provider.typical_job_seconds if provider is not None else 30.0
-        return next_poll_delay(state, age, typical, errors, retry_after) * self._settings.poll_interval_scale
+        settings = self._settings
+        if provider is None:
+            longest = None
+        elif provider.answers_many_per_call:
+            longest = settings.follow_interval_seconds
+        else:
+            longest = settings.per_job_follow_interval_seconds
+        delay = next_poll_delay(state, age, typical, errors, retry_after, longest_unasked=longest)
+        return delay * settings.poll_interval_scale
 
 
 def _unreadable_poll_worth_repeating(error: ProviderError, record: JobRecord) -> bool:

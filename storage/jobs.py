@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -31,6 +31,8 @@ from storage.lifecycle import (
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
+#: ids per ``IN (…)`` list (SQLite allows 32,766 parameters; this keeps each statement short)
+_MAX_IDS_PER_STATEMENT = 500
 #: how long a poller may take to send a final message before another attempt is due (crash recovery)
 DELIVERY_LEASE_SECONDS = 30.0
 
@@ -458,6 +460,15 @@ class JobStore:
     async def reschedule(self, job_id: int, next_poll_at: float) -> bool:
         """Move an open job's due time (False when the job is finished)."""
         return await self._update(job_id, {"next_poll_at": next_poll_at}, only_open=True)
+
+    async def reschedule_many(self, job_ids: Sequence[int], next_poll_at: float) -> None:
+        """Move many open jobs' due time in one statement (a poll that found them all as they were)."""
+        for start in range(0, len(job_ids), _MAX_IDS_PER_STATEMENT):
+            chunk = list(job_ids[start : start + _MAX_IDS_PER_STATEMENT])
+            marks = ", ".join("?" for _ in chunk)
+            await self._db.execute(
+                f"UPDATE jobs SET next_poll_at = ? WHERE id IN ({marks}) AND {_OPEN_SQL}", (next_poll_at, *chunk)
+            )
 
     async def record_error(self, job_id: int, next_poll_at: float) -> int | None:
         """A poll or delivery attempt failed: count it and come back later. Returns the consecutive count."""

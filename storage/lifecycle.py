@@ -201,13 +201,17 @@ def next_poll_delay(
     typical_job_seconds: float,
     consecutive_errors: int,
     retry_after: float | None = None,
+    *,
+    longest_unasked: float | None = None,
 ) -> float:
     """Seconds until an open job should be looked at again.
 
     Running jobs are polled sparsely at first, more and more often as the typical duration approaches,
     then gradually less often once they are overdue. Everything scales with the typical duration, so long
-    jobs are polled less. Each consecutive error doubles the delay; a service's ``retry_after`` is a floor.
-    The result lies in [MIN_POLL_DELAY, MAX_POLL_DELAY], or up to MAX_RETRY_AFTER when the service asks.
+    jobs are polled less. ``longest_unasked`` caps that schedule: how late a finished job may be noticed
+    (short where one request answers for all of a service's jobs). Each consecutive error doubles the delay;
+    a service's ``retry_after`` is a floor. The result lies in [MIN_POLL_DELAY, MAX_POLL_DELAY], or up to
+    MAX_RETRY_AFTER when the service asks.
     """
     if state.is_terminal:
         raise ValueError(f"a {state.value} job is not polled")
@@ -220,6 +224,8 @@ def next_poll_delay(
         base = SUBMIT_GRACE_SECONDS - age
     elif state in (_S.SUBMITTED, _S.RUNNING):
         base = _running_delay(age, typical_job_seconds)
+        if longest_unasked is not None:
+            base = min(base, longest_unasked)
     else:  # unknown / delivering / failing: a message is owed now
         base = MIN_POLL_DELAY
     doublings = min(max(0, consecutive_errors), _MAX_BACKOFF_DOUBLINGS)

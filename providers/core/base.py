@@ -115,6 +115,8 @@ class Provider(ABC):
     reports_percent: ClassVar[bool] = False
     #: a typical time from submit to finished, seconds: a hint for the poller's interval
     typical_job_seconds: ClassVar[float] = 30.0
+    #: ``poll_many`` answers for many jobs with one request, so following them often costs the service little
+    answers_many_per_call: ClassVar[bool] = False
     #: the name of an access check the service offers and a server may require (NGPU: ``"ainn"``, the BTC
     #: address in the keys holds AINN); None when it has none. ``check_access`` runs it.
     access_gate: ClassVar[str | None] = None

@@ -67,6 +67,7 @@ class MidjourneyProvider(Provider):
     settings_model: ClassVar[type[MidjourneySettings]] = MidjourneySettings
     credentials_model: ClassVar[type[MidjourneyCredentials]] = MidjourneyCredentials
     typical_job_seconds: ClassVar[float] = 60.0
+    answers_many_per_call: ClassVar[bool] = True
 
     settings: MidjourneySettings
     credentials: MidjourneyCredentials

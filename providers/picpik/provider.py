@@ -78,6 +78,7 @@ class PicpikProvider(Provider):
     settings_model: ClassVar[type[ServiceSettings]] = PicpikSettings
     credentials_model: ClassVar[type[BaseModel]] = PicpikCredentials
     typical_job_seconds: ClassVar[float] = 20.0
+    answers_many_per_call: ClassVar[bool] = True
 
     settings: PicpikSettings
 

@@ -15,7 +15,7 @@ from bot.app import GridBot
 from storage.jobs import JobRecord
 from storage.lifecycle import LifecycleState
 from tests.bot.e2e.conftest import is_final
-from tests.bot.e2e.test_imagine import assert_finished_cleanly, assert_is_grid
+from tests.bot.e2e.test_imagine import assert_finished_cleanly, assert_is_grid, settled
 from tests.emulators import midjourney
 from tests.emulators.common import FAULTS_KEY
 from tests.fake_discord import InteractionRecord
@@ -184,7 +184,8 @@ async def test_a_rate_limited_service_is_slowed_down_not_hammered(
             # once the service takes requests again, every job still arrives
             for interaction in interactions:
                 await stack.final(interaction, timeout=20)
-            records = await bot.store.jobs_for_owner(fake.member.id, 50)
+            # the row is closed just after Discord confirmed the edit
+            records = await settled(bot, fake.member.id, len(interactions))
             assert all(r.state is LifecycleState.DELIVERED for r in records), [(r.id, r.state) for r in records]
 
 

@@ -269,3 +269,18 @@ def test_nonsense_retry_after_is_ignored() -> None:
     plain = next_poll_delay(S.RUNNING, 10, 60, 0)
     for retry_after in (0.0, -3.0, math.nan, math.inf):
         assert next_poll_delay(S.RUNNING, 10, 60, 0, retry_after=retry_after) == plain
+
+
+@given(
+    state=st.sampled_from([S.SUBMITTED, S.RUNNING]),
+    fraction=st.floats(min_value=0, max_value=5),
+    typical=st.floats(min_value=1, max_value=3600),
+    cap=st.floats(min_value=0, max_value=10),
+)
+def test_longest_unasked_caps_a_followed_jobs_schedule_and_nothing_else(
+    state: LifecycleState, fraction: float, typical: float, cap: float
+) -> None:
+    capped = next_poll_delay(state, fraction * typical, typical, 0, longest_unasked=cap)
+    assert capped <= max(MIN_POLL_DELAY, cap) and capped <= next_poll_delay(state, fraction * typical, typical, 0)
+    assert next_poll_delay(S.DELIVERING, 0, typical, 0, longest_unasked=cap) == MIN_POLL_DELAY
+    assert next_poll_delay(S.WAITING, 0, typical, 0, longest_unasked=cap) == WAITING_RECHECK_SECONDS
