@@ -15,6 +15,7 @@ import contextlib
 import dataclasses
 import io
 import logging
+import math
 import time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -186,7 +187,7 @@ class Poller:
 
     def first_poll_at(self, provider: Provider) -> float:
         """When a job just submitted to ``provider`` should first be looked at."""
-        return self._clock() + self._delay(LifecycleState.SUBMITTED, 0.0, provider, 0)
+        return self._aligned(provider, self._clock() + self._delay(LifecycleState.SUBMITTED, 0.0, provider, 0))
 
     async def show_text(self, record: JobRecord, content: str) -> bool:
         """Edit a job's message to ``content`` outside a poll (a place in line, a job released from the queue),
@@ -312,7 +313,7 @@ class Poller:
         if unchanged:
             # the usual answer: still queued, or running at the same percentage — one write for all of them
             age = min(self._clock() - (r.submitted_at or r.created_at) for r in unchanged)
-            next_at = self._clock() + self._delay(LifecycleState.RUNNING, age, provider, 0)
+            next_at = self._aligned(provider, self._clock() + self._delay(LifecycleState.RUNNING, age, provider, 0))
             await self._store.reschedule_many([record.id for record in unchanged], next_at)
         await asyncio.gather(
             *(
@@ -353,7 +354,7 @@ class Poller:
                     await self._settle(provider, await self._store.get(record.id))
             else:
                 age = self._clock() - (record.submitted_at or record.created_at)
-                next_at = self._clock() + self._delay(LifecycleState.RUNNING, age, provider, 0)
+                next_at = self._aligned(provider, self._clock() + self._delay(LifecycleState.RUNNING, age, provider, 0))
                 if await self._store.record_progress(
                     record.id, outcome.status, outcome.progress, next_poll_at=next_at, expected=record.state
                 ):
@@ -602,6 +603,14 @@ class Poller:
             raise MessageUnreachable(f"the message cannot be edited any more ({error})") from error
 
     # --- pacing ---------------------------------------------------------------------------------------
+
+    def _aligned(self, provider: Provider, at: float) -> float:
+        """Where one request answers for many jobs, their polls fall due on the same beat (``at`` rounded up to
+        the follow interval), so a round claims them together and asks once for all of them."""
+        if not provider.answers_many_per_call:
+            return at
+        beat = self._settings.follow_interval_seconds * self._settings.poll_interval_scale
+        return math.ceil(at / beat) * beat
 
     def _delay(
         self,

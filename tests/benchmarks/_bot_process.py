@@ -1,0 +1,137 @@
+"""The bot alone in a process of its own, for the load benchmark: the real ``GridBot`` with the settings from the
+environment (the bot's default pacing unless ``FRONTEND_*`` says otherwise), plus a probe of the event loop.
+
+    python -m tests.benchmarks._bot_process        (started by ``tests.benchmarks.load``, not by hand)
+
+Alone so that its peak memory, CPU time and loop lag are the bot's own, not the fake Discord's or the emulators'
+(those run in processes of their own). It talks to the parent in JSON lines (``tests.benchmarks._wire``): it
+prints ``{"event": "ready"}`` once the client is ready, and answers each line on stdin — ``mark`` (start counting
+CPU time and lag samples from now), ``report`` (what was measured since the mark), ``tasks`` (where the pending
+tasks wait), ``stop`` (close the bot, report, exit). Closing stdin stops it too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import resource
+import sys
+import time
+from typing import Any
+
+from bot.app import GridBot
+from bot.config import FrontEndSettings
+from bot.settings import Settings
+from tests.benchmarks._wire import say
+
+#: how long the probe sleeps; its overshoot is the loop's lag (how late a ready task gets to run)
+PROBE_INTERVAL = 0.010
+
+
+class LagProbe:
+    """Sleeps ``PROBE_INTERVAL`` again and again and records by how much each wake-up came late."""
+
+    def __init__(self) -> None:
+        #: (time.monotonic() when the sleep began, seconds late); CLOCK_MONOTONIC is shared by every process
+        self.samples: list[tuple[float, float]] = []
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="benchmark-lag-probe")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+
+    async def _run(self) -> None:
+        while True:
+            began = time.monotonic()
+            await asyncio.sleep(PROBE_INTERVAL)
+            self.samples.append((began, max(0.0, time.monotonic() - began - PROBE_INTERVAL)))
+
+
+class Meter:
+    """CPU time, wall time and lag samples since the last ``mark``."""
+
+    def __init__(self, probe: LagProbe) -> None:
+        self._probe = probe
+        self._cpu = time.process_time()
+        self._wall = time.monotonic()
+        self._first_sample = 0
+
+    def mark(self) -> None:
+        self._cpu, self._wall, self._first_sample = time.process_time(), time.monotonic(), len(self._probe.samples)
+
+    def report(self) -> dict[str, Any]:
+        # ru_maxrss is in KiB on Linux: the peak of this process since it started
+        peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return {
+            "event": "report",
+            "cpu_seconds": time.process_time() - self._cpu,
+            "wall_seconds": time.monotonic() - self._wall,
+            "peak_rss_bytes": peak_kib * 1024,
+            "lag_samples": [[round(at, 4), round(late, 5)] for at, late in self._probe.samples[self._first_sample :]],
+        }
+
+
+def waiting_tasks() -> dict[str, int]:
+    """How many tasks wait at each place (the innermost frame of the project's own code): where work piles up."""
+    places: dict[str, int] = {}
+    for task in asyncio.all_tasks():
+        frames = [f for f in task.get_stack() if "/site-packages/" not in f.f_code.co_filename]
+        place = "?"
+        if frames:
+            code = frames[-1].f_code
+            place = f"{'/'.join(code.co_filename.rsplit('/', 2)[-2:])}:{frames[-1].f_lineno} {code.co_name}"
+        places[place] = places.get(place, 0) + 1
+    return dict(sorted(places.items(), key=lambda item: -item[1]))
+
+
+async def commands() -> asyncio.StreamReader:
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader()
+    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
+    return reader
+
+
+async def run() -> None:
+    probe = LagProbe()
+    probe.start()
+    meter = Meter(probe)
+    bot = GridBot(Settings(), front_end=FrontEndSettings())
+    token = os.environ["DISCORD_TOKEN"]
+    client = asyncio.create_task(bot.start(token), name="benchmark-bot")
+    try:
+        while not bot.is_ready():
+            if client.done():
+                client.result()  # why start() ended
+                raise RuntimeError("the bot stopped before it was ready")
+            await asyncio.sleep(0.01)
+        say({"event": "ready"})
+        reader = await commands()
+        while line := (await reader.readline()).decode().strip():
+            if line == "mark":
+                meter.mark()
+                say({"event": "marked"})
+            elif line == "report":
+                say(meter.report())
+            elif line == "tasks":
+                say({"event": "tasks", "waiting": waiting_tasks()})
+            elif line == "stop":
+                break
+    finally:
+        await bot.close()
+        await asyncio.wait_for(client, timeout=10)
+        await probe.stop()
+    say(meter.report() | {"event": "stopped"})
+
+
+def main() -> None:
+    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "WARNING"), stream=sys.stderr)
+    asyncio.run(run())
+
+
+if __name__ == "__main__":
+    main()
