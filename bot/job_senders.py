@@ -70,37 +70,49 @@ async def rebuild_send(store: JobStore, record: JobRecord, provider: Provider) -
     raise CannotResend(f"a {kind.value} job cannot wait in the queue")
 
 
-def _follow_up_send(record: JobRecord, provider: Provider, parent: ParentJob) -> Send:
-    # as bot.exts.imagine._follow_up.sender: U/V count from 1, a remix carries its own prompt in the row
-    index = record.grid_index or 1
-    if record.kind is JobKind.UPSCALE:
-        return lambda: provider.upscale(parent, index)
-    if record.kind is JobKind.VARIATION:
-        return lambda: provider.variation(parent, index, None)
-    if record.kind is JobKind.REMIX:
-        prompt = rendering.prompt_of(record)
-        if prompt is None:
-            raise CannotResend("the remix has no prompt stored")
-        return lambda: provider.variation(parent, index, prompt)
+def follow_up_send(provider: Provider, parent: ParentJob, kind: JobKind, index: int | None, prompt: str | None) -> Send:
+    """The call of a follow-up of ``parent``: U/V count from 1 (🔄 has no index), a variation with a prompt is a
+    remix. Used by the buttons and commands (``bot.exts.imagine._follow_up``) and for a job that waited."""
+    position = index or 1
+    if kind is JobKind.UPSCALE:
+        return lambda: provider.upscale(parent, position)
+    if kind in (JobKind.VARIATION, JobKind.REMIX):
+        return lambda: provider.variation(parent, position, prompt)
     return lambda: provider.reroll(parent)
 
 
+def parent_job(grid: JobRecord) -> ParentJob | None:
+    """What a follow-up of ``grid`` starts from; None while it has no finished result."""
+    handle, result = grid.handle, grid.result
+    if grid.state is not LifecycleState.DELIVERED or handle is None or result is None:
+        return None
+    try:
+        request = grid.request_as(ImagineRequest)
+    except ValidationError:  # a grid from something other than a prompt (blend)
+        request = None
+    return ParentJob(handle=handle, result=result, request=request)
+
+
+def _follow_up_send(record: JobRecord, provider: Provider, parent: ParentJob) -> Send:
+    prompt = None
+    if record.kind is JobKind.REMIX:  # a remix carries its own prompt in the row
+        prompt = rendering.prompt_of(record)
+        if prompt is None:
+            raise CannotResend("the remix has no prompt stored")
+    return follow_up_send(provider, parent, record.kind, record.grid_index, prompt)
+
+
 async def _parent_of(store: JobStore, record: JobRecord) -> ParentJob:
-    """The finished grid a follow-up starts from (as ``bot.exts.imagine._follow_up.parent_job`` makes it)."""
     if record.parent_job_id is None:
         raise CannotResend("the job it starts from was not recorded")
     try:
         grid = await store.get(record.parent_job_id)
     except JobNotFound:
         raise CannotResend(f"job {record.parent_job_id}, which it starts from, is gone") from None
-    handle, result = grid.handle, grid.result
-    if grid.state is not LifecycleState.DELIVERED or handle is None or result is None:
+    parent = parent_job(grid)
+    if parent is None:
         raise CannotResend(f"job {grid.id}, which it starts from, has no finished result")
-    try:
-        request = grid.request_as(ImagineRequest)
-    except ValidationError:  # a grid from something other than a prompt (blend)
-        request = None
-    return ParentJob(handle=handle, result=result, request=request)
+    return parent
 
 
 def _required(value: RequestT | None) -> RequestT:

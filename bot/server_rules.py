@@ -123,19 +123,25 @@ def preferred_services(
 ) -> list[str]:
     """The services ``/imagine`` tries, in order, when none is named: the member's default, the server's, then
     the bot's order — only offered ones that can draw and that the server allows (keys decide among them)."""
-    order = dict.fromkeys(name for name in (member.default_service, server.default_service, *offered) if name)
-    return [name for name in order if name in offered and _may_draw(offered[name], server)]
+    drawing = [name for name, service in offered.items() if service.supports(Capability.IMAGINE)]
+    return _in_preferred_order(drawing, member, server)
+
+
+def _in_preferred_order(services: Iterable[str], member: MemberSettings, server: ServerSettings) -> list[str]:
+    """``services`` with the member's default first, then the server's, the rest in the bot's order; only those
+    the server allows."""
+    listed = list(services)
+    order = dict.fromkeys(name for name in (member.default_service, server.default_service, *listed) if name)
+    return [name for name in order if name in listed and server.allows_service(name)]
 
 
 async def ordered_for_member(bot: GridBot, interaction: discord.Interaction[GridBot], services: list[str]) -> list[str]:
-    """``services`` (those able to run a command, none named) in the member's order of preference — their default,
-    the server's, then the bot's — without those the server does not allow. When none is allowed here the list
-    is left whole, so that the refusal at job start names the services that are."""
+    """``services`` (those able to run a command, none named) in the member's order of preference, without those
+    the server does not allow. When none is allowed here the list is left whole, so that the refusal at job
+    start names the services that are."""
     member = await bot.settings_store.member(interaction.user.id)
     server = await bot.settings_store.server(interaction.guild_id)
-    order = dict.fromkeys(name for name in (member.default_service, server.default_service, *services) if name)
-    allowed = [name for name in order if name in services and server.allows_service(name)]
-    return allowed or services
+    return _in_preferred_order(services, member, server) or services
 
 
 async def others_may_press(bot: GridBot, job: JobRecord) -> bool:
@@ -145,10 +151,6 @@ async def others_may_press(bot: GridBot, job: JobRecord) -> bool:
     if job.guild_id is None:
         return False
     return (await bot.settings_store.server(job.guild_id)).others_may_press
-
-
-def _may_draw(service: type[Provider], server: ServerSettings) -> bool:
-    return service.supports(Capability.IMAGINE) and server.allows_service(service.name)
 
 
 def imagine_services(

@@ -7,20 +7,18 @@ Midjourney-style API only varies grids), and the full-size image is the same pic
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import discord
-from pydantic import ValidationError
 
 from bot import rendering
 from bot.credentials import NoKeys, no_keys_text
 from bot.i18n import t
+from bot.job_senders import follow_up_send, parent_job
 from bot.job_start import start_job
 from bot.server_rules import others_may_press
-from providers.core.base import Provider
-from providers.core.models import Capability, ImagineRequest, JobHandle, JobKind, ParentJob
+from providers.core.models import Capability, ImagineRequest, JobKind, ParentJob
 from storage.jobs import JobNotFound, JobRecord
 from storage.lifecycle import LifecycleState
 
@@ -82,14 +80,11 @@ async def refusal(
     return None
 
 
-def parent_job(grid: JobRecord) -> ParentJob:
-    try:
-        request = grid.request_as(ImagineRequest)
-    except ValidationError:  # a job started from something other than a prompt (blend …)
-        request = None
-    if grid.handle is None or grid.result is None:  # refusal() rules this out; a clear error if not
+def finished_parent(grid: JobRecord) -> ParentJob:
+    parent = parent_job(grid)
+    if parent is None:  # refusal() rules this out; a clear error if not
         raise ValueError(f"job {grid.id} has no finished result to start from")
-    return ParentJob(handle=grid.handle, result=grid.result, request=request)
+    return parent
 
 
 def request_of(follow_up: FollowUp, parent: ParentJob) -> ImagineRequest | dict[str, object] | None:
@@ -99,15 +94,6 @@ def request_of(follow_up: FollowUp, parent: ParentJob) -> ImagineRequest | dict[
     if parent.request is None:
         return {"prompt": follow_up.prompt}
     return parent.request.model_copy(update={"prompt": follow_up.prompt})
-
-
-def sender(provider: Provider, parent: ParentJob, follow_up: FollowUp) -> Callable[[], Awaitable[JobHandle]]:
-    index = follow_up.index or 1
-    if follow_up.kind is JobKind.UPSCALE:
-        return lambda: provider.upscale(parent, index)
-    if follow_up.kind in (JobKind.VARIATION, JobKind.REMIX):
-        return lambda: provider.variation(parent, index, follow_up.prompt)
-    return lambda: provider.reroll(parent)
 
 
 async def start_follow_up(interaction: discord.Interaction[GridBot], follow_up: FollowUp | None) -> None:
@@ -131,8 +117,9 @@ async def start_follow_up(interaction: discord.Interaction[GridBot], follow_up: 
             rendering.input_error_text(no_keys_text(resolved, interaction.locale)), ephemeral=True
         )
         return
-    parent = parent_job(grid)
-    request, send = request_of(follow_up, parent), sender(resolved.provider, parent, follow_up)
+    parent = finished_parent(grid)
+    send = follow_up_send(resolved.provider, parent, follow_up.kind, follow_up.index, follow_up.prompt)
+    request = request_of(follow_up, parent)
     await start_job(interaction, resolved, follow_up.kind, request, send, parent=grid, grid_index=index)
 
 
