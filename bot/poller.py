@@ -15,7 +15,6 @@ import contextlib
 import dataclasses
 import io
 import logging
-import math
 import time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -38,7 +37,13 @@ from providers.core.base import Provider
 from providers.core.errors import DecodeError, ErrorKind, ProviderError, RateLimitedError
 from providers.core.models import JobHandle, JobKind, JobState, JobStatus
 from storage.jobs import JobRecord, JobStore
-from storage.lifecycle import WAITING_RECHECK_SECONDS, IllegalTransition, LifecycleState, next_poll_delay
+from storage.lifecycle import (
+    WAITING_RECHECK_SECONDS,
+    IllegalTransition,
+    LifecycleState,
+    next_poll_delay,
+    on_beat,
+)
 
 if TYPE_CHECKING:
     from discord.ext import commands
@@ -605,12 +610,11 @@ class Poller:
     # --- pacing ---------------------------------------------------------------------------------------
 
     def _aligned(self, provider: Provider, at: float) -> float:
-        """Where one request answers for many jobs, their polls fall due on the same beat (``at`` rounded up to
-        the follow interval), so a round claims them together and asks once for all of them."""
+        """Where one request answers for many jobs, their polls fall due on the same beat (``on_beat``: the last
+        beat not after ``at``), so a round claims them together and asks once for all of them."""
         if not provider.answers_many_per_call:
             return at
-        beat = self._settings.follow_interval_seconds * self._settings.poll_interval_scale
-        return math.ceil(at / beat) * beat
+        return on_beat(at, self._clock(), self._settings.follow_interval_seconds * self._settings.poll_interval_scale)
 
     def _delay(
         self,

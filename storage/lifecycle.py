@@ -235,6 +235,20 @@ def next_poll_delay(
     return delay
 
 
+def on_beat(at: float, now: float, beat: float) -> float:
+    """When a job due at ``at`` is asked about, where polls fall on a shared beat (multiples of ``beat`` seconds,
+    so that one request asks about all of a service's jobs): the last beat not after ``at`` that is still ahead of
+    ``now``, else the first beat after ``now``. Never later than ``at`` or the next beat, whichever is later: the
+    beat makes no job wait longer than its schedule says (rounding up would add up to a whole beat to every wait).
+    """
+    if not beat > 0 or not math.isfinite(beat):
+        raise ValueError(f"beat must be a positive number, not {beat!r}")
+    earlier = math.floor(at / beat) * beat
+    if earlier > now:
+        return earlier
+    return (math.floor(now / beat) + 1) * beat
+
+
 def _running_delay(age: float, typical: float) -> float:
     # a quarter of the expected remaining time: geometric steps that land close to the finish
     remaining = typical - age

@@ -24,6 +24,7 @@ from storage.lifecycle import (
     apply,
     event_for_status,
     next_poll_delay,
+    on_beat,
 )
 
 S = LifecycleState
@@ -284,3 +285,29 @@ def test_longest_unasked_caps_a_followed_jobs_schedule_and_nothing_else(
     assert capped <= max(MIN_POLL_DELAY, cap) and capped <= next_poll_delay(state, fraction * typical, typical, 0)
     assert next_poll_delay(S.DELIVERING, 0, typical, 0, longest_unasked=cap) == MIN_POLL_DELAY
     assert next_poll_delay(S.WAITING, 0, typical, 0, longest_unasked=cap) == WAITING_RECHECK_SECONDS
+
+
+@given(
+    now=st.floats(min_value=0, max_value=1e9),
+    ahead=st.floats(min_value=0, max_value=600),
+    beat=st.floats(min_value=0.05, max_value=10),
+)
+def test_a_shared_beat_never_makes_a_job_wait_longer_than_its_schedule_or_one_beat(
+    now: float, ahead: float, beat: float
+) -> None:
+    at = now + ahead
+    asked = on_beat(at, now, beat)
+    assert asked > now
+    assert math.isclose(asked / beat, round(asked / beat), rel_tol=1e-9, abs_tol=1e-6)  # on the beat
+    assert asked <= max(at, now + beat) + 1e-6 * max(1.0, now)
+
+
+def test_a_job_due_one_beat_from_now_is_asked_on_the_next_beat_not_the_one_after() -> None:
+    # the poll of a batched service ended 0.2 s after a beat; its jobs are due again one beat later
+    assert on_beat(10.2 + 1.0, 10.2, 1.0) == 11.0
+    assert on_beat(10.2 + 2.5, 10.2, 1.0) == 12.0
+    # already on a beat, or due before the next one: the next beat
+    assert on_beat(11.0, 11.0, 1.0) == 12.0
+    assert on_beat(10.5, 10.2, 1.0) == 11.0
+    with pytest.raises(ValueError, match="beat"):
+        on_beat(1.0, 0.0, 0.0)
