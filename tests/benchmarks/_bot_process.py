@@ -8,11 +8,17 @@ Alone so that its peak memory, CPU time and loop lag are the bot's own, not the 
 prints ``{"event": "ready"}`` once the client is ready, and answers each line on stdin — ``mark`` (start counting
 CPU time and lag samples from now), ``report`` (what was measured since the mark), ``tasks`` (where the pending
 tasks wait), ``stop`` (close the bot, report, exit). Closing stdin stops it too.
+
+Two switches help find what holds the loop up (both cost time themselves, so figures taken with them on are not the
+bot's): ``BENCH_PROFILE=<file>`` profiles the loop's thread and writes the ``pstats`` file ``<file>.<pid>`` at the end;
+``BENCH_SLOW_STEPS_MS=<ms>`` prints to stderr every callback or task step that held the loop longer, with the
+coroutine and where it stopped next.
 """
 
 from __future__ import annotations
 
 import asyncio
+import cProfile
 import logging
 import os
 import resource
@@ -89,6 +95,29 @@ def waiting_tasks() -> dict[str, int]:
     return dict(sorted(places.items(), key=lambda item: -item[1]))
 
 
+def report_slow_steps(threshold_seconds: float) -> None:
+    """Print each loop callback (a task's step included) that ran longer than ``threshold_seconds``."""
+    original_run = asyncio.events.Handle._run
+
+    def timed_run(handle: asyncio.events.Handle) -> None:
+        began = time.perf_counter()
+        original_run(handle)
+        took = time.perf_counter() - began
+        if took > threshold_seconds:
+            callback = getattr(handle, "_callback", None)
+            task = getattr(callback, "__self__", None)
+            where = ""
+            if isinstance(task, asyncio.Task):
+                frames = task.get_stack()
+                where = " → ".join(f"{f.f_code.co_name}:{f.f_lineno}" for f in frames[-4:]) if frames else "done"
+                name = task.get_coro().__qualname__ if hasattr(task.get_coro(), "__qualname__") else task.get_name()
+            else:
+                name = repr(callback)[:120]
+            print(f"slow step {took * 1000:.1f} ms: {name} [{where}]", file=sys.stderr, flush=True)
+
+    asyncio.events.Handle._run = timed_run  # type: ignore[method-assign]
+
+
 async def commands() -> asyncio.StreamReader:
     loop = asyncio.get_running_loop()
     reader = asyncio.StreamReader()
@@ -130,7 +159,18 @@ async def run() -> None:
 
 def main() -> None:
     logging.basicConfig(level=os.environ.get("LOG_LEVEL", "WARNING"), stream=sys.stderr)
-    asyncio.run(run())
+    if slow_ms := os.environ.get("BENCH_SLOW_STEPS_MS"):
+        report_slow_steps(float(slow_ms) / 1000)
+    profile_path = os.environ.get("BENCH_PROFILE")
+    profiler = cProfile.Profile() if profile_path else None
+    if profiler is not None:
+        profiler.enable()
+    try:
+        asyncio.run(run())
+    finally:
+        if profiler is not None and profile_path:
+            profiler.disable()
+            profiler.dump_stats(f"{profile_path}.{os.getpid()}")
 
 
 if __name__ == "__main__":

@@ -325,12 +325,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="a small run (about 30 s): a smoke test")
     parser.add_argument("--json", type=Path, help="where to write the figures (default: benchmarks/latest.json)")
+    parser.add_argument("--keep", type=Path, help="a folder to keep the databases and process logs in (default: a "
+                        "temporary one, removed at the end)")
     arguments = parser.parse_args()
     plan = QUICK if arguments.quick else FULL
     target = arguments.json or REPO_ROOT / "benchmarks" / ("latest-quick.json" if arguments.quick else "latest.json")
     began, load_before = time.monotonic(), os.getloadavg()
-    with tempfile.TemporaryDirectory(prefix="gridbot-load-") as folder:
-        figures, raw = asyncio.run(measure(plan, Path(folder)))
+    if arguments.keep is not None:
+        arguments.keep.mkdir(parents=True, exist_ok=True)
+        figures, raw = asyncio.run(measure(plan, arguments.keep.resolve()))
+    else:
+        with tempfile.TemporaryDirectory(prefix="gridbot-load-") as folder:
+            figures, raw = asyncio.run(measure(plan, Path(folder)))
     print(table(figures))
     report = {
         "generated": datetime.now(UTC).isoformat(timespec="seconds"),
