@@ -23,6 +23,7 @@ from discord.ext import commands
 
 from bot.config import FrontEndSettings
 from bot.credentials import ProviderPool
+from bot.gc_settle import freeze_startup_objects
 from bot.i18n import CatalogTranslator
 from bot.poller import JobFollower, Poller
 from bot.replies import apologise
@@ -86,7 +87,10 @@ class GridBot(commands.Bot):
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
-            intents=discord.Intents.default(),
+            # everything arrives as interactions: no message events (a busy server's every message and edit,
+            # the bot's own included), no member lists; the guilds intent keeps servers and channels known
+            intents=discord.Intents(guilds=True),
+            max_messages=None,
             # prompts are member text: never let one ping @everyone or a role
             allowed_mentions=discord.AllowedMentions.none(),
             guild_ready_timeout=self.front_end.guild_ready_timeout,
@@ -136,6 +140,7 @@ class GridBot(commands.Bot):
         if self.front_end.sync_commands:
             await self._sync_commands()
         self.poller = Poller(self, self.store, self.pool, self.front_end, followers=self.job_followers)
+        freeze_startup_objects()
         self.poller.start()
 
     def _build_providers(self, session: aiohttp.ClientSession) -> dict[str, Provider]:

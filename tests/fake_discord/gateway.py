@@ -29,6 +29,8 @@ RESUMABLE_CLOSE = 4000
 class GatewaySession:
     id: str
     shard: list[int] | None = None
+    #: the intents the client asked for in its IDENTIFY
+    intents: int | None = None
     sequence: int = 0
     events: list[dict[str, Any]] = field(default_factory=list)
     socket: web.WebSocketResponse | None = None
@@ -115,7 +117,7 @@ class Gateway:
         if data.get("token") != self.state.bot_token:
             await socket.close(code=AUTHENTICATION_FAILED, message=b"Authentication failed.")
             return None
-        session = GatewaySession(secrets.token_hex(16), shard=data.get("shard"))
+        session = GatewaySession(secrets.token_hex(16), shard=data.get("shard"), intents=data.get("intents"))
         self.sessions[session.id] = session
         connection.session_id, connection.identified = session.id, True
         async with session.lock:
