@@ -33,6 +33,8 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 
 #: ids per ``IN (…)`` list (SQLite allows 32,766 parameters; this keeps each statement short)
 _MAX_IDS_PER_STATEMENT = 500
+#: interaction tokens kept opened in memory (``JobStore._open_token``): more than the jobs open at once
+_OPENED_TOKENS_KEPT = 10_000
 #: how long a poller may take to send a final message before another attempt is due (crash recovery)
 DELIVERY_LEASE_SECONDS = 30.0
 
@@ -169,6 +171,9 @@ class JobStore:
         self._db = db
         self._clock = clock
         self._box = box
+        #: sealed → opened interaction tokens: an open job's row is read at every poll round, and opening costs
+        #: more than all the rest of reading it (tokens live 15 minutes; this memory is the process's own)
+        self._opened_tokens: dict[str, str] = {}
 
     # --- creating and reading ---------------------------------------------------------------------------
 
@@ -490,11 +495,18 @@ class JobStore:
     def _open_token(self, sealed: str) -> str | None:
         if self._box is None:
             return sealed
+        opened = self._opened_tokens.get(sealed)
+        if opened is not None:
+            return opened
         try:
-            return self._box.open(sealed)
+            opened = self._box.open(sealed)
         except SecretUnreadable:
             # sealed with a key no longer configured: the message is then edited with the bot token instead
             return None
+        if len(self._opened_tokens) >= _OPENED_TOKENS_KEPT:
+            del self._opened_tokens[next(iter(self._opened_tokens))]  # the oldest
+        self._opened_tokens[sealed] = opened
+        return opened
 
     def _lease_end(self) -> float:
         return self._clock() + DELIVERY_LEASE_SECONDS
@@ -519,10 +531,12 @@ class JobStore:
             # nothing left to poll, and a finished job has no use for the secret token
             values.update(next_poll_at=None, interaction_token=None)
         assignments = ", ".join(f"{name} = ?" for name in values)  # names are ours, never input
-        async with self._db.execute(
-            f"UPDATE jobs SET {assignments} WHERE id = ? AND state = ?", (*values.values(), job_id, current.value)
-        ) as cursor:
-            changed = cursor.rowcount == 1
+        changed = bool(
+            await self._fetch_all(
+                f"UPDATE jobs SET {assignments} WHERE id = ? AND state = ? RETURNING id",
+                (*values.values(), job_id, current.value),
+            )
+        )
         if not changed and expected is not None:
             await self._state_of(job_id)  # tell a wrong id apart from a lost race
         if changed and target.is_terminal:
@@ -544,11 +558,12 @@ class JobStore:
     async def _update(self, job_id: int, values: Mapping[str, object], *, only_open: bool) -> bool:
         assignments = ", ".join(f"{name} = ?" for name in values)
         condition = f" AND {_OPEN_SQL}" if only_open else ""
-        async with self._db.execute(
-            f"UPDATE jobs SET {assignments}, updated_at = ? WHERE id = ?{condition}",
-            (*values.values(), self._clock(), job_id),
-        ) as cursor:
-            changed = cursor.rowcount == 1
+        changed = bool(
+            await self._fetch_all(
+                f"UPDATE jobs SET {assignments}, updated_at = ? WHERE id = ?{condition} RETURNING id",
+                (*values.values(), self._clock(), job_id),
+            )
+        )
         if not changed and not only_open:
             raise JobNotFound(job_id)
         return changed
@@ -560,6 +575,6 @@ class JobStore:
         return LifecycleState(rows[0][0])
 
     async def _fetch_all(self, sql: str, parameters: tuple[object, ...]) -> list[Any]:
-        # fetchall runs a RETURNING statement to its end, so the write is complete (and committed) here
-        async with self._db.execute(sql, parameters) as cursor:
-            return list(await cursor.fetchall())
+        # one trip to the database thread (execute, fetch all, and the cursor is done with); fetching all runs a
+        # RETURNING statement to its end, so the write is complete (and committed) here
+        return list(await self._db.execute_fetchall(sql, parameters))

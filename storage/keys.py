@@ -58,8 +58,7 @@ def mask(secret: str) -> str:
 
 async def _write(db: aiosqlite.Connection, sql: str, parameters: tuple[object, ...]) -> None:
     # one autocommitted statement (the connection is shared by concurrent coroutines, as in storage.jobs)
-    async with db.execute(sql, parameters):
-        pass
+    await db.execute_fetchall(sql, parameters)
 
 
 class KeyStore:
@@ -196,8 +195,8 @@ class KeyStore:
             return cursor.rowcount == 1
 
     async def _fetch_all(self, sql: str, parameters: tuple[object, ...]) -> list[aiosqlite.Row]:
-        async with self._db.execute(sql, parameters) as cursor:
-            return list(await cursor.fetchall())
+        # one trip to the database thread: execute, fetch all, and the cursor is done with
+        return list(await self._db.execute_fetchall(sql, parameters))
 
 
 class SealedTokenStore:
@@ -213,8 +212,9 @@ class SealedTokenStore:
         """The cached token, or None (also when it can no longer be opened: the service is simply logged in to
         again)."""
         cache_key = self._box.fingerprint(key)
-        async with self._db.execute("SELECT sealed FROM login_tokens WHERE cache_key = ?", (cache_key,)) as cursor:
-            row = await cursor.fetchone()
+        sql = "SELECT sealed FROM login_tokens WHERE cache_key = ?"
+        rows = list(await self._db.execute_fetchall(sql, (cache_key,)))
+        row = rows[0] if rows else None
         if row is None:
             return None
         try:

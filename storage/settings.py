@@ -127,8 +127,9 @@ class SettingsStore:
 
     async def _read(self, model: type[ModelT], table: str, key_column: str, key: int) -> ModelT:
         # table and column names are ours, never input
-        async with self._db.execute(f"SELECT settings_json FROM {table} WHERE {key_column} = ?", (key,)) as cursor:
-            row = await cursor.fetchone()
+        sql = f"SELECT settings_json FROM {table} WHERE {key_column} = ?"
+        rows = list(await self._db.execute_fetchall(sql, (key,)))
+        row = rows[0] if rows else None
         if row is None:
             return model()
         try:

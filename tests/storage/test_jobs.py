@@ -7,6 +7,7 @@ from pathlib import Path
 
 import aiosqlite
 import pytest
+from cryptography.fernet import Fernet
 
 from providers.core.models import (
     ImageData,
@@ -17,6 +18,7 @@ from providers.core.models import (
     JobState,
     JobStatus,
 )
+from storage.crypto import SecretBox
 from storage.database import open_database
 from storage.jobs import DELIVERY_LEASE_SECONDS, JobNotFound, JobRecord, JobStore
 from storage.lifecycle import OPEN_STATES, SUBMIT_GRACE_SECONDS, IllegalTransition, LifecycleState
@@ -435,3 +437,35 @@ async def test_partial_index_lists_exactly_the_open_states(db: aiosqlite.Connect
     assert row is not None
     listed = ", ".join(f"'{state.value}'" for state in OPEN_STATES)
     assert f"state IN ({listed})" in " ".join(row[0].split())
+
+
+class CountingBox(SecretBox):
+    """A real box that counts how often it opens a token."""
+
+    def __init__(self) -> None:
+        super().__init__([Fernet.generate_key()])
+        self.opened = 0
+
+    def open(self, sealed: str) -> str:
+        self.opened += 1
+        return super().open(sealed)
+
+
+async def test_an_open_jobs_token_is_opened_once_however_often_its_row_is_read(
+    db: aiosqlite.Connection, clock: Clock
+) -> None:
+    box = CountingBox()
+    store = JobStore(db, clock=clock, box=box)
+    job = await new_job(store, interaction_token="the-token")
+    for _ in range(5):
+        assert (await store.get(job.id)).interaction_token == "the-token"
+    claimed = await store.claim_due(T0 + SUBMIT_GRACE_SECONDS + 1, 10, 60)
+    assert [record.interaction_token for record in claimed] == ["the-token"]
+    assert box.opened == 1
+    # the database holds it sealed all the same
+    async with db.execute("SELECT interaction_token FROM jobs WHERE id = ?", (job.id,)) as cursor:
+        (stored,) = await cursor.fetchone()  # type: ignore[misc]
+    assert stored != "the-token" and "the-token" not in stored
+    # a second store (another process) opens it itself
+    assert (await JobStore(db, clock=clock, box=box).get(job.id)).interaction_token == "the-token"
+    assert box.opened == 2
