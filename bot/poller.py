@@ -265,8 +265,9 @@ class Poller:
             if provider is None:
                 await asyncio.gather(*(_guarded(r, self._not_configured(r, provider_name)) for r in records))
                 return
-            followed = [r for r in records if r.state in _FOLLOWED and r.handle_json is not None]
-            others = [r for r in records if r not in followed]
+            followed, others = [], []
+            for record in records:
+                (followed if record.state in _FOLLOWED and record.handle_json is not None else others).append(record)
             await asyncio.gather(
                 self._follow(provider, followed), *(_guarded(r, self._settle(provider, r)) for r in others)
             )
@@ -310,22 +311,21 @@ class Poller:
                 outcomes = await self._poll_many(provider, [h for h in handles.values() if h is not None])
             except ProviderError as error:  # poll_many reports per job; this is a guard, not the usual path
                 outcomes = {h.job_id: error for h in handles.values() if h is not None}
-        unchanged = [
-            record
-            for record in live
-            if self._nothing_new(provider, record, outcomes.get(handles[record.id].job_id))  # type: ignore[union-attr]
-        ]
+        unchanged: list[JobRecord] = []
+        changed: list[tuple[JobRecord, JobState | ProviderError | None]] = []
+        for record in live:
+            outcome = outcomes.get(handles[record.id].job_id)  # type: ignore[union-attr]
+            if self._nothing_new(provider, record, outcome):
+                unchanged.append(record)
+            else:
+                changed.append((record, outcome))
         if unchanged:
             # the usual answer: still queued, or running at the same percentage — one write for all of them
             age = min(self._clock() - (r.submitted_at or r.created_at) for r in unchanged)
             next_at = self._aligned(provider, self._clock() + self._delay(LifecycleState.RUNNING, age, provider, 0))
             await self._store.reschedule_many([record.id for record in unchanged], next_at)
         await asyncio.gather(
-            *(
-                _guarded(record, self._observe(provider, record, outcomes.get(handles[record.id].job_id)))  # type: ignore[union-attr]
-                for record in live
-                if record not in unchanged
-            )
+            *(_guarded(record, self._observe(provider, record, outcome)) for record, outcome in changed)
         )
 
     async def _poll_many(
