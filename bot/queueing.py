@@ -98,8 +98,7 @@ class JobQueue:
         limits = Limits.of(settings)
         on_server_keys = guild_id is not None and ref == guild_ref(guild_id)
         if guild_id is None or not limits.apply_to(on_server_keys):
-            # the row first: a crash right after "thinking…" still leaves a job the poller reports on
-            return await self._answer_thinking(interaction, await write_row(None))
+            return await self._row_and_thinking(interaction, write_row)
         now = self._clock()
         refused: str | None = None
         async with self._deciding[guild_id]:
@@ -125,6 +124,25 @@ class JobQueue:
             return await self._answer_thinking(interaction, record)
         await self._answer_waiting(interaction, record, place, limits, now)
         return None
+
+    async def _row_and_thinking(self, interaction: discord.Interaction[GridBot], write_row: RowWriter) -> JobRecord:
+        """Write the row and answer "thinking…" together. The row's INSERT is handed to the database first, so it
+        is written before anything is sent to the service and, short of a crash within those milliseconds,
+        before "thinking…" shows; but Discord's answer does not wait behind the poller's writes queued ahead of
+        it (the 3 s deadline, and the member's first sight of the bot)."""
+        writing = asyncio.ensure_future(write_row(None))
+        await asyncio.sleep(0)  # the row's task runs up to its first wait: its statement is in the database's queue
+        try:
+            message_id = await deferred_message_id(interaction)
+        except Exception:
+            record = await writing
+            await self._bot.store.mark_failed(
+                record.id, rendering.UNDELIVERABLE, _UNANSWERED, next_poll_at=self._clock(), expected=record.state
+            )
+            raise
+        record = await writing
+        await self._bot.store.set_message(record.id, record.channel_id, message_id)
+        return dataclasses.replace(record, message_id=message_id)
 
     async def _answer_thinking(self, interaction: discord.Interaction[GridBot], record: JobRecord) -> JobRecord:
         store = self._bot.store
