@@ -8,6 +8,7 @@ import gc
 import discord
 
 from bot.app import GridBot
+from bot.gc_settle import COLLECTION_THRESHOLDS
 from tests.bot.e2e.conftest import Stack
 
 
@@ -24,3 +25,4 @@ async def test_the_bot_asks_the_gateway_for_servers_only_not_messages_or_members
 async def test_start_up_objects_are_frozen_out_of_the_collectors_sight(bot: GridBot) -> None:
     # (once per process: whichever bot started first in this test process froze them)
     assert gc.get_freeze_count() > 10_000
+    assert gc.get_threshold() == COLLECTION_THRESHOLDS
