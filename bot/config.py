@@ -18,6 +18,9 @@ class FrontEndSettings(BaseSettings):
 
     #: a progress edit of one message at most this often (Discord publishes no edit rate; a few seconds is safe)
     progress_edit_interval_seconds: float = Field(default=3.0, ge=0)
+    #: progress edits per second over all jobs together (``bot.edit_budget``); beyond it a progress edit is skipped
+    #: until the next poll. Final messages are never held back
+    progress_edits_per_second: float = Field(default=20.0, gt=0)
     #: multiplies every poll delay from ``storage.lifecycle.next_poll_delay`` (tests run jobs in a second)
     poll_interval_scale: float = Field(default=1.0, gt=0)
     #: the longest a running job goes unasked where one request answers for all of a service's jobs (Picpik,

@@ -29,6 +29,7 @@ from bot.config import FrontEndSettings
 from bot.credentials import SETTINGS_REF, ProviderPool, keys_worked
 from bot.describe_rendering import describe_message
 from bot.dm_copy import send_result_copy
+from bot.edit_budget import EditBudget
 from bot.imaging import EncodedImage, ImageError
 from bot.imaging.source import ResultPictures
 from bot.queueing import JobQueue
@@ -36,7 +37,7 @@ from bot.talk_rendering import talk_message
 from providers.core.base import Provider
 from providers.core.errors import DecodeError, ErrorKind, ProviderError, RateLimitedError
 from providers.core.models import JobHandle, JobKind, JobState, JobStatus
-from storage.jobs import JobRecord, JobStore
+from storage.jobs import JobRecord, JobStore, ProgressUpdate
 from storage.lifecycle import (
     WAITING_RECHECK_SECONDS,
     IllegalTransition,
@@ -159,6 +160,10 @@ class Poller:
         )
         #: job id → (monotonic time, content) of the last progress edit, to throttle and skip repeats
         self._shown: dict[int, tuple[float, str]] = {}
+        #: progress edits of all jobs together (a second's worth at once)
+        self._progress_budget = EditBudget(
+            settings.progress_edits_per_second, burst=max(1.0, settings.progress_edits_per_second)
+        )
         self._stopping = False
         #: jobs waiting for their server's limits; a waiting row that comes due has its server's line walked
         self.queue = JobQueue(
@@ -312,21 +317,32 @@ class Poller:
             except ProviderError as error:  # poll_many reports per job; this is a guard, not the usual path
                 outcomes = {h.job_id: error for h in handles.values() if h is not None}
         unchanged: list[JobRecord] = []
-        changed: list[tuple[JobRecord, JobState | ProviderError | None]] = []
+        progressed: list[tuple[JobRecord, JobState]] = []
+        others: list[tuple[JobRecord, JobState | ProviderError | None]] = []
         for record in live:
             outcome = outcomes.get(handles[record.id].job_id)  # type: ignore[union-attr]
             if self._nothing_new(provider, record, outcome):
                 unchanged.append(record)
+            elif isinstance(outcome, JobState) and not outcome.status.is_terminal:
+                progressed.append((record, outcome))
             else:
-                changed.append((record, outcome))
+                others.append((record, outcome))
         if unchanged:
             # the usual answer: still queued, or running at the same percentage — one write for all of them
             age = min(self._clock() - (r.submitted_at or r.created_at) for r in unchanged)
             next_at = self._aligned(provider, self._clock() + self._delay(LifecycleState.RUNNING, age, provider, 0))
             await self._store.reschedule_many([record.id for record in unchanged], next_at)
-        await asyncio.gather(
-            *(_guarded(record, self._observe(provider, record, outcome)) for record, outcome in changed)
-        )
+        if progressed:
+            # a new percentage, or started running: one write for all of them, then their messages
+            updates = [
+                ProgressUpdate(r.id, r.state, o.status, o.progress, self._next_follow_at(provider, r))
+                for r, o in progressed
+            ]
+            moved = await self._store.record_progress_many(updates)
+            await asyncio.gather(
+                *(_guarded(r, self._show_progress(provider, r, o)) for r, o in progressed if r.id in moved)
+            )
+        await asyncio.gather(*(_guarded(record, self._observe(provider, record, o)) for record, o in others))
 
     async def _poll_many(
         self, provider: Provider, handles: Sequence[JobHandle]
@@ -358,8 +374,7 @@ class Poller:
                 if await self._store.mark_result(record.id, outcome, expected=record.state):
                     await self._settle(provider, await self._store.get(record.id))
             else:
-                age = self._clock() - (record.submitted_at or record.created_at)
-                next_at = self._aligned(provider, self._clock() + self._delay(LifecycleState.RUNNING, age, provider, 0))
+                next_at = self._next_follow_at(provider, record)
                 if await self._store.record_progress(
                     record.id, outcome.status, outcome.progress, next_poll_at=next_at, expected=record.state
                 ):
@@ -408,6 +423,8 @@ class Poller:
             shown_at is not None and now - shown_at < self._settings.progress_edit_interval_seconds
         ):
             return
+        if not self._progress_budget.take():
+            return  # the bot's progress edits are at their rate: this news waits for the next poll's
         embed = rendering.preview_embed(state.preview.url if state.preview is not None else None)
         self._shown[record.id] = (now, content)
         try:
@@ -608,6 +625,11 @@ class Poller:
             raise MessageUnreachable(f"the message cannot be edited any more ({error})") from error
 
     # --- pacing ---------------------------------------------------------------------------------------
+
+    def _next_follow_at(self, provider: Provider, record: JobRecord) -> float:
+        """When a running job that just answered is asked again."""
+        age = self._clock() - (record.submitted_at or record.created_at)
+        return self._aligned(provider, self._clock() + self._delay(LifecycleState.RUNNING, age, provider, 0))
 
     def _aligned(self, provider: Provider, at: float) -> float:
         """Where one request answers for many jobs, their polls fall due on the same beat (``on_beat``: the last

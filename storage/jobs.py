@@ -22,6 +22,7 @@ from storage.crypto import SecretBox, SecretUnreadable
 from storage.lifecycle import (
     OPEN_STATES,
     SUBMIT_GRACE_SECONDS,
+    IllegalTransition,
     LifecycleEvent,
     LifecycleState,
     StaleEvent,
@@ -79,6 +80,18 @@ _WAITING_SQL = f"state = '{LifecycleState.WAITING.value}'"
 #: on the server's keys (``running_by_owner``, ``count_sent_since``)
 UNMETERED_KINDS: frozenset[JobKind] = frozenset({JobKind.APP_ACTION})
 _METERED_SQL = "kind NOT IN ({})".format(", ".join(f"'{kind.value}'" for kind in sorted(UNMETERED_KINDS)))
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressUpdate:
+    """One job's poll answer "queued" or "running" (``JobStore.record_progress_many``)."""
+
+    job_id: int
+    #: the state the poller last saw the job in
+    expected: LifecycleState
+    status: JobStatus
+    progress: float | None
+    next_poll_at: float
 
 
 class JobNotFound(LookupError):
@@ -394,6 +407,35 @@ class JobStore:
         if progress is not None:
             changes["progress"] = progress
         return await self._transition(job_id, event_for_status(status), changes, expected)
+
+    async def record_progress_many(self, updates: Sequence[ProgressUpdate]) -> set[int]:
+        """``record_progress`` for many jobs in one statement per ``_MAX_IDS_PER_STATEMENT`` (a poll round's worth:
+        one write instead of one per job). Each row changes only if it is still in its ``expected`` state; an
+        answer the job is already past is skipped, as is one that cannot happen yet (``IllegalTransition`` for
+        ``record_progress``). Returns the ids of the jobs that changed."""
+        rows: list[tuple[int, str, str, float | None, float]] = []
+        for update in updates:
+            if update.status.is_terminal:
+                raise ValueError(f"a {update.status.value} job is recorded with mark_result, not record_progress")
+            try:
+                target = apply(update.expected, event_for_status(update.status))
+            except IllegalTransition:  # StaleEvent included: another poller or an earlier answer got there first
+                continue
+            rows.append((update.job_id, target.value, update.expected.value, update.progress, update.next_poll_at))
+        changed: set[int] = set()
+        now = self._clock()
+        for start in range(0, len(rows), _MAX_IDS_PER_STATEMENT):
+            chunk = rows[start : start + _MAX_IDS_PER_STATEMENT]
+            values = ", ".join("(?, ?, ?, ?, ?)" for _ in chunk)
+            found = await self._fetch_all(
+                f"WITH answer(id, state, expected, progress, next_poll_at) AS (VALUES {values}) "
+                "UPDATE jobs SET state = answer.state, progress = COALESCE(answer.progress, jobs.progress), "
+                "next_poll_at = answer.next_poll_at, poll_errors = 0, updated_at = ? "
+                "FROM answer WHERE jobs.id = answer.id AND jobs.state = answer.expected RETURNING jobs.id",
+                (*(value for row in chunk for value in row), now),
+            )
+            changed.update(int(row[0]) for row in found)
+        return changed
 
     async def mark_result(
         self,

@@ -20,7 +20,14 @@ from providers.core.models import (
 )
 from storage.crypto import SecretBox
 from storage.database import open_database
-from storage.jobs import DELIVERY_LEASE_SECONDS, JobNotFound, JobRecord, JobStore
+from storage.jobs import (
+    _MAX_IDS_PER_STATEMENT,
+    DELIVERY_LEASE_SECONDS,
+    JobNotFound,
+    JobRecord,
+    JobStore,
+    ProgressUpdate,
+)
 from storage.lifecycle import OPEN_STATES, SUBMIT_GRACE_SECONDS, IllegalTransition, LifecycleState
 
 S = LifecycleState
@@ -469,3 +476,48 @@ async def test_an_open_jobs_token_is_opened_once_however_often_its_row_is_read(
     # a second store (another process) opens it itself
     assert (await JobStore(db, clock=clock, box=box).get(job.id)).interaction_token == "the-token"
     assert box.opened == 2
+
+
+async def test_progress_of_a_whole_poll_round_is_written_at_once_each_job_by_its_own_rules(
+    store: JobStore, clock: Clock
+) -> None:
+    jobs = [await new_job(store) for _ in range(5)]
+    for number, job in enumerate(jobs):
+        assert await store.mark_submitted(job.id, a_handle(f"task-{number}"), next_poll_at=T0 + 10)
+    assert await store.record_progress(jobs[1].id, JobStatus.RUNNING, 30.0, next_poll_at=T0 + 10)
+    assert await store.mark_result(jobs[3].id, a_result())  # finished meanwhile: its answer below is stale
+    errors_before = await store.record_error(jobs[4].id, T0 + 10)
+    assert errors_before == 1
+    clock.now += 2
+    changed = await store.record_progress_many(
+        [
+            ProgressUpdate(jobs[0].id, S.SUBMITTED, JobStatus.RUNNING, 12.5, T0 + 21),  # starts running
+            ProgressUpdate(jobs[1].id, S.RUNNING, JobStatus.RUNNING, None, T0 + 22),  # no percentage: kept
+            ProgressUpdate(jobs[2].id, S.RUNNING, JobStatus.RUNNING, 50.0, T0 + 23),  # not running: state differs
+            ProgressUpdate(jobs[3].id, S.RUNNING, JobStatus.RUNNING, 99.0, T0 + 24),  # already past
+            ProgressUpdate(jobs[4].id, S.SUBMITTED, JobStatus.QUEUED, None, T0 + 25),  # still queued
+        ]
+    )
+    assert changed == {jobs[0].id, jobs[1].id, jobs[4].id}
+    after = {job.id: await store.get(job.id) for job in jobs}
+    assert (after[jobs[0].id].state, after[jobs[0].id].progress, after[jobs[0].id].next_poll_at) == (
+        S.RUNNING, 12.5, T0 + 21
+    )
+    assert (after[jobs[1].id].state, after[jobs[1].id].progress, after[jobs[1].id].next_poll_at) == (
+        S.RUNNING, 30.0, T0 + 22
+    )
+    assert (after[jobs[2].id].state, after[jobs[2].id].next_poll_at) == (S.SUBMITTED, T0 + 10)
+    assert after[jobs[3].id].state is S.DELIVERING
+    assert (after[jobs[4].id].state, after[jobs[4].id].poll_errors) == (S.SUBMITTED, 0)
+    assert after[jobs[0].id].updated_at == clock.now
+    with pytest.raises(ValueError, match="mark_result"):
+        await store.record_progress_many([ProgressUpdate(jobs[0].id, S.RUNNING, JobStatus.SUCCEEDED, 100, T0)])
+
+
+async def test_progress_for_more_jobs_than_one_statement_takes(store: JobStore) -> None:
+    jobs = [await new_job(store) for _ in range(_MAX_IDS_PER_STATEMENT + 3)]
+    for job in jobs:
+        assert await store.mark_submitted(job.id, a_handle(f"task-{job.id}"), next_poll_at=T0 + 10)
+    updates = [ProgressUpdate(job.id, S.SUBMITTED, JobStatus.RUNNING, float(job.id % 100), T0 + 30) for job in jobs]
+    assert await store.record_progress_many(updates) == {job.id for job in jobs}
+    assert {(await store.get(job.id)).progress for job in jobs[-3:]} == {float(job.id % 100) for job in jobs[-3:]}

@@ -131,6 +131,21 @@ async def test_progress_edits_are_throttled(stack: Stack) -> None:
     assert all(gap >= 0.28 for gap in gaps), gaps
 
 
+async def test_progress_edits_of_all_jobs_together_keep_to_the_bots_rate_and_finals_are_never_held(
+    stack: Stack,
+) -> None:
+    # room for one progress edit now and hardly any after: the other jobs show no progress, yet all finish
+    front_end = stack.front_end.model_copy(update={"progress_edits_per_second": 0.001})
+    async with stack.running(stack.new_bot(front_end=front_end)):
+        sent = [await stack.imagine(f"a lighthouse, take {n}", provider="ngpu") for n in range(3)]
+        finals = [await stack.final(interaction) for interaction in sent]
+    for final in finals:
+        assert_is_grid(final)
+    # the versions after "thinking…": the bot's own "queued" edit, any progress edits, then the grid
+    progress = [v for final in finals for v in final.versions[2:] if not v.attachments]
+    assert len(progress) <= 1, [v.content for v in progress]
+
+
 async def test_the_default_service_is_the_first_configured_one(stack: Stack, bot) -> None:
     final = await stack.final(await stack.imagine("a teapot"))
     assert "Picpik" in final.content
