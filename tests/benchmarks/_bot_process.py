@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import cProfile
+import gc
 import logging
 import os
 import resource
@@ -58,17 +59,36 @@ class LagProbe:
             self.samples.append((began, max(0.0, time.monotonic() - began - PROBE_INTERVAL)))
 
 
+class GcPauses:
+    """How long each garbage collection held the process (``gc.callbacks``), by generation."""
+
+    def __init__(self) -> None:
+        #: (generation, seconds) of each collection
+        self.pauses: list[tuple[int, float]] = []
+        self._began = 0.0
+        gc.callbacks.append(self._note)
+
+    def _note(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._began = time.perf_counter()
+        else:
+            self.pauses.append((info["generation"], time.perf_counter() - self._began))
+
+
 class Meter:
     """CPU time, wall time and lag samples since the last ``mark``."""
 
-    def __init__(self, probe: LagProbe) -> None:
+    def __init__(self, probe: LagProbe, collections: GcPauses) -> None:
         self._probe = probe
+        self._collections = collections
+        self._first_collection = 0
         self._cpu = time.process_time()
         self._wall = time.monotonic()
         self._first_sample = 0
 
     def mark(self) -> None:
         self._cpu, self._wall, self._first_sample = time.process_time(), time.monotonic(), len(self._probe.samples)
+        self._first_collection = len(self._collections.pauses)
 
     def report(self) -> dict[str, Any]:
         # ru_maxrss is in KiB on Linux: the peak of this process since it started
@@ -79,6 +99,8 @@ class Meter:
             "wall_seconds": time.monotonic() - self._wall,
             "peak_rss_bytes": peak_kib * 1024,
             "lag_samples": [[round(at, 4), round(late, 5)] for at, late in self._probe.samples[self._first_sample :]],
+            "gc_pauses": [[generation, round(took, 5)] for generation, took in
+                          self._collections.pauses[self._first_collection :]],
         }
 
 
@@ -128,7 +150,7 @@ async def commands() -> asyncio.StreamReader:
 async def run() -> None:
     probe = LagProbe()
     probe.start()
-    meter = Meter(probe)
+    meter = Meter(probe, GcPauses())
     bot = GridBot(Settings(), front_end=FrontEndSettings())
     token = os.environ["DISCORD_TOKEN"]
     client = asyncio.create_task(bot.start(token), name="benchmark-bot")

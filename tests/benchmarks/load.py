@@ -42,6 +42,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bot.config import FrontEndSettings
 from providers.core.base import Provider
 from providers.registry import PROVIDERS
 from storage.lifecycle import LifecycleState, next_poll_delay
@@ -149,15 +150,19 @@ def _finish_to_edit(run: LoadRun, service: str | None = None) -> list[float]:
 def schedule_lateness(service: str, job_seconds: tuple[float, float], scale: float, steps: int = 100) -> float:
     """On average over job durations spread evenly in ``job_seconds``: how long after a job finishes the bot's poll
     schedule alone first looks at it (``storage.lifecycle.next_poll_delay`` for the service's typical duration,
-    from the submit on). What the bot adds beyond this is its own work."""
+    from the submit on, capped as the bot's default settings cap it). What the bot adds beyond this is its own
+    work."""
     typical = PROVIDERS[service].typical_job_seconds
+    defaults = FrontEndSettings.model_construct()
+    cap = (defaults.follow_interval_seconds if PROVIDERS[service].answers_many_per_call
+           else defaults.per_job_follow_interval_seconds)
     shortest, longest = job_seconds
     total = 0.0
     for step in range(steps):
         duration = shortest + (longest - shortest) * (step + 0.5) / steps
         age = 0.0
         while age < duration:
-            age += next_poll_delay(LifecycleState.SUBMITTED, age, typical, 0) * scale
+            age += next_poll_delay(LifecycleState.SUBMITTED, age, typical, 0, longest_unasked=cap) * scale
         total += age - duration
     return total / steps
 
@@ -237,13 +242,24 @@ def many_open_figures(run: LoadRun, plan: LoadPlan) -> list[Figure]:
             "many_open_loop_lag_p99_ms", f"{load}: bot event-loop lag, p99", p99, "ms", "≤ 25", p99 <= 25,
             {"p50 ms": percentile(lag, 0.5), "max ms": max(lag, default=math.nan), "samples": len(lag),
              "p99 ms once all were sent": percentile(following, 0.99),
-             "fake Discord's own loop lag p99 ms": _harness_lag_p99_ms(run)},
+             "fake Discord's own loop lag p99 ms": _harness_lag_p99_ms(run),
+             "garbage collections": _collections(run)},
         ),
         Figure("many_open_peak_rss_mb", f"{load}: bot peak RSS", rss_mb, "MiB", "≤ 300", rss_mb <= 300),
         Figure("many_open_cpu_ms_per_job", f"{load}: bot CPU per job", cpu_ms, "ms", "report", None,
                {"bot CPU seconds": run.bot["cpu_seconds"]}),
         *request_figures(run, load, suffix="_many_open"),
     ]
+
+
+def _collections(run: LoadRun) -> dict[str, dict[str, float]]:
+    """Per generation: how many garbage collections ran in the bot, their longest pause and their total, in ms."""
+    pauses: dict[int, list[float]] = {}
+    for generation, seconds in run.bot.get("gc_pauses", []):
+        pauses.setdefault(int(generation), []).append(seconds * 1000)
+    return {f"generation {generation}": {"count": len(taken), "max ms": round(max(taken), 2),
+                                         "total ms": round(sum(taken), 1)}
+            for generation, taken in sorted(pauses.items())}
 
 
 def grid_rows(figures: dict[str, Any]) -> list[Figure]:
