@@ -16,6 +16,7 @@ import dataclasses
 import io
 import logging
 import time
+import zlib
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -633,10 +634,13 @@ class Poller:
 
     def _aligned(self, provider: Provider, at: float) -> float:
         """Where one request answers for many jobs, their polls fall due on the same beat (``on_beat``: the last
-        beat not after ``at``), so a round claims them together and asks once for all of them."""
+        beat not after ``at``), so a round claims them together and asks once for all of them. Each service's beat
+        has its own phase, so that two services' rounds (and their deliveries) do not come in the same instant."""
         if not provider.answers_many_per_call:
             return at
-        return on_beat(at, self._clock(), self._settings.follow_interval_seconds * self._settings.poll_interval_scale)
+        beat = self._settings.follow_interval_seconds * self._settings.poll_interval_scale
+        phase = zlib.crc32(provider.name.encode()) % 1000 / 1000 * beat
+        return on_beat(at, self._clock(), beat, phase)
 
     def _delay(
         self,

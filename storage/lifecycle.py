@@ -235,18 +235,19 @@ def next_poll_delay(
     return delay
 
 
-def on_beat(at: float, now: float, beat: float) -> float:
-    """When a job due at ``at`` is asked about, where polls fall on a shared beat (multiples of ``beat`` seconds,
-    so that one request asks about all of a service's jobs): the last beat not after ``at`` that is still ahead of
-    ``now``, else the first beat after ``now``. Never later than ``at`` or the next beat, whichever is later: the
-    beat makes no job wait longer than its schedule says (rounding up would add up to a whole beat to every wait).
+def on_beat(at: float, now: float, beat: float, phase: float = 0.0) -> float:
+    """When a job due at ``at`` is asked about, where polls fall on a shared beat (``phase`` plus multiples of
+    ``beat`` seconds, so that one request asks about all of a service's jobs): the last beat not after ``at`` that
+    is still ahead of ``now``, else the first beat after ``now``. Never later than ``at`` or the next beat,
+    whichever is later: the beat makes no job wait longer than its schedule says (rounding up would add up to a
+    whole beat to every wait). Services on different phases do not all poll in the same instant.
     """
     if not beat > 0 or not math.isfinite(beat):
         raise ValueError(f"beat must be a positive number, not {beat!r}")
-    earlier = math.floor(at / beat) * beat
+    earlier = math.floor((at - phase) / beat) * beat + phase
     if earlier > now:
         return earlier
-    return (math.floor(now / beat) + 1) * beat
+    return (math.floor((now - phase) / beat) + 1) * beat + phase
 
 
 def _running_delay(age: float, typical: float) -> float:

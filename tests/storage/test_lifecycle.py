@@ -291,14 +291,16 @@ def test_longest_unasked_caps_a_followed_jobs_schedule_and_nothing_else(
     now=st.floats(min_value=0, max_value=1e9),
     ahead=st.floats(min_value=0, max_value=600),
     beat=st.floats(min_value=0.05, max_value=10),
+    phase_share=st.floats(min_value=0, max_value=0.999),
 )
 def test_a_shared_beat_never_makes_a_job_wait_longer_than_its_schedule_or_one_beat(
-    now: float, ahead: float, beat: float
+    now: float, ahead: float, beat: float, phase_share: float
 ) -> None:
-    at = now + ahead
-    asked = on_beat(at, now, beat)
+    at, phase = now + ahead, phase_share * beat
+    asked = on_beat(at, now, beat, phase)
     assert asked > now
-    assert math.isclose(asked / beat, round(asked / beat), rel_tol=1e-9, abs_tol=1e-6)  # on the beat
+    beats = (asked - phase) / beat
+    assert math.isclose(beats, round(beats), rel_tol=1e-9, abs_tol=1e-6)  # on the beat
     assert asked <= max(at, now + beat) + 1e-6 * max(1.0, now)
 
 
@@ -309,5 +311,8 @@ def test_a_job_due_one_beat_from_now_is_asked_on_the_next_beat_not_the_one_after
     # already on a beat, or due before the next one: the next beat
     assert on_beat(11.0, 11.0, 1.0) == 12.0
     assert on_beat(10.5, 10.2, 1.0) == 11.0
+    # another service's beat, a quarter of a beat later
+    assert on_beat(10.2 + 1.0, 10.2, 1.0, 0.25) == 10.25
+    assert on_beat(10.2 + 1.1, 10.2, 1.0, 0.25) == 11.25
     with pytest.raises(ValueError, match="beat"):
         on_beat(1.0, 0.0, 0.0)
