@@ -359,6 +359,8 @@ class Poller:
         return outcomes
 
     async def _observe(self, provider: Provider, record: JobRecord, outcome: JobState | ProviderError | None) -> None:
+        """A poll's answer other than progress (``_follow`` writes a round's progress at once): no answer, an
+        error, or the job finished."""
         try:
             if outcome is None:
                 await self._retry_later(provider, record, None)
@@ -368,18 +370,12 @@ class Poller:
                 else:
                     await self._note_key_use(record, outcome.kind, outcome.user_message)
                     await self._fail(provider, record, outcome.kind, outcome.user_message)
-            elif outcome.status.is_terminal:
+            else:
                 failure = outcome.failure
                 kind, reason = (failure.kind, failure.message) if failure is not None else (None, None)
                 await self._note_key_use(record, kind, reason)
                 if await self._store.mark_result(record.id, outcome, expected=record.state):
                     await self._settle(provider, await self._store.get(record.id))
-            else:
-                next_at = self._next_follow_at(provider, record)
-                if await self._store.record_progress(
-                    record.id, outcome.status, outcome.progress, next_poll_at=next_at, expected=record.state
-                ):
-                    await self._show_progress(provider, record, outcome)
         except IllegalTransition:
             log.exception("job %s: the poll's answer does not fit its state", record.id)
 

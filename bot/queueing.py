@@ -121,7 +121,7 @@ class JobQueue:
             await refuse(interaction, refused)
             return None
         if place is None:
-            return await self._answer_thinking(interaction, record)
+            return await self._answer_thinking(interaction, _written(record))
         await self._answer_waiting(interaction, record, place, limits, now)
         return None
 
@@ -132,28 +132,21 @@ class JobQueue:
         it (the 3 s deadline, and the member's first sight of the bot)."""
         writing = asyncio.ensure_future(write_row(None))
         await asyncio.sleep(0)  # the row's task runs up to its first wait: its statement is in the database's queue
-        try:
-            message_id = await deferred_message_id(interaction)
-        except Exception:
-            record = await writing
-            await self._bot.store.mark_failed(
-                record.id, rendering.UNDELIVERABLE, _UNANSWERED, next_poll_at=self._clock(), expected=record.state
-            )
-            raise
-        record = await writing
-        await self._bot.store.set_message(record.id, record.channel_id, message_id)
-        return dataclasses.replace(record, message_id=message_id)
+        return await self._answer_thinking(interaction, writing)
 
-    async def _answer_thinking(self, interaction: discord.Interaction[GridBot], record: JobRecord) -> JobRecord:
+    async def _answer_thinking(self, interaction: discord.Interaction[GridBot], row: Awaitable[JobRecord]) -> JobRecord:
+        """Answer "thinking…" and note its message on the job's row (``row``: being written, or written)."""
         store = self._bot.store
         try:
             message_id = await deferred_message_id(interaction)
         except Exception:
             # the member never saw the job: it is not sent (the poller closes the row)
+            record = await row
             await store.mark_failed(
                 record.id, rendering.UNDELIVERABLE, _UNANSWERED, next_poll_at=self._clock(), expected=record.state
             )
             raise
+        record = await row
         await store.set_message(record.id, record.channel_id, message_id)
         return dataclasses.replace(record, message_id=message_id)
 
@@ -294,3 +287,8 @@ class JobQueue:
 def _waiting_text(record: JobRecord, place: Place, limits: Limits, now: float) -> str:
     heading = rendering.job_heading(record, rendering.service_name(record.provider))
     return f"{heading}\n{waiting_line(place, limits, now, record.locale)}"
+
+
+async def _written(record: JobRecord) -> JobRecord:
+    """A row already written, as ``JobQueue._answer_thinking`` takes it."""
+    return record
