@@ -79,8 +79,9 @@ class ImageUrl(_Reply):
 
 
 class QueryData(_Reply):
-    #: 0 queued or running, 1 done; kept loose (int or text) so an unknown value is mapped, not rejected
-    status: int | str | None = None
+    #: 0 queued or running, 1 done; kept loose (int or text) so an unknown value is mapped, not rejected. Null is
+    #: read as running, but a reply without it (or without ``data``) says nothing about the task: malformed
+    status: int | str | None
     img: str | None = None
     img_urls: list[ImageUrl] = Field(default_factory=list, alias="imgUrls")
     create_time: str | None = Field(default=None, alias="createTime")

@@ -167,7 +167,6 @@ class JumdataProvider(Provider):
             return state
         return state_from_query(data)
 
-
     async def check_credentials(self) -> None:
         try:
             await self.client.query(CREDENTIALS_PROBE_TASK_ID)

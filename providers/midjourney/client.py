@@ -176,32 +176,44 @@ class MidjourneyClient:
 
     # --- following jobs ---------------------------------------------------------------------------
     async def find_job(self, job_hash: str, *, newer_than_ms: int | None = None) -> Job | None:
-        """One job by hash (the API has no hash filter), or None when it is not listed (yet)."""
-        return (await self.find_jobs([job_hash], newer_than_ms=newer_than_ms)).get(job_hash)
+        """One job by hash (the API has no hash filter), or None when it is not listed (yet); ``DecodeError`` when
+        its entry does not have the documented shape."""
+        job = (await self.find_jobs([job_hash], newer_than_ms=newer_than_ms)).get(job_hash)
+        if isinstance(job, DecodeError):
+            raise job
+        return job
 
-    async def find_jobs(self, hashes: Iterable[str], *, newer_than_ms: int | None = None) -> dict[str, Job]:
-        """Jobs by hash, paging back newest first with ``timestamp_smaller_than`` as the cursor.
+    async def find_jobs(
+        self, hashes: Iterable[str], *, newer_than_ms: int | None = None
+    ) -> dict[str, Job | DecodeError]:
+        """Jobs by hash, paging back newest first with ``timestamp_smaller_than`` as the cursor; a job whose entry
+        does not have the documented shape is its own ``DecodeError`` (the others on the page are unaffected).
 
         Stops when every hash is found, at the last page, when pages reach back before
         ``newer_than_ms`` (the jobs cannot be older than their submit), or after ``max_pages``.
         """
         wanted = set(hashes)
-        found: dict[str, Job] = {}
+        found: dict[str, Job | DecodeError] = {}
         cursor: int | None = None
         for _ in range(self.max_pages):
             if not wanted - found.keys():
                 break
             page = await self.find(limit=self.page_size, timestamp_smaller_than=cursor)
-            for job in page.res:
-                if job.hash in wanted and job.hash not in found:
-                    found[job.hash] = job
-            stamps = [job.timestamp_ms for job in page.res if job.timestamp_ms is not None]
-            if len(page.res) < self.page_size or not stamps:
+            for job_hash, job in page.by_hash().items():
+                if job_hash in wanted and job_hash not in found:
+                    found[job_hash] = job if isinstance(job, Job) else self._malformed(job_hash, job)
+            stamps = page.timestamps()
+            if len(page.entries) < self.page_size or not stamps:
                 break  # the last page (or jobs without timestamps, which cannot be paged through)
             if newer_than_ms is not None and min(stamps) < newer_than_ms:
                 break
             cursor = next_cursor(stamps)
         return found
+
+    def _malformed(self, job_hash: str, error: ValidationError) -> DecodeError:
+        log.info("%s job %s: malformed entry in /jobs/find (%d errors)", self.provider, job_hash, error.error_count())
+        message = "The service listed this job in a form its documents do not describe."
+        return DecodeError(message, provider=self.provider)
 
     # --- the one request path ---------------------------------------------------------------------
     async def _call(self, request: MidjourneyRequest) -> Any:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, StringConstraints, ValidationError, field_validator
 
 #: the job hash every submit answers with (``data``), used to follow the job in ``/jobs/find``
 JobHash = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -75,8 +75,9 @@ class Job(_Reply):
     job_id: str | None = None
     parent_id: str | None = None
     parent_hash: str | None = None
-    #: Inference: 2000 (finished) is the only documented value; see ``status.py``
-    status: int | None = None
+    #: Inference: 2000 (finished) is the only documented value; see ``status.py``. Null while nothing is known, but
+    #: always listed: an entry without it says nothing about the job and is malformed, not "still running"
+    status: int | None
     #: not a failure flag by itself: the finished sample carries "altered prompt"
     error: str | None = None
     msg_content: str | None = None
@@ -119,10 +120,42 @@ class Job(_Reply):
 
 
 class FindPage(_Reply):
-    """``data`` of ``/jobs/find``: one page of jobs, newest first, and how many match in all."""
+    """``data`` of ``/jobs/find``: one page of jobs, newest first, and how many match in all. The entries stay raw
+    here and are decoded one by one (``by_hash``), so that one malformed job fails only its own poll, not every
+    job the page answers for."""
 
-    res: list[Job] = Field(default_factory=list)
+    entries: list[Any] = Field(default_factory=list, alias="res")
     total: int | None = None
+
+    @property
+    def res(self) -> list[Job]:
+        """The entries that decode, in the order given."""
+        return [job for job in self.by_hash().values() if isinstance(job, Job)]
+
+    def by_hash(self) -> dict[str, Job | ValidationError]:
+        """Each entry decoded on its own, by its hash (a malformed one as its error). An entry that does not even
+        say which job it is cannot be matched to a job and is left out."""
+        decoded: dict[str, Job | ValidationError] = {}
+        for entry in self.entries:
+            job_hash = entry.get("hash") if isinstance(entry, dict) else None
+            if not isinstance(job_hash, str) or not job_hash.strip() or job_hash in decoded:
+                continue
+            try:
+                decoded[job_hash] = Job.model_validate(entry)
+            except ValidationError as error:
+                decoded[job_hash] = error
+        return decoded
+
+    def timestamps(self) -> list[int]:
+        """The readable timestamps of the page's entries, malformed ones included (the cursor needs them all)."""
+        stamps = []
+        for entry in self.entries:
+            value = entry.get("timestamp") if isinstance(entry, dict) else None
+            if isinstance(value, int) and not isinstance(value, bool):
+                stamps.append(value)
+            elif isinstance(value, str) and value.strip().isdigit():
+                stamps.append(int(value))
+        return stamps
 
 
 # --- requests -------------------------------------------------------------------------------------

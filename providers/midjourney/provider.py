@@ -181,12 +181,14 @@ class MidjourneyProvider(Provider):
         states: dict[str, JobState | ProviderError] = {}
         for handle in handles:
             job = jobs.get(handle.job_id)
-            states[handle.job_id] = job_state(job, handle.kind) if job is not None else self._unlisted(handle)
+            if isinstance(job, ProviderError):
+                states[handle.job_id] = job
+            else:
+                states[handle.job_id] = job_state(job, handle.kind) if job is not None else self._unlisted(handle)
         return states
 
     async def check_credentials(self) -> None:
         await self.client.login()
-
 
     # --- helpers ----------------------------------------------------------------------------------
     async def _submit(self, kind: JobKind, submit: dict[str, Any]) -> JobHandle:

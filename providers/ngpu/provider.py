@@ -192,7 +192,6 @@ class NgpuProvider(Provider):
         images = [_image_data(image, f"{handle.job_id}-{number}") for number, image in enumerate(result.images, 1)]
         return JobState(**done, images=images, seed=result.seed)
 
-
     async def check_credentials(self) -> None:
         await self.client.query_nodes()
 

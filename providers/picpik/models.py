@@ -158,7 +158,8 @@ class TaskDetail(BaseModel):
 
     TaskUID: str
     Action: str | None = None
-    Status: str | None = None
+    #: may be null, but is always there: an entry without it says nothing about the task and is malformed
+    Status: str | None
     ImgList: FlexibleList[str] = Field(default_factory=list)
     Seed: int | None = None
     TxtList: FlexibleList[str] = Field(default_factory=list)

@@ -23,6 +23,12 @@ FILES_KEY: web.AppKey[dict[str, bytes]] = web.AppKey("files", dict)
 
 #: faults handled by the shared middleware; each emulator handles its service-specific ones
 GENERIC_FAULTS = ("slow", "hang", "server_error", "malformed_json", "http_rate_limit")
+#: garbage in the status replies of one job, armed for the next submitted job only (each emulator breaks its own
+#: reply shape): ``wrong_types`` (fields of the wrong JSON types once it is done), ``missing_fields`` (the fields
+#: that say how it went left out once it is done), ``huge_reply`` (every status reply naming it is over 32 MiB)
+GARBAGE_FAULTS = ("wrong_types", "missing_fields", "huge_reply")
+#: past the bot's 32 MiB cap on a JSON reply
+HUGE_REPLY_BYTES = 33 * 1024 * 1024
 
 
 @dataclass
@@ -55,6 +61,10 @@ class Faults:
 
     def is_armed(self, name: str) -> bool:
         return name in self.armed
+
+    def take_garbage(self) -> str | None:
+        """The garbage fault (``GARBAGE_FAULTS``) the job being submitted is to carry, if one is armed."""
+        return next((name for name in GARBAGE_FAULTS if self.take(name)), None)
 
 
 def json_response(payload: Any, status: int = 200) -> web.Response:

@@ -19,6 +19,9 @@ Service-specific faults (arm with ``app[FAULTS_KEY].arm(name, times)`` or POST /
 * ``bad_sign``        — the signature is refused even when right (see ``_credentials_error``)
 * ``task_fails``      — the next submitted task ends without images (see ``_finished_data``)
 * ``task_expired``    — queries answer 201 even for a known task (its one-month life is over)
+* ``wrong_types``, ``missing_fields``, ``huge_reply`` (``common.GARBAGE_FAULTS``) — the next submitted task, once
+  done, answers ``img``, ``imgUrls`` and ``status`` of the wrong types, or code 200 with no ``data``; or every query
+  of it answers over 32 MiB
 
 The generic faults of ``common.py`` (slow, hang, server_error, malformed_json, http_rate_limit) apply too.
 """
@@ -37,6 +40,7 @@ from aiohttp import web
 
 from tests.emulators.common import (
     FAULTS_KEY,
+    HUGE_REPLY_BYTES,
     JobClock,
     absolute,
     json_response,
@@ -91,6 +95,8 @@ class Task:
     create_time: str
     fails: bool = False
     images: list[str] = field(default_factory=list)
+    #: one of ``common.GARBAGE_FAULTS``: how this task's query replies are broken
+    garbage: str | None = None
 
 
 @dataclass
@@ -216,6 +222,7 @@ async def submit(request: web.Request) -> web.Response:
         started=request.app[CLOCK_KEY].now(),
         create_time=datetime.now().strftime("%Y-%m-%d %H:%M:%S"),
         fails=faults.take("task_fails"),
+        garbage=faults.take_garbage(),
     )
     request.app[TASKS_KEY][task.task_id] = task
     return _reply(200, "成功", charge=True, data={"taskId": task.task_id})
@@ -257,6 +264,12 @@ async def query(request: web.Request) -> web.Response:
         data: dict[str, object] = {"img": None, "imgUrls": [], "createTime": task.create_time, "status": 0}
     else:
         data = _finished_data(request, task)
+    if task.garbage == "huge_reply":
+        data["img"] = "x" * HUGE_REPLY_BYTES
+    elif task.garbage == "wrong_types" and phase == "finished":
+        data.update(img=7, imgUrls="none", status="done")
+    elif task.garbage == "missing_fields" and phase == "finished":
+        return _reply(200, "成功")  # no data at all
     return _reply(200, "成功", data=data)
 
 

@@ -11,6 +11,9 @@ Service-specific faults (arm with ``app[FAULTS_KEY].arm(name, times)``), besides
 * ``plan_required`` — submits answer 411 REQUIRES_SPECIFIC_PLAN.
 * ``job_fails`` — the next job created ends failed (status ``FAILED_STATUS`` with an ``error`` text).
 * ``general_error`` — job endpoints answer 501.
+* ``wrong_types``, ``missing_fields``, ``huge_reply`` (``common.GARBAGE_FAULTS``) — the next job created, once done,
+  is listed with status, img_buffer, img_width and description of the wrong types, or with only its ids and type;
+  or every ``/jobs/find`` page listing it is over 32 MiB.
 
 Test hooks: ``TEST_USERNAME``/``TEST_PASSWORD``, ``app[REQUESTS_KEY]`` (every request received, the
 password masked), ``login_count(app)``, ``add_jobs(app, n)`` (finished filler jobs, to make paging
@@ -39,6 +42,7 @@ from PIL import Image
 
 from tests.emulators.common import (
     FAULTS_KEY,
+    HUGE_REPLY_BYTES,
     JobClock,
     absolute,
     grid_png,
@@ -91,6 +95,8 @@ class EmulatedJob:
     finished_from_start: bool = False
     result_url: str | None = None
     preview_url: str | None = None
+    #: one of ``common.GARBAGE_FAULTS``: how this job's entry in ``/jobs/find`` is broken
+    garbage: str | None = None
 
 
 @dataclass
@@ -236,6 +242,7 @@ def new_job(
         grid_num=grid_num,
         fails=False if finished else app[FAULTS_KEY].take("job_fails"),
         finished_from_start=finished,
+        garbage=None if finished else app[FAULTS_KEY].take_garbage(),
     )
     state.jobs.append(job)
     return job
@@ -284,7 +291,19 @@ def _result_path(app: web.Application, job: EmulatedJob) -> str:
 
 
 def render(request: web.Request, job: EmulatedJob) -> dict[str, Any]:
-    """The job object as ``/jobs/find`` lists it, at this moment of its life."""
+    """The job object as ``/jobs/find`` lists it, at this moment of its life (broken as its garbage fault says)."""
+    obj = _render(request, job)
+    finished = obj["status"] in (FINISHED_STATUS, FAILED_STATUS)
+    if job.garbage == "huge_reply":
+        obj["msg_display"] = "x" * HUGE_REPLY_BYTES
+    elif job.garbage == "wrong_types" and finished:
+        obj.update(status={"code": obj["status"]}, img_buffer=7, img_width="wide", description=["not", "text"])
+    elif job.garbage == "missing_fields" and finished:
+        obj = {key: obj[key] for key in ("id", "hash", "job_id", "job_type", "timestamp", "sender_id")}
+    return obj
+
+
+def _render(request: web.Request, job: EmulatedJob) -> dict[str, Any]:
     app = request.app
     phase, percent = ("finished", 100.0) if job.finished_from_start else app[STATE_KEY].clock.phase(job.started)
     # a grid is 2×2 cells; an upscale is one cell at twice the size: both twice the cell

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from pydantic import SecretStr
+from pydantic import SecretStr, ValidationError
 
 from providers.core.errors import (
     AccountError,
@@ -216,6 +216,14 @@ def test_finished_query_gives_every_image_in_order() -> None:
 def test_finished_query_with_only_img_uses_it() -> None:
     state = state_from_query(QueryData.model_validate({"img": "https://x/a.png", "imgUrls": None, "status": "1"}))
     assert [image.url for image in state.images] == ["https://x/a.png"]
+
+
+def test_a_query_without_its_status_is_malformed_not_still_running() -> None:
+    # a null status is read as running; none at all (or no data) says nothing about the task
+    assert state_from_query(QueryData.model_validate({"status": None})).status is JobStatus.RUNNING
+    for data in ({}, {"img": "https://x/a.png", "imgUrls": []}):
+        with pytest.raises(ValidationError):
+            QueryData.model_validate(data)
 
 
 def test_running_query_has_no_percent() -> None:

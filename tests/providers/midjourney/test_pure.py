@@ -121,8 +121,9 @@ def test_error_envelopes_are_read_whatever_the_status(client: MidjourneyClient, 
 def test_success_envelopes_decode_to_the_request_type(client: MidjourneyClient) -> None:
     reply = _response(200, {"errno": 0, "errmsg": "OK", "data": "abc"})
     assert client._decode(reply, CreateRequest(content="x")) == "abc"
+    entry = {"hash": "h", "status": None, "timestamp": "12", "new_field": 1}
     page = client._decode(
-        _response(200, {"errno": 0, "data": {"res": [{"hash": "h", "timestamp": "12", "new_field": 1}], "total": 1}}),
+        _response(200, {"errno": 0, "data": {"res": [entry], "total": 1}}),
         FindRequest(),
     )
     assert isinstance(page, FindPage)
@@ -155,9 +156,19 @@ def test_replies_without_the_documented_shape(client: MidjourneyClient, response
         client._decode(response, CreateRequest(content="x"))
 
 
-def test_find_page_with_a_wrongly_typed_job_is_a_decode_error(client: MidjourneyClient) -> None:
-    with pytest.raises(DecodeError):
-        client._decode(_response(200, {"errno": 0, "data": {"res": [{"status": "done"}]}}), FindRequest())
+def test_a_wrongly_typed_job_is_its_own_decode_error_and_spares_the_rest_of_the_page(client: MidjourneyClient) -> None:
+    entries = [
+        {"hash": "good", "status": 2000, "timestamp": "30"},
+        {"hash": "typed", "status": "done", "img_buffer": 7, "timestamp": "20"},
+        {"hash": "bare", "timestamp": "10"},  # no status at all: nothing said about the job
+        {"status": "done"},  # cannot be matched to any job
+    ]
+    page = client._decode(_response(200, {"errno": 0, "data": {"res": entries}}), FindRequest())
+    decoded = page.by_hash()
+    assert set(decoded) == {"good", "typed", "bare"}
+    assert [job.hash for job in page.res] == ["good"]
+    assert not isinstance(decoded["typed"], Job) and not isinstance(decoded["bare"], Job)
+    assert page.timestamps() == [30, 20, 10]  # the cursor still pages past malformed entries
     with pytest.raises(DecodeError):
         client._decode(_response(200, {"errno": 0, "data": {"res": "nope"}}), FindRequest())
 
@@ -211,8 +222,8 @@ def test_unknown_statuses_are_still_open(status: int | None) -> None:
 
 
 def test_garbled_progress_is_ignored_not_fatal() -> None:
-    assert Job(pct_prog="about half").pct_prog is None
-    assert Job(pct_prog=" 12.5 ").pct_prog == 12.5
+    assert Job(status=None, pct_prog="about half").pct_prog is None
+    assert Job(status=None, pct_prog=" 12.5 ").pct_prog == 12.5
 
 
 def test_describe_job_gives_the_numbered_prompts() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
 from providers.core.errors import (
     AuthenticationError,
@@ -97,6 +98,12 @@ def test_finished_describe_carries_texts() -> None:
 def test_task_detail_tolerates_nulls_and_new_fields() -> None:
     parsed = detail(Status=None, ImgList=None, TxtList=None, ErrorCode=None, Seed=[5, 6], NewField={"x": 1})
     assert parsed.ImgList == [] and parsed.TxtList == [] and parsed.ErrorCode == 0 and parsed.Seed == 5
+
+
+def test_a_task_detail_without_its_status_is_malformed_not_still_running() -> None:
+    # a null Status is read as running; a missing one says nothing about the task (garbage): the entry fails alone
+    with pytest.raises(ValidationError):
+        TaskDetail.model_validate({"TaskUID": "t1", "Action": "GenerateImages"})
 
 
 @pytest.mark.parametrize(
