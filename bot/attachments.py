@@ -1,8 +1,10 @@
-"""Images members attach to ``/blend`` and ``/describe``: checked before anything is sent, kept as links.
+"""Images members attach to ``/blend``, ``/describe`` and ``/talk``: a first look, and the requests jobs store.
 
-Only what Discord tells about an attachment (content type, file name, size) is checked here, so a refusal
-costs no download. The job row keeps each image as its attachment link: the Midjourney-style API needs
-public links, and Picpik and NGPU download the bytes themselves through ``Provider.download``.
+``checked_image`` judges an attachment by what Discord tells about it (content type, file name, size), so the
+plainest refusals cost no download. Then every image is fetched and decoded before anything is sent
+(``bot.member_images``). The job row keeps each image as its attachment link: the Midjourney-style API and NGPU's
+sadTalker take links, and a job that waits in its server's queue has its checked bytes held apart
+(``storage.held_images``) rather than in the row.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import discord
 from pydantic import BaseModel, ConfigDict
 
 from bot.i18n import t
-from providers.core.models import BlendDimensions, ImageData
+from providers.core.models import BlendDimensions, ImageData, TalkRequest
 
 #: what the services take (Discord sets the content type from the file; old clients may leave it out)
 IMAGE_CONTENT_TYPES: Final = frozenset({"image/png", "image/jpeg", "image/webp", "image/gif"})
@@ -74,6 +76,23 @@ class DescribeRequest(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
     image: AttachedImage
+
+
+class TalkJobRequest(BaseModel):
+    """The stored request of a ``/talk`` job. The words are kept as ``prompt`` so that the job's message,
+    ``/jobs`` and the job autocomplete show them like any prompt."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    image: AttachedImage
+    prompt: str
+    voice: str
+    background: str
+
+    def for_service(self, image: ImageData | None = None) -> TalkRequest:
+        """The service's request, with ``image`` (the checked photo) in place of the stored link when given."""
+        photo = image if image is not None else self.image.image_data()
+        return TalkRequest(image=photo, text=self.prompt, voice=self.voice, background=self.background)
 
 
 def _is_image(attachment: discord.Attachment) -> bool:

@@ -2,21 +2,22 @@
 
 A command builds its call while it has the interaction (``start_job``'s ``send``); a waiting job is sent later,
 maybe after a restart, so everything its call needs must be in the row: the stored request (the prompt, the
-attached images as links), the parent job and the grid position for U/V/🔄/remix. Kinds listed in
-``RESENDABLE`` can wait; any other kind is refused instead of queued (``bot.queueing``).
+attached images as links), the parent job and the grid position for U/V/🔄/remix. Members' images come back
+through ``ReleasedImages`` (``bot.member_images``): their bytes held while the job waited, their links signed
+anew. Kinds listed in ``RESENDABLE`` can wait; any other kind is refused instead of queued (``bot.queueing``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Final, TypeVar
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Final, Protocol, TypeVar
 
 from pydantic import ValidationError
 
 from bot import rendering
-from bot.attachments import BlendRequest, DescribeRequest
+from bot.attachments import AttachedImage, BlendRequest, DescribeRequest, TalkJobRequest
 from providers.core.base import Provider
-from providers.core.models import ImagineRequest, JobHandle, JobKind, ParentJob
+from providers.core.models import ImageData, ImagineRequest, JobHandle, JobKind, ParentJob
 from storage.jobs import JobNotFound, JobRecord, JobStore
 from storage.lifecycle import LifecycleState
 
@@ -33,11 +34,24 @@ RESENDABLE: Final = frozenset(
         JobKind.REROLL,
         JobKind.BLEND,
         JobKind.DESCRIBE,
+        JobKind.TALK,
     }
 )
 _FOLLOW_UPS: Final = frozenset({JobKind.UPSCALE, JobKind.VARIATION, JobKind.REMIX, JobKind.REROLL})
 #: the failure kind of a waiting job that cannot be sent after all (shown with the general reason)
 CANNOT_RESEND: Final = "cannot_resend"
+
+
+class ReleasedImages(Protocol):
+    """Members' images of a job that waited (``bot.member_images.MemberImages``)."""
+
+    async def for_release(self, job_id: int, images: Sequence[AttachedImage], locale: object) -> list[ImageData]:
+        """The images as the service gets them; ``bot.job_start.NotSent`` when they can no longer be sent."""
+        ...
+
+    async def sent(self, job_id: int) -> None:
+        """The job is on its way: what was kept for it may go."""
+        ...
 
 
 class CannotResend(Exception):
@@ -48,7 +62,7 @@ def can_resend(kind: JobKind) -> bool:
     return kind in RESENDABLE
 
 
-async def rebuild_send(store: JobStore, record: JobRecord, provider: Provider) -> Send:
+async def rebuild_send(store: JobStore, record: JobRecord, provider: Provider, images: ReleasedImages) -> Send:
     """The call that sends ``record`` to ``provider``, made as the command that wrote the row would have made it.
     Raises ``CannotResend``."""
     kind = record.kind
@@ -58,16 +72,36 @@ async def rebuild_send(store: JobStore, record: JobRecord, provider: Provider) -
             return lambda: provider.imagine(request)
         if kind is JobKind.BLEND:
             blend = _required(record.request_as(BlendRequest))
-            images = [image.image_data() for image in blend.images]
-            return lambda: provider.blend(images, blend.dimensions)
+            return _with_images(images, record, blend.images, lambda sent: provider.blend(sent, blend.dimensions))
         if kind is JobKind.DESCRIBE:
-            image = _required(record.request_as(DescribeRequest)).image.image_data()
-            return lambda: provider.describe(image)
+            image = _required(record.request_as(DescribeRequest)).image
+            return _with_images(images, record, [image], lambda sent: provider.describe(sent[0]))
+        if kind is JobKind.TALK:
+            talk = _required(record.request_as(TalkJobRequest))
+            return _with_images(images, record, [talk.image], lambda sent: provider.talk(talk.for_service(sent[0])))
     except ValidationError as error:
         raise CannotResend(f"the stored {kind.value} request no longer reads: {error.error_count()} errors") from None
     if kind in _FOLLOW_UPS:
         return _follow_up_send(record, provider, await _parent_of(store, record))
     raise CannotResend(f"a {kind.value} job cannot wait in the queue")
+
+
+def _with_images(
+    images: ReleasedImages,
+    record: JobRecord,
+    attached: Sequence[AttachedImage],
+    call: Callable[[list[ImageData]], Awaitable[JobHandle]],
+) -> Send:
+    """A send that first gets the job's images back; what was held for them goes once the call has been made,
+    whatever its outcome (a job is never sent twice)."""
+
+    async def send() -> JobHandle:
+        try:
+            return await call(await images.for_release(record.id, attached, record.locale))
+        finally:
+            await images.sent(record.id)
+
+    return send
 
 
 def follow_up_send(provider: Provider, parent: ParentJob, kind: JobKind, index: int | None, prompt: str | None) -> Send:

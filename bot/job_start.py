@@ -17,7 +17,7 @@ import discord
 from pydantic import BaseModel
 
 from bot import rendering
-from bot.credentials import Resolved, keys_worked
+from bot.credentials import Resolved
 from bot.i18n.errors import error_text
 from bot.server_rules import admit_job
 from providers.core.base import Provider
@@ -32,6 +32,17 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _UNEXPECTED = "An unexpected error happened while the job was being sent."
+
+
+class NotSent(Exception):
+    """Raised by a job's send when the bot itself decides not to send it after all (a member's image that turned
+    out unusable): ``kind`` names the failure in the job's message (``jobs.reason.<kind>``), and ``detail``, shown
+    under it, is already in the member's language. The service was not asked, so no keys were used."""
+
+    def __init__(self, kind: str, detail: str) -> None:
+        super().__init__(kind)
+        self.kind = kind
+        self.detail = detail
 
 
 async def deferred_message_id(interaction: discord.Interaction[GridBot]) -> int:
@@ -51,6 +62,7 @@ async def start_job(
     *,
     parent: JobRecord | None = None,
     grid_index: int | None = None,
+    on_waiting: Callable[[JobRecord], Awaitable[None]] | None = None,
 ) -> JobRecord | None:
     """Answer with "thinking…", write the job's row (before the service is called), then send it.
 
@@ -59,6 +71,8 @@ async def start_job(
     ``resolved`` is the provider with the keys of the member who asked, and whose keys those are.
     None when the server's rules refuse the job (the member was told why, privately; nothing was written or sent),
     or when its limits make it wait (its row is ``waiting``, its message says its place in line) or refuse it.
+    ``on_waiting`` runs once the row of a job that waits is written, before the job can be released (what
+    ``send`` would need later and cannot be read again then: members' checked images).
     """
     bot = interaction.client
     provider = resolved.provider
@@ -66,6 +80,10 @@ async def start_job(
         return None
 
     def write_row(message_id: int | None, *, waiting_until: float | None = None) -> Awaitable[JobRecord]:
+        row = create_row(message_id, waiting_until)
+        return row if waiting_until is None or on_waiting is None else _then(row, on_waiting)
+
+    def create_row(message_id: int | None, waiting_until: float | None) -> Awaitable[JobRecord]:
         return bot.store.create(
             kind=kind,
             provider=provider.name,
@@ -93,6 +111,12 @@ async def start_job(
     return record
 
 
+async def _then(row: Awaitable[JobRecord], step: Callable[[JobRecord], Awaitable[None]]) -> JobRecord:
+    record = await row
+    await step(record)
+    return record
+
+
 async def submit_job(
     bot: GridBot,
     interaction: discord.Interaction[GridBot] | None,
@@ -106,13 +130,19 @@ async def submit_job(
     store = bot.store
     try:
         handle = await send()
+    except NotSent as refused:
+        await store.mark_failed(
+            record.id, refused.kind, refused.detail, next_poll_at=time.time(), expected=LifecycleState.PENDING
+        )
+        bot.poller.wake()
+        return
     except SubmitOutcomeUnknownError as error:
+        await bot.pool.record_use(provider.name, record.credential_ref, failure=error.kind)
         await store.mark_submit_unknown(record.id, error.user_message, expected=LifecycleState.PENDING)
         bot.poller.wake()
         return
     except ProviderError as error:
-        worked = keys_worked(error.kind)
-        await bot.pool.record_use(provider.name, record.credential_ref, ok=worked, error=error.user_message)
+        await bot.pool.record_use(provider.name, record.credential_ref, failure=error.kind)
         # due at once: the poller sends the message saying why
         await store.mark_failed(
             record.id,
@@ -129,7 +159,7 @@ async def submit_job(
         await store.mark_submit_unknown(record.id, _UNEXPECTED, expected=LifecycleState.PENDING)
         bot.poller.wake()
         return
-    await bot.pool.record_use(provider.name, record.credential_ref, ok=True)
+    await bot.pool.record_use(provider.name, record.credential_ref)
     # shown before the row says "submitted": until then the poller leaves the job alone, so this edit can
     # never land on top of the final result
     content = rendering.progress_text(record, provider.display_name, JobStatus.QUEUED, None)

@@ -48,6 +48,8 @@ UNDELIVERABLE: Final = "undeliverable"
 IMAGE_UNUSABLE: Final = "image_unusable"
 #: the member's or server's keys a job was started with were removed before it finished
 KEYS_REMOVED: Final = "keys_removed"
+#: the bot did not send the job: a member's image turned out unusable (the detail is already in their language)
+IMAGE_REFUSED: Final = "image_refused"
 
 #: failure kinds whose stored detail the bot wrote itself (in English), rather than the service
 _BOT_WRITTEN: Final = frozenset(
@@ -56,7 +58,7 @@ _BOT_WRITTEN: Final = frozenset(
     }
 )
 #: failure kinds with a sentence of their own in the ``jobs.reason.*`` texts; others get the general one
-_REASON_KINDS: Final = frozenset({*(kind.value for kind in ErrorKind), *_BOT_WRITTEN})
+_REASON_KINDS: Final = frozenset({*(kind.value for kind in ErrorKind), *_BOT_WRITTEN, IMAGE_REFUSED})
 
 
 # --------------------------------------------------------------------------------------------------- buttons

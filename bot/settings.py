@@ -12,6 +12,7 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from providers.core.base import ServiceSettings
+from providers.core.url_policy import FetchSettings
 from providers.registry import PROVIDERS
 
 
@@ -59,4 +60,6 @@ class Settings(BaseSettings):
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     secrets: SecretSettings = Field(default_factory=SecretSettings)
     services: dict[str, ServiceSettings] = Field(default_factory=load_service_settings)
+    #: where members' images may be fetched from (``FETCH_ALLOWED_NETWORKS``, as for the services)
+    fetch: FetchSettings = Field(default_factory=FetchSettings)
     log_level: str = "INFO"

@@ -80,6 +80,11 @@ class UnreadableImage(ImageError):
 class ImageTooLarge(ImageError):
     """More pixels than we agree to decode (a decompression bomb, or simply absurdly large)."""
 
+    def __init__(self, user_message: str, size: tuple[int, int] | None = None) -> None:
+        super().__init__(user_message)
+        #: width and height as the header declares them, when it could be read
+        self.size = size
+
 
 class ImageDoesNotFit(ImageError):
     """Even a small thumbnail would exceed the byte limit."""
@@ -128,7 +133,8 @@ def open_image(data: bytes, *, max_pixels: int = MAX_INPUT_PIXELS) -> Image.Imag
     if width * height > max_pixels:
         image.close()
         raise ImageTooLarge(
-            f"That image is {width}×{height} pixels; I open images of at most {max_pixels / 1e6:g} megapixels."
+            f"That image is {width}×{height} pixels; I open images of at most {max_pixels / 1e6:g} megapixels.",
+            (width, height),
         )
     return image
 

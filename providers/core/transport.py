@@ -269,6 +269,29 @@ class Transport:
         raise ProviderConnectionError("The image's host could not be reached.", provider=self.provider)
 
 
+class LinkFetcher(Transport):
+    """Files from links no service vouches for (members' images): it has no service of its own, so every link,
+    and every redirect, passes the address policy; the size and time caps and the retries are the transport's."""
+
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        *,
+        url_policy: UrlPolicy,
+        timeout: float = 30.0,
+        retry_policy: RetryPolicy | None = None,
+        provider: str = "links",
+    ) -> None:
+        # the base URL is never used: links are absolute, and none counts as the fetcher's own
+        super().__init__(
+            session, "http://links.invalid/", provider=provider, timeout=timeout, retry_policy=retry_policy,
+            url_policy=url_policy,
+        )
+
+    def _is_own(self, url: URL) -> bool:
+        return False
+
+
 async def _read_capped(resp: aiohttp.ClientResponse, limit: int, provider: str) -> bytes:
     declared = resp.content_length
     if declared is not None and declared > limit:

@@ -285,7 +285,6 @@ class PicpikProvider(Provider):
             return JobState(status=JobStatus.QUEUED)
         return task_state(detail, handle.kind)
 
-
     async def check_credentials(self) -> None:
         await self.client.list_running_tasks()
 

@@ -1,4 +1,5 @@
-"""Every kind that may wait in the queue is sent, from its row alone, exactly as its command would send it."""
+"""Every kind that may wait in the queue is sent, from its row alone, exactly as its command would send it;
+members' images come back through ``ReleasedImages`` and are let go once the call was made."""
 
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -6,9 +7,17 @@ from typing import Any
 
 import pytest
 
-from bot.attachments import AttachedImage, BlendRequest, DescribeRequest
+from bot.attachments import AttachedImage, BlendRequest, DescribeRequest, TalkJobRequest
 from bot.job_senders import RESENDABLE, CannotResend, can_resend, rebuild_send
-from providers.core.models import BlendDimensions, ImagineRequest, JobHandle, JobKind, ParentJob
+from providers.core.models import (
+    BlendDimensions,
+    ImageData,
+    ImagineRequest,
+    JobHandle,
+    JobKind,
+    ParentJob,
+    TalkRequest,
+)
 from storage.database import open_database
 from storage.jobs import JobRecord, JobStore
 from tests.storage.test_jobs import a_handle, a_result
@@ -45,6 +54,28 @@ class RecordingProvider:
     async def describe(self, image):
         return await self._record("describe", image)
 
+    async def talk(self, request):
+        return await self._record("talk", request)
+
+
+class KeptImages:
+    """Stands in for ``MemberImages``: each image comes back with bytes that tell it came through here."""
+
+    def __init__(self) -> None:
+        self.released: list[int] = []
+        self.let_go: list[int] = []
+
+    async def for_release(self, job_id: int, images, locale) -> list[ImageData]:
+        self.released.append(job_id)
+        return [image.image_data().model_copy(update={"data": f"kept {image.url}".encode()}) for image in images]
+
+    async def sent(self, job_id: int) -> None:
+        self.let_go.append(job_id)
+
+
+def kept(image: AttachedImage) -> ImageData:
+    return image.image_data().model_copy(update={"data": f"kept {image.url}".encode()})
+
 
 @pytest.fixture
 async def store(tmp_path: Path) -> AsyncIterator[JobStore]:
@@ -66,10 +97,12 @@ async def delivered_grid(store: JobStore, request: object = PROMPT) -> JobRecord
 
 
 async def sent(store: JobStore, record: JobRecord) -> tuple[str, tuple[Any, ...]]:
-    provider = RecordingProvider()
-    send = await rebuild_send(store, record, provider)  # type: ignore[arg-type]
+    provider, images = RecordingProvider(), KeptImages()
+    send = await rebuild_send(store, record, provider, images)  # type: ignore[arg-type]
     assert await send() == a_handle()
     [call] = provider.calls
+    with_images = record.kind in (JobKind.BLEND, JobKind.DESCRIBE, JobKind.TALK)
+    assert images.released == images.let_go == ([record.id] if with_images else [])
     return call
 
 
@@ -79,9 +112,29 @@ async def test_imagine_blend_and_describe_from_their_stored_requests(store: JobS
                          dimensions=BlendDimensions.PORTRAIT)
     name, (images, dimensions) = await sent(store, await row(store, JobKind.BLEND, blend))
     assert name == "blend" and dimensions is BlendDimensions.PORTRAIT
-    assert [image.url for image in images] == ["https://cdn.example/a.png", "https://cdn.example/b.png"]
+    assert images == [kept(image) for image in blend.images]
     name, (image,) = await sent(store, await row(store, JobKind.DESCRIBE, DescribeRequest(image=IMAGE)))
-    assert (name, image) == ("describe", IMAGE.image_data())
+    assert (name, image) == ("describe", kept(IMAGE))
+
+
+async def test_a_talk_from_its_stored_request_with_its_photo_kept(store: JobStore) -> None:
+    talk = TalkJobRequest(image=IMAGE, prompt="hello there", voice="nova", background="laba")
+    name, (request,) = await sent(store, await row(store, JobKind.TALK, talk))
+    expected = TalkRequest(image=kept(IMAGE), text="hello there", voice="nova", background="laba")
+    assert (name, request) == ("talk", expected)
+
+
+async def test_held_images_are_let_go_when_the_call_fails(store: JobStore) -> None:
+    class Failing(RecordingProvider):
+        async def describe(self, image):
+            raise RuntimeError("the service broke")
+
+    images = KeptImages()
+    record = await row(store, JobKind.DESCRIBE, DescribeRequest(image=IMAGE))
+    send = await rebuild_send(store, record, Failing(), images)  # type: ignore[arg-type]
+    with pytest.raises(RuntimeError):
+        await send()
+    assert images.let_go == [record.id]
 
 
 async def test_follow_ups_from_their_parent_grid_and_position(store: JobStore) -> None:
@@ -114,15 +167,16 @@ async def test_what_cannot_be_rebuilt_says_why(store: JobStore) -> None:
         "not recorded": await row(store, JobKind.UPSCALE, PROMPT, grid_index=1),
         "no finished result": await row(store, JobKind.UPSCALE, PROMPT, grid_index=1, parent_job_id=unfinished.id),
         "no prompt": await row(store, JobKind.REMIX, {"negative_prompt": "x"}, parent_job_id=grid.id),
-        "cannot wait": await row(store, JobKind.TALK, {"text": "hello"}),
+        "cannot wait": await row(store, JobKind.APP_ACTION, {"action": "start"}),
     }
     for why, record in cases.items():
         with pytest.raises(CannotResend, match=why):
-            await rebuild_send(store, record, provider)  # type: ignore[arg-type]
+            await rebuild_send(store, record, provider, KeptImages())  # type: ignore[arg-type]
     assert provider.calls == []
 
 
 def test_kinds_that_can_wait() -> None:
-    # the picture jobs and describe; any other kind is refused instead of queued
+    # every job a member starts; an admin's app action is refused instead of queued
     pictures = {JobKind.IMAGINE, JobKind.UPSCALE, JobKind.VARIATION, JobKind.REMIX, JobKind.REROLL, JobKind.BLEND}
-    assert {kind for kind in JobKind if can_resend(kind)} == RESENDABLE == pictures | {JobKind.DESCRIBE}
+    members = pictures | {JobKind.DESCRIBE, JobKind.TALK}
+    assert {kind for kind in JobKind if can_resend(kind)} == RESENDABLE == members

@@ -14,7 +14,9 @@ Failures to inject: ``fake.expire_interaction(i)`` (401 / 50027 on token edits, 
 answer), ``fake.faults.rate_limit_edits(...)`` (429 with ``Via`` + ``Retry-After``), ``fake.faults.upload_limit``
 (413 / 40005; ``fake.faults.accepted_upload_limit`` refuses files within the advertised limit too),
 ``await fake.drop_gateway()`` (the client resumes; missed events are replayed), ``async with
-fake.gateway_outage():`` (dropped and unreachable for the block: events of the gap arrive on the resume).
+fake.gateway_outage():`` (dropped and unreachable for the block: events of the gap arrive on the resume),
+``fake.state.cdn.clock_offset`` (attachment links are signed with an expiry; moving the CDN's clock on a day
+expires those handed out so far, and ``POST /attachments/refresh-urls`` signs them anew).
 Run it alone with ``python -m tests.fake_discord`` (see ``control.py`` for the curl API).
 """
 

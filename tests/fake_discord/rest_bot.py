@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from aiohttp import web
+from yarl import URL
 
+from tests.fake_discord.cdn import attachment_path
 from tests.fake_discord.messages import ApiError, StoredMessage, build_version
 from tests.fake_discord.state import FakeState
 from tests.fake_discord.validation import check_commands, check_message
@@ -197,7 +199,34 @@ async def delete_message(request: web.Request) -> web.Response:
 @routes.get("/attachments/{channel_id}/{attachment_id}/{filename}")
 async def serve_attachment(request: web.Request) -> web.Response:
     """The CDN: every attachment a message or an option carries is downloadable at its ``url``."""
-    stored = request.app[STATE_KEY].files.get(int(request.match_info["attachment_id"]))
+    state = request.app[STATE_KEY]
+    stored = state.files.get(int(request.match_info["attachment_id"]))
     if stored is None or stored.filename != request.match_info["filename"]:
         raise web.HTTPNotFound()
+    path = attachment_path(int(request.match_info["channel_id"]), stored.id, stored.filename)
+    if not state.cdn.works(path, request.query):  # expired, or not signed by this CDN
+        raise web.HTTPNotFound(text="This content is no longer available.")
     return web.Response(body=stored.data, headers={"Content-Type": stored.content_type or "application/octet-stream"})
+
+
+@routes.post("/api/v10/attachments/refresh-urls")
+async def refresh_attachment_urls(request: web.Request) -> web.Response:
+    """Signs known attachment links anew (links this CDN never handed out are left out of the answer)."""
+    state = _state(request)
+    body, _ = await read_body(request)
+    links = body.get("attachment_urls") if isinstance(body, dict) else None
+    if not isinstance(links, list) or not all(isinstance(link, str) for link in links) or not 1 <= len(links) <= 50:
+        raise ApiError(400, 50035, "Invalid Form Body: attachment_urls")
+    state.cdn.refreshed.append(list(links))
+    if state.cdn.refuse_refresh:
+        raise ApiError(403, 50001, "Missing Access")
+    refreshed = []
+    for link in links:
+        found = state.cdn.attachment_id(link)
+        stored = state.files.get(found[0]) if found else None
+        if stored is None or found is None or stored.filename != found[1]:
+            continue
+        channel_id = int(URL(link).path.split("/")[2])
+        signed = state.cdn.signed(attachment_path(channel_id, stored.id, stored.filename))
+        refreshed.append({"original": link, "refreshed": f"{state.base_url}{signed}"})
+    return json_response({"refreshed_urls": refreshed})

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from tests.fake_discord.cdn import Cdn, attachment_path
 from tests.fake_discord.interactions import CallbackRecord, InteractionRecord, ModalShown, Upload
 from tests.fake_discord.messages import AttachmentMaker, StoredAttachment, StoredMessage, UploadedFile
 from tests.fake_discord.world import Snowflakes, World
@@ -84,6 +85,8 @@ class FakeState:
         self.base_url = ""
         self.gateway_url = ""
         self.faults = Faults()
+        #: signs attachment links with an expiry, and refreshes them (``cdn.py``)
+        self.cdn = Cdn()
         self.messages: dict[int, StoredMessage] = {}
         self.interactions: dict[int, InteractionRecord] = {}
         self.callbacks: list[CallbackRecord] = []
@@ -123,7 +126,7 @@ class FakeState:
     def store_file(self, channel_id: int, filename: str, data: bytes, content_type: str | None,
                    description: str | None = None) -> StoredAttachment:
         attachment_id = self.snowflakes.next()
-        url = f"{self.base_url}/attachments/{channel_id}/{attachment_id}/{filename}"
+        url = f"{self.base_url}{self.cdn.signed(attachment_path(channel_id, attachment_id, filename))}"
         stored = StoredAttachment(attachment_id, filename, data, url, content_type, description)
         self.files[attachment_id] = stored
         return stored

@@ -3,7 +3,8 @@
 The command is registered even when no configured service can blend, so a member who tries it is told which
 services could, instead of not finding it. Only ``image1`` is required by Discord: the number of images a
 service takes is its own limit, and a member who attaches too few gets a plain answer rather than a greyed-out
-form. Everything is checked before "thinking…"; then the job row, the submit, and the poller delivers the grid.
+form. Everything is checked before "thinking…", the images fetched and decoded too (``bot.member_images``); then
+the job row, the submit, and the poller delivers the grid.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from discord.ext import commands
 from bot.attachments import AttachmentRefused, BlendRequest, checked_image
 from bot.command_service import resolve_service
 from bot.i18n import t
-from bot.job_start import start_job
+from bot.member_images import start_image_job
 from bot.replies import refuse
 from bot.service_choice import provider_choices
 from providers.core.models import BlendDimensions, Capability, JobKind
@@ -66,8 +67,9 @@ class BlendCog(commands.Cog):
             await refuse(interaction, refused.text(locale))
             return
         request = BlendRequest(images=images, dimensions=BlendDimensions(dimensions or BlendDimensions.SQUARE))
-        sent = [image.image_data() for image in images]
-        await start_job(interaction, resolved, JobKind.BLEND, request, lambda: provider.blend(sent, request.dimensions))
+        await start_image_job(
+            interaction, resolved, JobKind.BLEND, request, images, lambda sent: provider.blend(sent, request.dimensions)
+        )
 
 
 def _blend_command(cog: BlendCog) -> app_commands.Command[BlendCog, ..., None]:

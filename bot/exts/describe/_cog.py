@@ -1,8 +1,8 @@
 """``/describe image [provider]``.
 
 Registered even when no configured service can describe, so a member who tries it is told which services
-could. The image is checked before "thinking…"; then the job row, the submit, and the poller shows the prompts
-with a button for each (``_buttons.PromptButton``).
+could. The image is checked before "thinking…", fetched and decoded too (``bot.member_images``); then the job row,
+the submit, and the poller shows the prompts with a button for each (``_buttons.PromptButton``).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from discord.ext import commands
 from bot.attachments import AttachmentRefused, DescribeRequest, checked_image
 from bot.command_service import resolve_service
 from bot.exts.describe._buttons import PromptButton
-from bot.job_start import start_job
+from bot.member_images import start_image_job
 from bot.replies import refuse
 from bot.service_choice import provider_choices
 from providers.core.models import Capability, JobKind
@@ -52,7 +52,9 @@ class DescribeCog(commands.Cog):
             await refuse(interaction, refused.text(locale))
             return
         request = DescribeRequest(image=image)
-        await start_job(interaction, resolved, JobKind.DESCRIBE, request, lambda: provider.describe(image.image_data()))
+        await start_image_job(
+            interaction, resolved, JobKind.DESCRIBE, request, [image], lambda sent: provider.describe(sent[0])
+        )
 
 
 def _describe_command(cog: DescribeCog) -> app_commands.Command[DescribeCog, ..., None]:

@@ -2,8 +2,9 @@
 
 For every member, on their own keys, else their server's, else the bot's (``ProviderPool.first_for_member``),
 like ``/imagine``. Registered even when no offered service can make talking videos, so a member who tries it is
-told which services could. The photo and the words are checked before "thinking…"; then it is a job like any
-other (``start_job``): the poller follows it and delivers the video (``bot.talk_rendering``).
+told which services could. The photo and the words are checked before "thinking…", the photo fetched and decoded
+too (``bot.member_images``); then it is a job like any other: the poller follows it and delivers the video
+(``bot.talk_rendering``). Over the server's limits it waits in line like the others.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from bot.attachments import AttachmentRefused, checked_image
 from bot.command_service import resolve_service
 from bot.exts.talk._choices import background_choices, talk_limits, voice_choices
 from bot.exts.talk._request import TalkRefused, checked_request
-from bot.job_start import start_job
+from bot.member_images import start_image_job
 from bot.replies import refuse
 from bot.service_choice import (
     NoService,
@@ -69,7 +70,14 @@ class TalkCog(commands.Cog):
         except (AttachmentRefused, TalkRefused) as refused:
             await refuse(interaction, refused.text(locale))
             return
-        await start_job(interaction, resolved, JobKind.TALK, request, lambda: provider.talk(request.for_service()))
+        await start_image_job(
+            interaction,
+            resolved,
+            JobKind.TALK,
+            request,
+            [request.image],
+            lambda sent: provider.talk(request.for_service(sent[0])),
+        )
 
 
 def _talk_command(cog: TalkCog) -> app_commands.Command[TalkCog, ..., None]:

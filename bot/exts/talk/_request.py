@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
-
-from bot.attachments import AttachedImage
+from bot.attachments import AttachedImage, TalkJobRequest
 from bot.i18n import t
-from providers.core.models import TalkLimits, TalkRequest
+from providers.core.models import TalkLimits
+
+__all__ = ["TalkJobRequest", "TalkRefused", "checked_request"]
 
 
 class TalkRefused(Exception):
@@ -19,22 +19,6 @@ class TalkRefused(Exception):
 
     def text(self, locale: object) -> str:
         return t(self.key, locale, **self.values)
-
-
-class TalkJobRequest(BaseModel):
-    """The stored request of a ``/talk`` job. The words are kept as ``prompt`` so that the job's message,
-    ``/jobs`` and the job autocomplete show them like any prompt."""
-
-    model_config = ConfigDict(frozen=True, extra="ignore")
-
-    image: AttachedImage
-    prompt: str
-    voice: str
-    background: str
-
-    def for_service(self) -> TalkRequest:
-        image = self.image.image_data()
-        return TalkRequest(image=image, text=self.prompt, voice=self.voice, background=self.background)
 
 
 def checked_request(

@@ -40,6 +40,7 @@ EN = {
     "jobs.reason.undeliverable": "The result could not be shown.",
     "jobs.reason.image_unusable": "{service} finished, but its images could not be used.",
     "jobs.reason.keys_removed": "The {service} keys this job was started with were removed before it finished.",
+    "jobs.reason.image_refused": "The bot did not send this job to {service}: an attached image cannot be used.",
     "jobs.reason.unknown": "{service} could not finish this job.",
 }
 
@@ -78,5 +79,6 @@ ZH_CN = {
     "jobs.reason.undeliverable": "无法显示结果。",
     "jobs.reason.image_unusable": "{service} 已完成，但其图片无法使用。",
     "jobs.reason.keys_removed": "启动此任务所用的 {service} 密钥在任务完成前已被删除。",
+    "jobs.reason.image_refused": "机器人没有把这个任务发送给 {service}：附上的图片无法使用。",
     "jobs.reason.unknown": "{service} 未能完成这个任务。",
 }
