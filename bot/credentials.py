@@ -7,7 +7,9 @@ follows it with the same account after a restart, and a button is always charged
 
 Provider instances are cached by service and reference, so following a job costs no database read or decryption;
 the key store tells the pool when a key is set or removed, so a changed key builds a new instance for the jobs
-that follow and a removed one no longer resolves (its jobs end with a clear reason).
+that follow and a removed one no longer resolves (its jobs end with a clear reason). A provider built with stored
+keys caches its login token under their owner (deleted with the keys); one built to check keys before they are
+saved keeps its login in memory. The log filter redacts the keys of every provider while it lives.
 """
 
 from __future__ import annotations
@@ -21,10 +23,10 @@ from typing import TYPE_CHECKING, Final
 import aiohttp
 
 from bot.i18n import t
-from bot.logs import redact_from_now_on
-from providers.core.base import Provider, ServiceSettings, TokenStore
+from bot.logs import hold_secrets
+from providers.core.base import MemoryTokenStore, Provider, ServiceSettings, TokenStore
 from providers.core.errors import ErrorKind, InvalidInputError
-from storage.keys import KeyScope
+from storage.keys import KeyScope, SealedTokenStore, token_owner
 
 if TYPE_CHECKING:
     from storage.keys import KeyStore
@@ -170,7 +172,7 @@ class ProviderPool:
         provider: Provider | None = None
         if fields is not None:
             try:
-                provider = self.build(service, fields)
+                provider = self.build(service, fields, ref=ref)
             except InvalidInputError:
                 log.warning("the stored %s keys of %s do not fit the service's fields", service, ref)
         self._cache[key] = provider
@@ -183,25 +185,43 @@ class ProviderPool:
         ref = user_ref(owner_id) if scope is KeyScope.USER else guild_ref(owner_id)
         self._cache.pop((service, ref), None)
 
-    def build(self, service: str, fields: Mapping[str, str]) -> Provider:
-        """A new, uncached provider with these keys (to check them before they are saved).
-        Raises ``InvalidInputError`` when the fields do not fit the service's credentials."""
+    def build(self, service: str, fields: Mapping[str, str], *, ref: str | None = None) -> Provider:
+        """A new, uncached provider with these keys: ``ref`` names whose stored keys they are; None for keys being
+        checked before they are saved (nothing of theirs is stored). Raises ``InvalidInputError`` when the fields
+        do not fit the service's credentials."""
         cls = self._classes[service]
         settings = self._settings.get(service)
         if settings is None:
             raise InvalidInputError(f"{cls.display_name} has no settings on this bot.", provider=service)
-        redact_from_now_on(fields.values())  # before anything can log them (the key check's errors included)
-        credentials = cls._accept_credentials(dict(fields))
-        return cls(self._session, settings, credentials, token_store=self._token_store)
+        hold = hold_secrets(fields.values())  # before anything can log them (the key check's errors included)
+        try:
+            credentials = cls._accept_credentials(dict(fields))
+            provider = cls(self._session, settings, credentials, token_store=self._tokens_for(service, ref))
+        except BaseException:
+            hold.release()
+            raise
+        hold.tie_to(provider)
+        return provider
+
+    def _tokens_for(self, service: str, ref: str | None) -> TokenStore | None:
+        """Where a provider's login tokens are cached: with its stored keys' owner, or in memory for a check."""
+        if ref is None:
+            return MemoryTokenStore()
+        owner = parse_ref(ref)
+        if owner is not None and isinstance(self._token_store, SealedTokenStore):
+            return self._token_store.for_owner(token_owner(owner[0], owner[1], service))
+        return self._token_store
 
     # --- bookkeeping ------------------------------------------------------------------------------------
 
-    async def record_use(self, service: str, ref: str | None, *, ok: bool, error: str | None = None) -> None:
-        """Note on a member's or server's key when it was last used and whether that worked (``/keys list``).
-        Never raises: bookkeeping must not stop a job."""
+    async def record_use(self, service: str, ref: str | None, *, failure: ErrorKind | str | None = None) -> None:
+        """Note on a member's or server's key when it was last used and the outcome of that call (``/keys list``):
+        ``failure`` is the kind of the call's failure, None when it worked. Never raises: bookkeeping must not
+        stop a job."""
         try:
             owner = parse_ref(ref or SETTINGS_REF)
             if owner is not None:
-                await self._keys.record_use(owner[0], owner[1], service, ok=ok, error=None if ok else error)
+                kind = None if failure is None else str(getattr(failure, "value", failure))
+                await self._keys.record_use(owner[0], owner[1], service, failure=kind)
         except Exception:
             log.warning("could not note the use of the %s keys of %s", service, ref, exc_info=True)

@@ -27,7 +27,7 @@ import discord
 
 from bot import rendering
 from bot.config import FrontEndSettings
-from bot.credentials import SETTINGS_REF, ProviderPool, keys_worked
+from bot.credentials import SETTINGS_REF, ProviderPool
 from bot.describe_rendering import describe_message
 from bot.dm_copy import send_result_copy
 from bot.edit_budget import EditBudget
@@ -107,6 +107,9 @@ class JobFollower(Protocol):
     asks the service instead of ``Provider.poll_many``, and what the job's message says. A feature registers one
     per kind in ``GridBot.job_followers`` (in its ``cog_load``, before the poller starts); the row, its lifecycle,
     the pacing and the exactly-once final message stay the poller's."""
+
+    #: how long a job of this kind is followed at most, in place of its service's ``job_timeout_seconds``
+    timeout_seconds: float
 
     async def poll_many(
         self, provider: Provider, handles: Sequence[JobHandle]
@@ -303,8 +306,11 @@ class Poller:
         now = self._clock()
         live: list[JobRecord] = []
         for record in records:
-            if now - (record.submitted_at or record.created_at) > provider.settings.job_timeout_seconds:
-                minutes = provider.settings.job_timeout_seconds / 60
+            # a kind with its own follower has its own time limit (an app action is not a picture job)
+            follower = self._followers.get(record.kind)
+            limit = follower.timeout_seconds if follower is not None else provider.settings.job_timeout_seconds
+            if now - (record.submitted_at or record.created_at) > limit:
+                minutes = limit / 60
                 message = f"{provider.display_name} did not finish within {minutes:g} minutes."
                 await self._fail(provider, record, ErrorKind.TIMEOUT, message, timed_out=True)
             else:
@@ -368,12 +374,10 @@ class Poller:
                 if outcome.retryable or _unreadable_poll_worth_repeating(outcome, record):
                     await self._retry_later(provider, record, outcome)
                 else:
-                    await self._note_key_use(record, outcome.kind, outcome.user_message)
+                    await self._note_key_use(record, outcome.kind)
                     await self._fail(provider, record, outcome.kind, outcome.user_message)
             else:
-                failure = outcome.failure
-                kind, reason = (failure.kind, failure.message) if failure is not None else (None, None)
-                await self._note_key_use(record, kind, reason)
+                await self._note_key_use(record, outcome.failure.kind if outcome.failure is not None else None)
                 if await self._store.mark_result(record.id, outcome, expected=record.state):
                     await self._settle(provider, await self._store.get(record.id))
         except IllegalTransition:
@@ -395,10 +399,9 @@ class Poller:
         status = JobStatus.RUNNING if record.state is LifecycleState.RUNNING else outcome.status
         return shown == rendering.progress_text(record, provider.display_name, status, record.progress)
 
-    async def _note_key_use(self, record: JobRecord, failure_kind: str | None, reason: str | None) -> None:
-        """A member's or server's key was used: ``/keys list`` shows when, and whether the keys worked."""
-        ok = keys_worked(failure_kind)
-        await self._pool.record_use(record.provider, record.credential_ref, ok=ok, error=reason)
+    async def _note_key_use(self, record: JobRecord, failure_kind: str | None) -> None:
+        """A member's or server's key was used: ``/keys list`` shows when, and the call's outcome (its kind)."""
+        await self._pool.record_use(record.provider, record.credential_ref, failure=failure_kind)
 
     async def _retry_later(self, provider: Provider, record: JobRecord, error: ProviderError | None) -> None:
         retry_after = error.retry_after if isinstance(error, RateLimitedError) else None

@@ -64,19 +64,22 @@ class SecretBox:
 
     def is_current(self, sealed: str) -> bool:
         """Whether ``sealed`` was sealed with the first (current) key; False means it should be sealed again."""
-        if self.key_count == 1:
-            return True
+        return self.key_count == 1 or self.sealed_with_current(sealed)
+
+    def sealed_with_current(self, sealed: str) -> bool:
+        """Whether the first (current) key opens ``sealed``, however many keys there are (``is_current`` skips
+        the check with one key: there is nothing else to seal with)."""
         try:
             self._current.decrypt(sealed.encode("ascii"))
         except (InvalidToken, ValueError):
             return False
         return True
 
-
     def fingerprint(self, text: str) -> str:
         """A keyed hash of ``text`` for lookups by a name that is itself private (e.g. a login's user name).
 
-        It follows the first key: after a rotation old fingerprints no longer match (a cache miss, no harm).
+        It follows the first key: after a rotation old fingerprints no longer match, so what was stored under them
+        can no longer be found (``SealedTokenStore.drop_stale`` deletes it at start-up).
         """
         return hmac.new(self._fingerprint_key, text.encode("utf-8"), hashlib.sha256).hexdigest()
 

@@ -66,6 +66,17 @@ def test_rotation_new_key_seals_old_key_still_opens() -> None:
         load_secret_box(old, Path("unused")).open(sealed_after)
 
 
+def test_sealed_with_current_checks_the_first_key_even_when_it_is_the_only_one() -> None:
+    old, new = new_key(), new_key()
+    sealed_before = load_secret_box(old, Path("unused")).seal(SECRET)
+    new_only = load_secret_box(new, Path("unused"))
+    # with one key ``is_current`` does not look (nothing else could seal); ``sealed_with_current`` does
+    assert new_only.is_current(sealed_before) and not new_only.sealed_with_current(sealed_before)
+    assert not new_only.sealed_with_current("not a sealed value")
+    assert new_only.sealed_with_current(new_only.seal(SECRET))
+    assert not load_secret_box(f"{new},{old}", Path("unused")).sealed_with_current(sealed_before)
+
+
 def test_malformed_master_key_is_refused_without_echoing_it() -> None:
     with pytest.raises(SecretConfigError) as caught:
         load_secret_box("not-a-fernet-key-but-a-secret", Path("unused"))

@@ -13,7 +13,8 @@ from providers.core.models import JobKind
 from storage.crypto import SecretBox, load_secret_box
 from storage.database import open_database
 from storage.jobs import JobStore
-from storage.keys import KeyScope, KeyStore, KeySummary, SealedTokenStore, mask
+from storage.keys import MASK, KeyScope, KeyStore, KeySummary, SealedTokenStore, mask, token_owner
+from storage.schema import load_migrations, migrate
 
 T0 = 1_700_000_000.0
 PUBLIC = "picpik-public-key-5f1e2d3c"
@@ -98,14 +99,14 @@ async def test_set_get_round_trip_per_scope_owner_and_service(keys: KeyStore) ->
 
 async def test_set_replaces_keeps_created_at_and_clears_the_last_use(keys: KeyStore, clock: Clock) -> None:
     await keys.set(KeyScope.USER, 1, "ngpu", {"workspace_id": "ws-old-1234567"}, "••••4567")
-    await keys.record_use(KeyScope.USER, 1, "ngpu", ok=False, error="NGPU refused the workspace id.")
+    await keys.record_use(KeyScope.USER, 1, "ngpu", failure="auth")
     clock.now = T0 + 60
     await keys.set(KeyScope.USER, 1, "ngpu", {"workspace_id": "ws-new-7654321", "btc_address": "bc1q"}, "••••4321")
     assert await keys.get(KeyScope.USER, 1, "ngpu") == {"workspace_id": "ws-new-7654321", "btc_address": "bc1q"}
     (summary,) = await keys.summaries(KeyScope.USER, 1)
     assert summary == KeySummary(
         scope=KeyScope.USER, owner_id=1, service="ngpu", masked="••••4321", created_at=T0, updated_at=T0 + 60,
-        last_used_at=None, last_ok=None, last_error=None,
+        last_used_at=None, last_outcome=None,
     )
 
 
@@ -114,13 +115,16 @@ async def test_summaries_record_of_use_and_order(keys: KeyStore, clock: Clock) -
     await keys.set(KeyScope.GUILD, 7, "jumdata", {"app_id": "a", "app_secret": "s"}, "••••")
     await keys.set(KeyScope.USER, 7, "ngpu", {"workspace_id": "w"}, "••••")
     clock.now = T0 + 5
-    await keys.record_use(KeyScope.GUILD, 7, "picpik", ok=True)
-    await keys.record_use(KeyScope.GUILD, 7, "jumdata", ok=False, error="x" * 1000)
+    await keys.record_use(KeyScope.GUILD, 7, "picpik")
+    await keys.record_use(KeyScope.GUILD, 7, "jumdata", failure="server")
     summaries = await keys.summaries(KeyScope.GUILD, 7)
     assert [s.service for s in summaries] == ["jumdata", "picpik"]
     jumdata, picpik = summaries
-    assert (picpik.last_used_at, picpik.last_ok, picpik.last_error) == (T0 + 5, True, None)
-    assert jumdata.last_ok is False and jumdata.last_error == "x" * 300
+    assert (picpik.last_used_at, picpik.last_ok, picpik.last_outcome) == (T0 + 5, True, "ok")
+    # the kind of failure is kept (worded at list time in the reader's language), not a message
+    assert (jumdata.last_ok, jumdata.last_outcome) == (False, "server")
+    await keys.record_use(KeyScope.GUILD, 7, "jumdata", failure="x" * 1000)
+    assert (await keys.summaries(KeyScope.GUILD, 7))[0].last_outcome == "x" * 40
     assert PRIVATE not in repr(summaries) and PUBLIC not in repr(summaries)
     assert await keys.summaries(KeyScope.USER, 8) == []
 
@@ -133,7 +137,7 @@ async def test_remove_says_whether_there_was_a_key(keys: KeyStore) -> None:
 
 
 async def test_record_use_of_a_missing_key_is_harmless(keys: KeyStore) -> None:
-    await keys.record_use(KeyScope.USER, 99, "picpik", ok=True)
+    await keys.record_use(KeyScope.USER, 99, "picpik")
     assert await keys.summaries(KeyScope.USER, 99) == []
 
 
@@ -186,6 +190,107 @@ async def test_token_sealed_with_a_lost_key_is_forgotten(db: aiosqlite.Connectio
         assert (await cursor.fetchone())[0] == 0  # type: ignore[index]
 
 
+# --- login tokens filed under the keys they were made with ------------------------------------------------
+
+MJ_KEY = f"midjourney|http://127.0.0.1:1|{LOGIN_USER}"
+
+
+async def login_token_rows(db: aiosqlite.Connection) -> list[tuple[str | None, str]]:
+    rows = await db.execute_fetchall("SELECT owner, sealed FROM login_tokens ORDER BY owner")
+    return [(row[0], row[1]) for row in rows]
+
+
+async def test_owners_tokens_are_apart_and_go_with_their_keys(
+    db: aiosqlite.Connection, keys: KeyStore, box: SecretBox
+) -> None:
+    tokens = SealedTokenStore(db, box)
+    alice, bob = token_owner(KeyScope.USER, 1, "midjourney"), token_owner(KeyScope.GUILD, 2, "midjourney")
+    assert alice == "user:1:midjourney"
+    mj = {"username": LOGIN_USER, "password": "pw-123456"}
+    await keys.set(KeyScope.USER, 1, "midjourney", mj, "••••")
+    await keys.set(KeyScope.GUILD, 2, "midjourney", mj, "••••")
+    # the same user name on the same service: each owner has its own token, and the bot's settings theirs
+    await tokens.for_owner(alice).set(MJ_KEY, LOGIN_TOKEN + "-alice")
+    await tokens.for_owner(bob).set(MJ_KEY, LOGIN_TOKEN + "-bob")
+    await tokens.set(MJ_KEY, LOGIN_TOKEN + "-settings")
+    assert await tokens.for_owner(alice).get(MJ_KEY) == LOGIN_TOKEN + "-alice"
+    assert await tokens.for_owner(bob).get(MJ_KEY) == LOGIN_TOKEN + "-bob"
+    assert await tokens.get(MJ_KEY) == LOGIN_TOKEN + "-settings"
+
+    await keys.remove(KeyScope.USER, 1, "midjourney")  # removing the keys deletes their login token
+    assert await tokens.for_owner(alice).get(MJ_KEY) is None
+    await keys.set(KeyScope.GUILD, 2, "midjourney", {**mj, "password": "pw-changed"}, "••••")  # replacing, too
+    assert await tokens.for_owner(bob).get(MJ_KEY) is None
+    assert [owner for owner, _ in await login_token_rows(db)] == [None]  # the settings' own token stays
+    assert await tokens.get(MJ_KEY) == LOGIN_TOKEN + "-settings"
+
+
+async def test_tokens_sealed_before_a_rotation_or_left_without_keys_are_dropped_at_start(
+    db: aiosqlite.Connection, keys: KeyStore, box: SecretBox, key: str
+) -> None:
+    owner = token_owner(KeyScope.USER, 1, "midjourney")
+    await keys.set(KeyScope.USER, 1, "midjourney", {"username": LOGIN_USER, "password": "pw-123456"}, "••••")
+    tokens = SealedTokenStore(db, box)
+    await tokens.set(MJ_KEY, LOGIN_TOKEN)
+    await tokens.for_owner(owner).set(MJ_KEY, LOGIN_TOKEN + "-member")
+    assert await tokens.drop_stale() == 0  # nothing stale yet
+
+    new_key = Fernet.generate_key().decode()
+    rotated = SealedTokenStore(db, load_secret_box(f"{new_key},{key}", Path("unused")))
+    # their lookup names follow the first key: after the rotation nobody can find them, so nothing reseals them
+    assert await rotated.get(MJ_KEY) is None and await rotated.for_owner(owner).get(MJ_KEY) is None
+    await rotated.set(MJ_KEY + "-fresh", LOGIN_TOKEN + "-fresh")
+    assert await rotated.drop_stale() == 2
+    assert len(await login_token_rows(db)) == 1
+    assert await rotated.get(MJ_KEY + "-fresh") == LOGIN_TOKEN + "-fresh"
+
+    # a token whose keys are gone (removed while a job was still logging in) is dropped too
+    await rotated.for_owner(token_owner(KeyScope.USER, 99, "midjourney")).set(MJ_KEY, LOGIN_TOKEN + "-orphan")
+    assert await rotated.drop_stale() == 1
+    assert len(await login_token_rows(db)) == 1
+
+
+# --- masked hints that showed part of a secret (before migration 0009) ---------------------------------------
+
+
+async def test_old_hints_are_blanked_made_again_and_leave_no_trace_in_the_file(tmp_path: Path, box: SecretBox) -> None:
+    path = tmp_path / "bot.sqlite3"
+    old_hint = mask(PRIVATE)  # what the bot stored before: the end of the private key
+    db = await aiosqlite.connect(path, isolation_level=None)
+    await db.execute("PRAGMA journal_mode=WAL")
+    # as SQLite builds without SECURE_DELETE do: what an update replaces stays in the page's free space
+    await db.execute("PRAGMA secure_delete=0")
+    await migrate(db, load_migrations()[:8])
+    sealed = box.seal(f'{{"public_key":"{PUBLIC}","private_key":"{PRIVATE}"}}')
+    await db.execute(
+        "INSERT INTO service_keys (scope, owner_id, service, sealed, masked, created_at, updated_at, last_ok, "
+        "last_error) VALUES ('user', 1, 'picpik', ?, ?, 0, 0, 0, 'Picpik refused the keys.')",
+        (sealed, old_hint),
+    )
+    await db.execute("INSERT INTO login_tokens (cache_key, sealed, updated_at) VALUES ('k', ?, 0)", (box.seal("t"),))
+    await db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    assert old_hint.encode() in raw_bytes(path)  # the trace the test looks for is really there to begin with
+
+    await migrate(db)  # 0009: hints blanked, outcomes kept as kinds, old tokens dropped
+    try:
+        keys = KeyStore(db, box)
+        (before,) = await keys.summaries(KeyScope.USER, 1)
+        assert before.masked == MASK and before.last_outcome == "failed"
+        assert await keys.refresh_hints(lambda service, fields: mask(fields["public_key"])) == 1
+        assert await keys.refresh_hints(lambda service, fields: "never asked") == 0  # once only
+        (after,) = await keys.summaries(KeyScope.USER, 1)
+        assert after.masked == mask(PUBLIC) and await keys.get(KeyScope.USER, 1, "picpik") is not None
+        assert await login_token_rows(db) == []
+        on_disk_open = raw_bytes(path)
+    finally:
+        await db.close()
+    for blob in (on_disk_open, raw_bytes(path)):
+        assert b"service_keys" in blob
+        for n in range(3, len(PRIVATE) + 1):
+            assert (MASK + PRIVATE[-n:]).encode() not in blob, n
+        assert b"Picpik refused the keys." not in blob
+
+
 # --- interaction tokens in the job table -------------------------------------------------------------------
 
 
@@ -213,7 +318,7 @@ async def test_raw_database_bytes_hold_no_secret(tmp_path: Path, box: SecretBox)
     db = await open_database(path)
     try:
         await KeyStore(db, box).set(
-            KeyScope.USER, 1, "picpik", {"public_key": PUBLIC, "private_key": PRIVATE}, mask(PRIVATE)
+            KeyScope.USER, 1, "picpik", {"public_key": PUBLIC, "private_key": PRIVATE}, mask(PUBLIC)
         )
         await KeyStore(db, box).set(KeyScope.GUILD, 2, "midjourney", {"username": LOGIN_USER, "password": "pw"}, "••••")
         await SealedTokenStore(db, box).set(f"midjourney|http://127.0.0.1:1|{LOGIN_USER}", LOGIN_TOKEN)

@@ -9,7 +9,6 @@ because a member's own keys are theirs wherever they use the bot.
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Final
 
 import discord
@@ -18,10 +17,12 @@ from discord.ext import commands
 
 from bot import rendering
 from bot.choices import service_choices
+from bot.exts.keys._fields import masked_hint
 from bot.exts.keys._form import FORM, keys_form, owner_of, scope_refusal, submit_keys_form
+from bot.exts.keys._list import list_text
 from bot.i18n import t
 from bot.replies import refuse
-from storage.keys import KeyScope, KeySummary
+from storage.keys import KeyScope
 
 if TYPE_CHECKING:
     from bot.app import GridBot
@@ -42,6 +43,10 @@ class KeysCog(commands.Cog):
         self.group = _keys_group(self)
 
     async def cog_load(self) -> None:
+        # before any command: hints blanked by migration 0009 (they showed part of a secret) are made again
+        made = await self.bot.key_store.refresh_hints(self._hint)
+        if made:
+            log.info("made the masked hints of %d stored keys again, without any part of a secret", made)
         self.bot.tree.add_command(self.group)
 
     async def cog_unload(self) -> None:
@@ -63,14 +68,12 @@ class KeysCog(commands.Cog):
         await interaction.response.send_modal(keys_form(service, scope, interaction.locale))
 
     async def list_keys(self, interaction: discord.Interaction[GridBot]) -> None:
-        locale = interaction.locale
-        lines = [t("keys.list_user", locale)]
-        lines += self._summary_lines(await self.bot.key_store.summaries(KeyScope.USER, interaction.user.id), locale)
+        own = await self.bot.key_store.summaries(KeyScope.USER, interaction.user.id)
+        server = None
         if scope_refusal(interaction, KeyScope.GUILD) is None:  # admins also see the server's keys
-            guild_keys = await self.bot.key_store.summaries(KeyScope.GUILD, owner_of(interaction, KeyScope.GUILD))
-            lines += ["", t("keys.list_guild", locale), *self._summary_lines(guild_keys, locale)]
-        lines += ["", t("keys.list_hint", locale)]
-        await interaction.response.send_message("\n".join(lines), ephemeral=True)
+            server = await self.bot.key_store.summaries(KeyScope.GUILD, owner_of(interaction, KeyScope.GUILD))
+        text = list_text(own, server, self._display, interaction.locale)
+        await interaction.response.send_message(text, ephemeral=True)
 
     async def remove_keys(self, interaction: discord.Interaction[GridBot], service_name: str, scope_name: str) -> None:
         locale = interaction.locale
@@ -86,19 +89,15 @@ class KeysCog(commands.Cog):
         key = f"keys.removed_{whose}" if removed else f"keys.none_removed_{whose}"
         await interaction.response.send_message(t(key, locale, service=display), ephemeral=True)
 
-    # --- rendering ------------------------------------------------------------------------------------
-
-    def _summary_lines(self, summaries: list[KeySummary], locale: object) -> list[str]:
-        if not summaries:
-            return [t("keys.list_empty", locale)]
-        return [
-            t("keys.list_line", locale, service=self._display(s.service), masked=s.masked, status=_status(s, locale))
-            for s in summaries
-        ]
+    # --- helpers --------------------------------------------------------------------------------------
 
     def _display(self, service: str) -> str:
         cls = self.bot.service_classes.get(service)
         return cls.display_name if cls is not None else service
+
+    def _hint(self, service: str, fields: dict[str, str]) -> str:
+        cls = self.bot.service_classes.get(service)
+        return masked_hint(cls, fields) if cls is not None else ""
 
     # --- the keys form's submit -----------------------------------------------------------------------
 
@@ -115,18 +114,6 @@ class KeysCog(commands.Cog):
             # the type only, no traceback: the values in flight here are the member's keys
             log.error("the %s keys form failed: %s", match["service"], type(error).__name__)
             await _apologise(interaction)
-
-
-def _status(summary: KeySummary, locale: object) -> str:
-    if summary.last_used_at is None:
-        return t("keys.never_used", locale)
-    when = discord.utils.format_dt(datetime.fromtimestamp(summary.last_used_at, UTC), "R")
-    if summary.last_ok is not False:
-        return t("keys.worked", locale, when=when)
-    if summary.last_error:
-        reason = discord.utils.escape_markdown(" ".join(summary.last_error.split()))
-        return t("keys.failed", locale, when=when, reason=reason)
-    return t("keys.failed_no_reason", locale, when=when)
 
 
 async def _apologise(interaction: discord.Interaction[GridBot]) -> None:
@@ -153,7 +140,7 @@ def _keys_group(cog: KeysCog) -> app_commands.Group:
     async def set_keys(interaction: discord.Interaction[GridBot], service: str, scope: str = "user") -> None:
         await cog.set_keys(interaction, service, scope)
 
-    @group.command(name="list", description="Show your keys (masked) and whether they worked")
+    @group.command(name="list", description="Show your keys (masked) and how their last use went")
     async def list_keys(interaction: discord.Interaction[GridBot]) -> None:
         await cog.list_keys(interaction)
 

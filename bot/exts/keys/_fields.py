@@ -1,4 +1,5 @@
-"""The inputs of a service's keys form, read from its ``credentials_model`` (class data, no instance needed)."""
+"""The inputs of a service's keys form, read from its ``credentials_model`` (class data, no instance needed), with
+their words from the catalog (``keys.field.<service>.<field>``; the model's English where it has none)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from typing import Final, get_args
 
 from pydantic import SecretStr
 
+from bot.i18n import t
+from bot.i18n.catalog import DEFAULT_LOCALE, load_catalog
 from providers.core.base import Provider
-from storage.keys import mask
+from storage.keys import MASK, mask
 
 #: Discord's limits for a text input's label and placeholder, and the inputs one form may hold
 LABEL_LIMIT: Final = 45
@@ -51,6 +54,15 @@ def key_fields(service: type[Provider]) -> list[KeyField]:
     return fields[:MAX_INPUTS]
 
 
+def field_words(service: type[Provider], field: KeyField, locale: object) -> tuple[str, str]:
+    """The input's label and its line of help in ``locale``, within Discord's limits."""
+    key = f"keys.field.{service.name}.{field.name}"
+    english = load_catalog().texts[DEFAULT_LOCALE]
+    label = t(key, locale) if key in english else field.title
+    help_text = t(f"{key}.help", locale) if f"{key}.help" in english else field.description
+    return label[:LABEL_LIMIT], help_text[:PLACEHOLDER_LIMIT]
+
+
 def entered_fields(service: type[Provider], values: Mapping[str, object]) -> dict[str, str]:
     """The submitted values by field name, trimmed; optional fields left empty are left out."""
     # only trimmed: a password may contain spaces
@@ -59,7 +71,8 @@ def entered_fields(service: type[Provider], values: Mapping[str, object]) -> dic
 
 
 def masked_hint(service: type[Provider], fields: Mapping[str, str]) -> str:
-    """What ``/keys list`` shows instead of the keys: the first secret field masked (``••••abcd``)."""
-    chosen = next((f.name for f in key_fields(service) if f.secret and fields.get(f.name)), None)
-    chosen = chosen or next(iter(fields), None)
-    return mask(fields[chosen]) if chosen is not None else ""
+    """What ``/keys list`` shows instead of the keys: the end of the first public field that is set (a public key,
+    a user name, an app id, a BTC address) masked (``••••abcd``), or ``••••`` alone. Never any part of a secret
+    field: the hint is stored in the clear."""
+    public = next((f.name for f in key_fields(service) if not f.secret and fields.get(f.name)), None)
+    return (mask(fields[public]) if public is not None else "") or MASK

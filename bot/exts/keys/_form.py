@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Final
 import discord
 
 from bot.credentials import keys_worked
-from bot.exts.keys._fields import entered_fields, key_fields, masked_hint
+from bot.exts.keys._fields import PLACEHOLDER_LIMIT, entered_fields, field_words, key_fields, masked_hint
 from bot.i18n import t
 from bot.i18n.errors import error_text
 from bot.modal_values import submitted_values
@@ -26,6 +26,8 @@ from storage.keys import KeyScope
 if TYPE_CHECKING:
     from bot.app import GridBot
 
+#: Discord's longest form title
+TITLE_LIMIT: Final = 45
 FORM_TEMPLATE: Final = r"keys:set:(?P<service>[a-z0-9_]{1,40}):(?P<scope>user|guild)"
 FORM: Final = re.compile(FORM_TEMPLATE)
 
@@ -35,22 +37,24 @@ def form_custom_id(service: str, scope: KeyScope) -> str:
 
 
 def keys_form(service: type[Provider], scope: KeyScope, locale: object) -> discord.ui.Modal:
-    """One text input per credential field, labelled with the field's title and described by its description."""
+    """One text input per credential field, labelled and explained in the member's language; the title says whose
+    keys these are (the member's own, or the server's)."""
+    title = "keys.modal_title_user" if scope is KeyScope.USER else "keys.modal_title_guild"
     modal = discord.ui.Modal(
-        title=t("keys.modal_title", locale, service=service.display_name)[:45],
+        title=t(title, locale, service=service.display_name)[:TITLE_LIMIT],
         custom_id=form_custom_id(service.name, scope),
         timeout=None,
     )
     for field in key_fields(service):
+        label, help_text = field_words(service, field, locale)
         text_input = discord.ui.TextInput(
             custom_id=field.name,
             style=discord.TextStyle.short,
             required=field.required,
             max_length=field.max_length,
+            placeholder=None if field.required else t("keys.optional_placeholder", locale)[:PLACEHOLDER_LIMIT],
         )
-        modal.add_item(
-            discord.ui.Label(text=field.title, description=field.description or None, component=text_input)
-        )
+        modal.add_item(discord.ui.Label(text=label, description=help_text or None, component=text_input))
     # stopped: not kept by discord.py; KeysCog answers the submit by its custom_id
     modal.stop()
     return modal
@@ -103,5 +107,13 @@ async def submit_keys_form(interaction: discord.Interaction[GridBot], match: re.
         await interaction.edit_original_response(content=t(key, locale, service=name, reason=reason))
         return
     await bot.key_store.set(scope, owner_of(interaction, scope), service.name, fields, masked_hint(service, fields))
-    saved = "keys.saved_user" if scope is KeyScope.USER else "keys.saved_guild"
-    await interaction.edit_original_response(content=t(saved, locale, service=name))
+    await interaction.edit_original_response(content=t(await _saved_text(interaction, scope), locale, service=name))
+
+
+async def _saved_text(interaction: discord.Interaction[GridBot], scope: KeyScope) -> str:
+    """Whose jobs the saved keys now serve: the member's; or the server's members, only when the server's switch
+    lets members use the server's keys."""
+    if scope is KeyScope.USER:
+        return "keys.saved_user"
+    shared = await interaction.client.pool.server_keys_allowed(owner_of(interaction, scope), interaction.user.id)
+    return "keys.saved_guild_shared" if shared else "keys.saved_guild_not_shared"

@@ -1,5 +1,6 @@
 """Every log record of a whole session, at DEBUG, from every logger (the bot's, discord.py's, aiohttp's), holds
-no secret: not the bot token, no service key or password, no interaction token, no login token a service issued.
+no secret: not the bot token, no service key or password, no interaction token, no login token a service issued,
+nothing a member typed into a keys form (kept or refused).
 
 The records go through the same handler ``python -m bot`` installs (``bot.logs.configure_logging``). A second,
 raw handler in front of it shows what the records would have said without it, so the test proves it looks at
@@ -18,7 +19,10 @@ import pytest
 
 from bot.logs import configure_logging, settings_secrets
 from tests.bot.e2e.conftest import Stack
+from tests.bot.e2e.test_keys import SECOND_PRIVATE_KEY, SECOND_PUBLIC_KEY, set_keys
+from tests.emulators import jumdata as jumdata_emulator
 from tests.emulators import midjourney as midjourney_emulator
+from tests.emulators import ngpu as ngpu_emulator
 from tests.emulators.__main__ import _emulator_modules
 
 #: ENV_SETTINGS values that name an account rather than unlock it (sent in clear in URLs or bodies by design)
@@ -112,3 +116,51 @@ async def test_a_whole_session_logs_no_secret(
     assert leaked == [], leaked
     # and the log is still useful: what happened is there, only the secret parts are replaced
     assert "[redacted]" in text and "/interactions/" in text
+
+
+async def test_keys_typed_into_the_forms_never_reach_the_log(
+    stack: Stack, captured_logs: tuple[io.StringIO, io.StringIO]
+) -> None:
+    """discord.py logs every gateway event at DEBUG before the bot sees it, a form's submit with what the member
+    typed included: kept keys, refused ones (never saved, so never known to the filter as keys) and the rest."""
+    raw, redacted = captured_logs
+    second_user, second_password = "second-user", "second-password-8c1f"
+    stack.emulators["midjourney"][midjourney_emulator.STATE_KEY].users[second_user] = second_password
+    forms = {  # service → (refused, saved)
+        "picpik": (
+            {"public_key": SECOND_PUBLIC_KEY, "private_key": "typed-wrong-private-key-1"},
+            {"public_key": SECOND_PUBLIC_KEY, "private_key": SECOND_PRIVATE_KEY},
+        ),
+        "midjourney": (
+            {"username": second_user, "password": "typed-wrong-password-2"},
+            {"username": second_user, "password": second_password},
+        ),
+        "jumdata": (
+            {"app_id": jumdata_emulator.TEST_APP_ID, "app_secret": "typed-wrong-app-secret-3"},
+            {"app_id": jumdata_emulator.TEST_APP_ID, "app_secret": jumdata_emulator.TEST_APP_SECRET},
+        ),
+        "ngpu": (
+            {"workspace_id": "typed-wrong-workspace-4"},
+            {"workspace_id": ngpu_emulator.TEST_WORKSPACE_ID, "btc_address": ngpu_emulator.TEST_BTC_ADDRESS},
+        ),
+    }
+    async with stack.running():
+        for service, (refused, saved) in forms.items():
+            assert "do not work" in (await set_keys(stack, stack.fake.member, refused, service=service)).content
+            assert "are saved" in (await set_keys(stack, stack.fake.member, saved, service=service)).content
+        started = [await stack.imagine("a fox", provider=service) for service in forms]  # on the member's keys
+        assert all(m.attachments for m in await asyncio.gather(*(stack.final(i) for i in started)))
+
+    typed = {
+        f"{service} {name}": value
+        for service, pair in forms.items()
+        for fields in pair
+        for name, value in fields.items()
+        if name not in {"public_key", "username", "app_id"}  # identifiers, sent in the clear by design
+    }
+    raw_text, text = raw.getvalue(), redacted.getvalue()
+    # without the bot's handler the gateway's DEBUG lines would show every one of them
+    assert [name for name, value in typed.items() if value not in raw_text] == []
+    assert "'type': 5" in text and "'custom_id': 'private_key'" in text  # the events are logged, values masked
+    leaked = sorted(name for name, value in typed.items() if value in text)
+    assert leaked == [], leaked
