@@ -12,6 +12,7 @@ import importlib
 import logging
 import pkgutil
 from collections.abc import Mapping
+from typing import Any
 
 import aiohttp
 import aiosqlite
@@ -25,8 +26,10 @@ from bot.config import FrontEndSettings
 from bot.credentials import ProviderPool
 from bot.gc_settle import freeze_startup_objects
 from bot.i18n import CatalogTranslator
+from bot.member_images import MemberImages
 from bot.poller import JobFollower, Poller
 from bot.replies import apologise
+from bot.server_rules import admit_interaction, channel_gated
 from bot.settings import Settings
 from providers.core.base import Provider
 from providers.core.models import JobKind
@@ -66,6 +69,8 @@ class GridBot(commands.Bot):
     token_store: SealedTokenStore
     #: members' preferences and servers' rules (``/settings``)
     settings_store: SettingsStore
+    #: members' images: checked before they are sent, held while their job waits (``bot.member_images``)
+    member_images: MemberImages
 
     def __init__(
         self,
@@ -122,7 +127,11 @@ class GridBot(commands.Bot):
         resealed = await self.key_store.reseal_stale()
         if resealed:
             log.info("sealed %d stored keys again with the current key", resealed)
+        dropped = await self.token_store.drop_stale()
+        if dropped:
+            log.info("deleted %d cached login tokens sealed with an old key or whose keys are gone", dropped)
         self.session = aiohttp.ClientSession()
+        self.member_images = MemberImages.build(self, self.session, self.settings.fetch.policy(), self.db)
         self.providers = self._build_providers(self.session)
         self.pool = ProviderPool(
             session=self.session,
@@ -135,6 +144,8 @@ class GridBot(commands.Bot):
         )
         await self.tree.set_translator(CatalogTranslator())
         self.tree.on_error = apologise  # type: ignore[method-assign]
+        # a server's channel list holds for every command (and, in add_dynamic_items, every button), not only jobs
+        self.tree.interaction_check = admit_interaction  # type: ignore[method-assign]
         for extension in discover_extensions():
             await self.load_extension(extension)
         if self.front_end.sync_commands:
@@ -142,6 +153,13 @@ class GridBot(commands.Bot):
         self.poller = Poller(self, self.store, self.pool, self.front_end, followers=self.job_followers)
         freeze_startup_objects()
         self.poller.start()
+
+    def add_dynamic_items(self, *items: type[discord.ui.DynamicItem[Any]]) -> None:
+        """Register restart-proof buttons and menus, each behind the server's channel check (``server_rules``)."""
+        super().add_dynamic_items(*(channel_gated(item) for item in items))
+
+    def remove_dynamic_items(self, *items: type[discord.ui.DynamicItem[Any]]) -> None:
+        super().remove_dynamic_items(*(channel_gated(item) for item in items))
 
     def _build_providers(self, session: aiohttp.ClientSession) -> dict[str, Provider]:
         built: dict[str, Provider] = {}

@@ -6,6 +6,10 @@ a job goes when neither limit stops it, and the counts grow with every job that 
 their order (one that has to wait holds back that member's later ones), but a job held back only by its
 member's limit does not hold back other members' jobs. The day's allowance is never taken back, so once it is
 used up every later job on the server's keys waits too.
+
+A waiting job's place is counted among the jobs waiting for the same thing, because only those go before it: held
+back by its member's limit, the member's own earlier waiting jobs (other members' jobs never take its slot); held
+back by the day's allowance, every earlier job in the server waiting for the allowance.
 """
 
 from __future__ import annotations
@@ -65,9 +69,9 @@ class Usage:
 
 @dataclass(frozen=True, slots=True)
 class Place:
-    """Where a job that waits is: its position in the line of its reason (1 = next)."""
+    """Where a job that waits is: how many jobs waiting for the same thing go before it (0 = it is next)."""
 
-    position: int
+    ahead: int
     reason: WaitReason
     #: the member's running jobs (what the member's text says)
     running: int
@@ -97,12 +101,12 @@ def plan_line(line: Sequence[InLine], usage: Usage, limits: Limits) -> Plan:
             running[job.owner_id] += 1
             used_today += job.on_server_keys
             continue
-        waiting_of[job.owner_id] += 1
         if daily_full:
-            daily_waiting += 1
             places[job.job_id] = Place(daily_waiting, WaitReason.DAILY, running[job.owner_id])
+            daily_waiting += 1
         else:
             places[job.job_id] = Place(waiting_of[job.owner_id], WaitReason.MEMBER, running[job.owner_id])
+        waiting_of[job.owner_id] += 1
     return Plan(tuple(released), places)
 
 
@@ -124,19 +128,19 @@ def next_reset(now: float) -> int:
 
 
 def waiting_line(place: Place, limits: Limits, now: float, locale: object) -> str:
-    """The line under a waiting job's heading: its position and why it waits."""
+    """The line under a waiting job's heading: what it waits for, and how many jobs waiting for it go first."""
     if place.reason is WaitReason.DAILY:
         return t(
             "queue.waiting_daily",
             locale,
-            position=place.position,
+            ahead=place.ahead,
             limit=limits.daily_server_key_jobs,
             reset=next_reset(now),
         )
     return t(
         "queue.waiting_member",
         locale,
-        position=place.position,
+        ahead=place.ahead,
         running=place.running,
         limit=limits.max_running_per_member,
     )

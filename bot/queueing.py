@@ -233,7 +233,7 @@ class JobQueue:
         store = self._bot.store
         try:
             try:
-                send = await rebuild_send(store, record, provider)
+                send = await rebuild_send(store, record, provider, self._bot.member_images)
             except CannotResend as error:
                 log.warning("job %s: released, but cannot be sent: %s", record.id, error)
                 await store.mark_failed(

@@ -4,7 +4,10 @@
 job obeys the same rules, in order of cost: the channel, the service, banned words in every prompt the job would
 send, and last the service's own access check when the server requires it (NGPU: the BTC address holds AINN),
 which is the only one that may call the service. A refused job gets a private explanation and leaves no trace.
-Admin and settings commands start no job, so a channel rule can never lock an admin out of changing it.
+
+``admit_interaction`` applies the channel rule to everything else too: the command tree and every button check it
+(``bot.app``), so in a server with a channel list the bot answers members only there. Members with Manage Server
+are exempt from that check (never locked out of changing the list; their jobs still obey it), and so are DMs.
 
 ``preferred_services`` is how ``/imagine`` picks a service when none is named.
 """
@@ -22,6 +25,8 @@ from pydantic import BaseModel
 from bot import rendering
 from bot.banned_words import banned_words_in
 from bot.i18n import t
+from bot.permissions import ADMIN_PERMISSION
+from bot.text_fit import CHANNELS_IN_TEXT_CHARS, fitted
 from providers.core.base import AccessOutcome, Provider
 from providers.core.errors import ProviderError
 from providers.core.models import Capability, JobKind
@@ -38,8 +43,9 @@ log = logging.getLogger(__name__)
 PROMPT_FIELDS: Final = ("prompt", "negative_prompt", "text")
 #: kinds that send no prompt, even though their row records the grid's request (an upscale only enlarges)
 _SENDS_NO_PROMPT: Final = frozenset({JobKind.UPSCALE})
-#: a service's access check must leave room in Discord's 3 s for the answer (a pass is then cached)
-ACCESS_CHECK_SECONDS: Final = 2.0
+#: a service's access check must leave room in Discord's 3 s for the answer, and for a command's image check
+#: before it (``bot.member_images.ANSWER_BUDGET_SECONDS``); a pass is then cached
+ACCESS_CHECK_SECONDS: Final = 1.5
 #: which server switch turns on each access gate a service may offer (``Provider.access_gate``)
 GATE_SWITCHES: Final[Mapping[str, Callable[[ServerSettings], bool]]] = {
     "ainn": lambda server: server.ngpu_requires_ainn,
@@ -55,7 +61,7 @@ def channel_refusal(server: ServerSettings, channel_ids: Iterable[int | None], l
         return None
     if not server.channel_ids:
         return t("rules.no_channel", locale)
-    channels = ", ".join(f"<#{cid}>" for cid in sorted(server.channel_ids))
+    channels = fitted([f"<#{cid}>" for cid in sorted(server.channel_ids)], CHANNELS_IN_TEXT_CHARS, locale)
     return t("rules.wrong_channel", locale, channels=channels)
 
 
@@ -113,9 +119,9 @@ async def access_refusal(server: ServerSettings, provider: Provider, locale: obj
     if outcome is AccessOutcome.GRANTED:
         return None
     try:
-        return t(f"rules.gate.{gate}.{outcome.value}", locale, service=service)
+        return t(f"rules.gate.{gate}.{outcome.value}", locale, service=service, name=provider.name)
     except KeyError:  # a gate without its own words
-        return t(f"rules.gate.{outcome.value}", locale, service=service)
+        return t(f"rules.gate.{outcome.value}", locale, service=service, name=provider.name)
 
 
 def preferred_services(
@@ -215,3 +221,51 @@ async def admit_job(
     else:
         await interaction.response.send_message(text, ephemeral=True)
     return False
+
+
+# --- every interaction ----------------------------------------------------------------------------------------
+
+
+async def interaction_refusal(interaction: discord.Interaction[GridBot]) -> str | None:
+    """Why the bot does not answer this member here (a channel the server's list leaves out), or None."""
+    if interaction.guild_id is None or getattr(interaction.permissions, ADMIN_PERMISSION, False):
+        return None
+    server = await interaction.client.settings_store.server(interaction.guild_id)
+    return channel_refusal(server, _channels_of(interaction), interaction.locale)
+
+
+async def admit_interaction(interaction: discord.Interaction[GridBot]) -> bool:
+    """Whether to handle a command, an autocomplete or a button press at all. When not, the member has been told
+    why, privately; an autocomplete quietly offers nothing (it cannot show a message)."""
+    reason = await interaction_refusal(interaction)
+    if reason is None:
+        return True
+    log.info("interaction outside the channels of server %s refused", interaction.guild_id)
+    try:
+        if interaction.type is discord.InteractionType.autocomplete:
+            await interaction.response.autocomplete([])
+        else:
+            await interaction.response.send_message(rendering.input_error_text(reason), ephemeral=True)
+    except discord.HTTPException:
+        log.warning("could not tell the member that this channel is closed to the bot", exc_info=True)
+    return False
+
+
+#: each button or menu class → the same class behind the channel check (one per class, so removing finds it)
+_GATED: dict[type[discord.ui.DynamicItem[Any]], type[discord.ui.DynamicItem[Any]]] = {}
+
+
+def channel_gated(item: type[discord.ui.DynamicItem[Any]]) -> type[discord.ui.DynamicItem[Any]]:
+    """``item`` (a restart-proof button or menu) checked by ``admit_interaction`` before its own check and callback.
+    discord.py has no tree-wide check for components: this is the one place they all pass through (``GridBot``
+    registers every dynamic item through it)."""
+    gated = _GATED.get(item)
+    if gated is None:
+
+        class Gated(item, template=item.__discord_ui_compiled_template__):  # type: ignore[valid-type,misc]
+            async def interaction_check(self, interaction: discord.Interaction[GridBot], /) -> bool:
+                return await admit_interaction(interaction) and await super().interaction_check(interaction)
+
+        Gated.__name__, Gated.__qualname__ = item.__name__, item.__qualname__
+        _GATED[item] = gated = Gated
+    return gated

@@ -4,6 +4,10 @@ One JSON object per member and per server (``0006_settings.sql``), validated thr
 way in and out: a field added later reads as its default from older rows, a field no longer known is dropped,
 and a row that no longer validates at all reads as the defaults (logged) rather than stopping the bot.
 
+Rows written before ``SERVER_SETTINGS_VERSION`` 2 read with the server-keys switch off: until then the switch
+defaulted to on and every row stored it, so an admin's "on" cannot be told from the old default, and the safe
+reading is the one that bills nobody's server keys unasked (the admin turns it on again with one command).
+
 Reads are served from memory after the first one (every command and every job asks), and a save replaces the
 cached value, so a change applies to the very next command. The cache assumes one bot process per database,
 as the rest of the bot does.
@@ -11,10 +15,11 @@ as the rest of the bot does.
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Callable
-from typing import Annotated, Final, TypeVar
+from typing import Annotated, Any, Final, TypeVar
 
 import aiosqlite
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -26,11 +31,18 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 #: the most banned words a server may list (each is matched against every prompt)
 MAX_BANNED_WORDS: Final = 200
 MAX_BANNED_WORD_LENGTH: Final = 60
+#: the characters of all banned words together, checked when words are added (so the list shows in two pages
+#: of an embed); older rows may hold more and still read
+MAX_BANNED_WORDS_CHARS: Final = 4_000
+#: the words one ``add`` or ``remove`` may name (a list never holds more)
+MAX_WORDS_PER_CHANGE: Final = MAX_BANNED_WORDS
 #: the most channels a server may restrict the bot to
 MAX_CHANNELS: Final = 50
 #: jobs waiting in a server's queue, at most, unless the admin sets another cap
 DEFAULT_QUEUE_CAP: Final = 10
 MAX_QUEUE_CAP: Final = 100
+#: 2: ``server_keys_allowed`` defaults to off (rows without a version are from before: see the module's text)
+SERVER_SETTINGS_VERSION: Final = 2
 
 BannedWord = Annotated[str, Field(min_length=1, max_length=MAX_BANNED_WORD_LENGTH)]
 
@@ -67,12 +79,15 @@ class ServerSettings(BaseModel):
     banned_words: tuple[BannedWord, ...] = Field(default=(), max_length=MAX_BANNED_WORDS)
     #: the channels the bot answers in (None: every channel it can see)
     channel_ids: frozenset[int] | None = Field(default=None, max_length=MAX_CHANNELS)
-    #: members without keys of their own may use the server-wide keys
-    server_keys_allowed: bool = True
+    #: members without keys of their own may use the server-wide keys; off unless an admin turns it on, so
+    #: server keys set for the admin commands (``/picpik-app``, ``/ngpu``) never pay for members' jobs unasked
+    server_keys_allowed: bool = False
     #: members other than a job's owner may press its buttons (always charged to the presser's own keys)
     others_may_press: bool = False
     #: NGPU jobs need the BTC address in the NGPU keys to hold AINN (BRC-20)
     ngpu_requires_ainn: bool = False
+    #: what the stored fields mean (``SERVER_SETTINGS_VERSION``); stored with every save
+    settings_version: int = SERVER_SETTINGS_VERSION
 
     def allows_service(self, service: str) -> bool:
         return self.allowed_services is None or service in self.allowed_services
@@ -133,7 +148,20 @@ class SettingsStore:
         if row is None:
             return model()
         try:
-            return model.model_validate_json(row[0])
-        except ValidationError:
+            data = json.loads(row[0])
+            if model is ServerSettings and isinstance(data, dict):
+                data = _upgraded_server(data, key)
+            return model.model_validate(data)
+        except (ValueError, ValidationError):  # not JSON at all, or no longer fitting the model
             log.warning("the stored %s of %s no longer fit; using the defaults", table, key)
             return model()
+
+
+def _upgraded_server(data: dict[str, Any], guild_id: int) -> dict[str, Any]:
+    """A server's stored rules as the current version reads them (see the module's text)."""
+    version = data.get("settings_version")
+    if isinstance(version, int) and version >= SERVER_SETTINGS_VERSION:
+        return data
+    if data.get("server_keys_allowed") is True:
+        log.info("server %s: rules from before version 2; the server-keys switch reads as off", guild_id)
+    return {**data, "server_keys_allowed": False, "settings_version": SERVER_SETTINGS_VERSION}

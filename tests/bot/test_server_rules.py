@@ -46,6 +46,13 @@ def test_a_thread_counts_as_its_channel() -> None:
     assert channel_refusal(server, [555, 10], None) is None
 
 
+def test_fifty_channels_are_named_whole_within_a_message() -> None:
+    ids = [1_300_000_000_000_000_000 + n for n in range(50)]
+    refusal = channel_refusal(ServerSettings(channel_ids=frozenset(ids)), [99, None], None)
+    assert refusal is not None and len(refusal) <= 2000 - len("⚠️ ")
+    assert all(f"<#{channel_id}>" in refusal for channel_id in ids)
+
+
 def test_no_open_channel_says_so() -> None:
     refusal = channel_refusal(ServerSettings(channel_ids=frozenset()), [10, None], None)
     assert refusal is not None and "no channel" in refusal
@@ -155,7 +162,11 @@ async def test_no_check_is_made_when_the_server_does_not_require_it() -> None:
 
 async def test_keys_without_an_address_are_told_to_add_one() -> None:
     refusal = await access_refusal(REQUIRED, StubProvider(AccessOutcome.INCOMPLETE), None)
-    assert refusal is not None and "/keys set" in refusal and "AINN" in refusal
+    # what the server requires, why these keys fail it, and the command that fixes it
+    assert refusal is not None and refusal.startswith("This server requires AINN to use NGPU")
+    assert "have no BTC address" in refusal and "`/keys set service:ngpu`" in refusal
+    chinese = await access_refusal(REQUIRED, StubProvider(AccessOutcome.INCOMPLETE), ZH)
+    assert chinese is not None and "要求持有 AINN" in chinese and "`/keys set service:ngpu`" in chinese
 
 
 async def test_an_address_without_ainn_is_refused() -> None:

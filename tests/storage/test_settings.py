@@ -9,7 +9,13 @@ import pytest
 from pydantic import ValidationError
 
 from storage.database import open_database
-from storage.settings import DEFAULT_QUEUE_CAP, MemberSettings, ServerSettings, SettingsStore
+from storage.settings import (
+    DEFAULT_QUEUE_CAP,
+    SERVER_SETTINGS_VERSION,
+    MemberSettings,
+    ServerSettings,
+    SettingsStore,
+)
 
 
 @pytest.fixture
@@ -25,7 +31,8 @@ async def test_defaults_before_anything_is_saved(db: aiosqlite.Connection) -> No
     server = await store.server(2)
     assert member == MemberSettings() and member.results_by_dm is False
     assert server.allowed_services is None and server.queue_cap == DEFAULT_QUEUE_CAP
-    assert server.server_keys_allowed is True and server.others_may_press is False
+    # members do not spend the server's keys until an admin says so
+    assert server.server_keys_allowed is False and server.others_may_press is False
     assert await store.server(None) == ServerSettings()
 
 
@@ -86,3 +93,33 @@ def test_limits_are_checked_by_the_model() -> None:
         ServerSettings(banned_words=("",))
     with pytest.raises(ValidationError):
         ServerSettings(banned_words=tuple(f"w{i}" for i in range(201)))
+
+
+async def insert_server_row(db: aiosqlite.Connection, guild_id: int, settings_json: str) -> None:
+    await db.execute(
+        "INSERT INTO server_settings (guild_id, settings_json, updated_at) VALUES (?, ?, 0)", (guild_id, settings_json)
+    )
+
+
+async def test_rows_from_before_the_server_keys_default_changed_read_with_the_switch_off(
+    db: aiosqlite.Connection,
+) -> None:
+    # what version 1 stored: every field, the switch's old default "true" among them
+    await insert_server_row(db, 1, '{"queue_cap": 4, "server_keys_allowed": true, "others_may_press": true}')
+    await insert_server_row(db, 2, '{"server_keys_allowed": false}')
+    store = SettingsStore(db)
+
+    upgraded = await store.server(1)
+    assert upgraded.server_keys_allowed is False  # "true" may only be the old default: the safe reading
+    assert (upgraded.queue_cap, upgraded.others_may_press) == (4, True)  # the rest as stored
+    assert (await store.server(2)).server_keys_allowed is False
+
+
+async def test_an_admins_choice_saved_now_is_kept(db: aiosqlite.Connection) -> None:
+    store = SettingsStore(db)
+    await store.save_server(3, ServerSettings(server_keys_allowed=True))
+    async with db.execute("SELECT settings_json FROM server_settings WHERE guild_id = 3") as cursor:
+        [(stored,)] = list(await cursor.fetchall())
+    assert f'"settings_version":{SERVER_SETTINGS_VERSION}' in stored
+
+    assert (await SettingsStore(db).server(3)).server_keys_allowed is True  # a fresh store reads the row again

@@ -14,7 +14,14 @@ from typing import Final
 from pydantic import ValidationError
 
 from providers.core.validation import parse_aspect_ratio
-from storage.settings import MAX_BANNED_WORD_LENGTH, MAX_BANNED_WORDS, MAX_CHANNELS, ServerSettings
+from storage.settings import (
+    MAX_BANNED_WORD_LENGTH,
+    MAX_BANNED_WORDS,
+    MAX_BANNED_WORDS_CHARS,
+    MAX_CHANNELS,
+    MAX_WORDS_PER_CHANGE,
+    ServerSettings,
+)
 
 #: the choice value that means "no preference of my own": the next default applies
 DEFAULT_CHOICE: Final = "default"
@@ -56,8 +63,15 @@ def normalised_aspect(text: str) -> str:
 
 def split_words(text: str) -> list[str]:
     """The words of one ``add`` or ``remove``: comma-separated (any comma), spaces inside a phrase kept,
-    blanks dropped."""
-    return [" ".join(part.split()) for part in _WORD_SEPARATORS.split(text) if part.strip()]
+    blanks dropped. More than ``MAX_WORDS_PER_CHANGE`` at once is refused: a list never holds more."""
+    words = [" ".join(part.split()) for part in _WORD_SEPARATORS.split(text) if part.strip()]
+    if len(words) > MAX_WORDS_PER_CHANGE:
+        raise SettingRefused("settings.words.too_many_at_once", count=len(words), limit=MAX_WORDS_PER_CHANGE)
+    return words
+
+
+def words_chars(words: Iterable[str]) -> int:
+    return sum(len(word) for word in words)
 
 
 def add_words(existing: Sequence[str], text: str) -> WordsChange:
@@ -78,7 +92,11 @@ def add_words(existing: Sequence[str], text: str) -> WordsChange:
     if not added and not already:
         raise SettingRefused("settings.words.none_given")
     if len(words) > MAX_BANNED_WORDS:
-        raise SettingRefused("settings.words.too_many", limit=MAX_BANNED_WORDS, room=MAX_BANNED_WORDS - len(existing))
+        room = max(0, MAX_BANNED_WORDS - len(existing))
+        raise SettingRefused("settings.words.too_many", limit=MAX_BANNED_WORDS, room=room)
+    if added and words_chars(words) > MAX_BANNED_WORDS_CHARS:
+        room = max(0, MAX_BANNED_WORDS_CHARS - words_chars(existing))
+        raise SettingRefused("settings.words.too_long_list", limit=MAX_BANNED_WORDS_CHARS, room=room)
     return WordsChange(tuple(words), added, already)
 
 

@@ -1,7 +1,8 @@
 """``/settings show``, ``/settings set [service] [aspect] [results_by_dm]``, ``/settings clear preference``.
 
 A member's own preferences follow them into every server and DMs, so ``/settings`` works anywhere. Every answer
-is ephemeral. The default service and aspect are only stored here; the job start applies them.
+is ephemeral. The default service and aspect are only stored here; the job start applies them. A member who may
+manage the server is pointed to ``/server-settings``, where its rules are changed.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from bot.exts.settings._edits import DEFAULT_CHOICE, chosen_service, normalised_
 from bot.exts.settings._summary import embed, member_fields, server_fields
 from bot.i18n import t
 from bot.i18n.errors import error_text
+from bot.permissions import ADMIN_PERMISSION
 from bot.replies import refuse
 from providers.core.errors import InvalidInputError
 from storage.settings import MemberSettings
@@ -52,7 +54,10 @@ class MemberSettingsCommands:
         services = self.bot.service_classes
         embeds = [embed(t("settings.member.title", locale), member_fields(member, server, services, locale))]
         if server is not None:
-            embeds.append(embed(t("settings.server.title_here", locale), server_fields(server, services, locale)))
+            rules = embed(t("settings.server.title_here", locale), server_fields(server, services, locale))
+            if getattr(interaction.permissions, ADMIN_PERMISSION, False):
+                rules.set_footer(text=t("settings.member.admin_hint", locale))
+            embeds.append(rules)
         content = t("settings.member.saved", locale) if saved else None
         await interaction.response.send_message(content, embeds=embeds, ephemeral=True)
 

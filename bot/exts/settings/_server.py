@@ -22,10 +22,12 @@ from bot.exts.settings._summary import (
     limits_value,
     server_fields,
     switches_value,
-    words_list,
+    words_change_text,
+    words_pages,
 )
 from bot.i18n import t
 from bot.replies import refuse
+from bot.text_fit import CHANNELS_IN_TEXT_CHARS
 from storage.settings import ServerSettings
 
 if TYPE_CHECKING:
@@ -56,16 +58,24 @@ class ServerSettingsCommands:
         view = picker_view(self.bot.service_classes, await self.rules(interaction), locale)
         await interaction.response.send_message(t("settings.services.pick", locale), view=view, ephemeral=True)
 
-    async def words_list(self, interaction: discord.Interaction[GridBot]) -> None:
+    async def words_list(self, interaction: discord.Interaction[GridBot], page: int = 1) -> None:
         locale = interaction.locale
         words = (await self.rules(interaction)).banned_words
         shown = discord.Embed(title=t("settings.words.title", locale, count=len(words)))
-        shown.description = words_list(words, locale)
+        if not words:
+            shown.description = t("settings.server.no_words", locale)
+            await interaction.response.send_message(embed=shown, ephemeral=True)
+            return
+        pages = words_pages(words)
+        number = min(max(page, 1), len(pages))  # past the end: the last page, rather than nothing
+        shown.description = pages[number - 1]
+        if len(pages) > 1:
+            shown.set_footer(text=t("settings.words.page", locale, page=number, pages=len(pages)))
         await interaction.response.send_message(embed=shown, ephemeral=True)
 
     async def channels_list(self, interaction: discord.Interaction[GridBot]) -> None:
-        rules = await self.rules(interaction)
-        text = t("settings.channels.current", interaction.locale, value=channels_value(rules, interaction.locale))
+        rules, locale = await self.rules(interaction), interaction.locale
+        text = t("settings.channels.current", locale, value=channels_value(rules, locale, CHANNELS_IN_TEXT_CHARS))
         await interaction.response.send_message(text, ephemeral=True)
 
     # --- changing -------------------------------------------------------------------------------------
@@ -144,13 +154,8 @@ class ServerSettingsCommands:
 
         def build(rules: ServerSettings) -> tuple[ServerSettings, str]:
             result = edit(rules.banned_words, words)
-            lines = []
-            if result.changed:
-                lines.append(t(changed_key, locale, words=_quoted(result.changed)))
-            if result.unchanged:
-                lines.append(t(unchanged_key, locale, words=_quoted(result.unchanged)))
-            lines.append(t("settings.words.count", locale, count=len(result.words)))
-            return _edits.updated(rules, banned_words=result.words), "\n".join(lines)
+            said = words_change_text(result, changed_key, unchanged_key, locale)
+            return _edits.updated(rules, banned_words=result.words), said
 
         await self.change(interaction, build)
 
@@ -170,7 +175,8 @@ class ServerSettingsCommands:
 
         def build(rules: ServerSettings) -> tuple[ServerSettings, str]:
             new = _edits.updated(rules, channel_ids=edit(rules))
-            return new, t("settings.channels.saved", locale, value=channels_value(new, locale))
+            value = channels_value(new, locale, CHANNELS_IN_TEXT_CHARS)
+            return new, t("settings.channels.saved", locale, value=value)
 
         await self.change(interaction, build)
 
@@ -198,8 +204,3 @@ class ServerSettingsCommands:
             return new, t("settings.switches.saved", locale, value=switches_value(new, locale))
 
         await self.change(interaction, build)
-
-
-def _quoted(words: list[str]) -> str:
-    return ", ".join(f"`{word.replace('`', 'ˋ')}`" for word in words)
-

@@ -99,9 +99,9 @@ def server_group(bot: GridBot) -> app_commands.Group:
 
     @group.command(name="switches", description="Turn server-wide behaviours on or off")
     @app_commands.describe(
-        server_keys="Members without keys of their own may use the server's keys",
+        server_keys="Members without keys of their own may use (and spend) the server's keys; off by default",
         others_may_press="Anyone may press a job's buttons (always charged to the presser's own keys)",
-        ngpu_requires_ainn="NGPU jobs need the BTC address in the NGPU keys to hold AINN",
+        ngpu_requires_ainn="NGPU jobs need a BTC address holding AINN in the NGPU keys (none set: refused)",
     )
     @require_admin
     async def switches(
@@ -133,9 +133,10 @@ def _words_group(handlers: ServerSettingsCommands) -> app_commands.Group:
         await handlers.words_remove(interaction, words)
 
     @words.command(name="list", description="Show the banned words")
+    @app_commands.describe(page="Which page of a long list (1 first)")
     @require_admin
-    async def list_(interaction: discord.Interaction[GridBot]) -> None:
-        await handlers.words_list(interaction)
+    async def list_(interaction: discord.Interaction[GridBot], page: app_commands.Range[int, 1, 100] = 1) -> None:
+        await handlers.words_list(interaction, page)
 
     return words
 

@@ -1,6 +1,8 @@
 """How settings read: a member's preferences and a server's rules as lines and embeds, in the member's language.
 
-Pure (no I/O): the commands pass in the settings and the services the bot offers.
+Pure (no I/O): the commands pass in the settings and the services the bot offers. Everything shown keeps within
+Discord's sizes (``bot.text_fit``, and ``WORDS_PAGE_CHARS`` for the banned words): a long list shows whole items
+only, then "… and N more".
 """
 
 from __future__ import annotations
@@ -10,12 +12,21 @@ from typing import Final
 
 import discord
 
+from bot.exts.settings._edits import WordsChange
 from bot.i18n import t
+from bot.text_fit import FIELD_CHARS, fitted
 from providers.core.base import Provider
 from storage.settings import MemberSettings, ServerSettings
 
-#: an embed description holds 4,096 characters; the banned-words list stops well before
-WORDS_SHOWN_CHARS: Final = 3_500
+#: one page of ``/server-settings banned-words list`` (an embed description holds 4,096; the whole embed 6,000)
+WORDS_PAGE_CHARS: Final = 3_500
+#: the words named in each line of an add/remove answer (two such lines and the count stay within 2,000)
+WORDS_IN_REPLY_CHARS: Final = 800
+
+
+def quoted(words: Sequence[str]) -> list[str]:
+    """Words in code style, so markdown in a word shows as typed (a backtick would end it: a look-alike instead)."""
+    return [f"`{word.replace('`', 'ˋ')}`" for word in words]
 
 
 def service_display(name: str | None, services: Mapping[str, type[Provider]]) -> str | None:
@@ -67,10 +78,12 @@ def limits_value(server: ServerSettings, locale: object) -> str:
     )
 
 
-def channels_value(server: ServerSettings, locale: object) -> str:
+def channels_value(server: ServerSettings, locale: object, budget: int = FIELD_CHARS) -> str:
     if server.channel_ids is None:
         return t("settings.server.every_channel", locale)
-    return ", ".join(f"<#{channel_id}>" for channel_id in sorted(server.channel_ids))
+    if not server.channel_ids:
+        return t("settings.server.no_channel", locale)
+    return fitted([f"<#{channel_id}>" for channel_id in sorted(server.channel_ids)], budget, locale)
 
 
 def words_count_value(server: ServerSettings, locale: object) -> str:
@@ -80,9 +93,12 @@ def words_count_value(server: ServerSettings, locale: object) -> str:
 
 
 def switches_value(server: ServerSettings, locale: object) -> str:
+    """The switches, each followed by what it means now (whose keys pay matters most: said in full)."""
+    keys_meaning = "settings.server.server_keys_on" if server.server_keys_allowed else "settings.server.server_keys_off"
     return "\n".join(
         (
             t("settings.server.server_keys", locale, value=on_off(server.server_keys_allowed, locale)),
+            t(keys_meaning, locale),
             t("settings.server.others_may_press", locale, value=on_off(server.others_may_press, locale)),
             t("settings.server.ngpu_requires_ainn", locale, value=on_off(server.ngpu_requires_ainn, locale)),
         )
@@ -107,21 +123,31 @@ def server_fields(
 def embed(title: str, fields: Sequence[tuple[str, str]], *, inline: bool = False) -> discord.Embed:
     shown = discord.Embed(title=title)
     for name, value in fields:
-        shown.add_field(name=name, value=value[:1024], inline=inline)
+        # the values are built to fit; cutting is the last resort, and then visibly
+        fitting = value if len(value) <= FIELD_CHARS else value[: FIELD_CHARS - 1] + "…"
+        shown.add_field(name=name, value=fitting, inline=inline)
     return shown
 
 
-def words_list(words: Sequence[str], locale: object) -> str:
-    """The banned words, one per line in code style (so markdown in a word shows as typed), cut to fit."""
-    if not words:
-        return t("settings.server.no_words", locale)
-    lines: list[str] = []
+def words_pages(words: Sequence[str]) -> list[str]:
+    """The banned words, one per line in code style, in pages of at most ``WORDS_PAGE_CHARS`` characters."""
+    pages: list[list[str]] = [[]]
     used = 0
-    for index, word in enumerate(words):
-        line = f"`{word.replace('`', 'ˋ')}`"
-        if used + len(line) + 1 > WORDS_SHOWN_CHARS:
-            lines.append(t("settings.words.more", locale, count=len(words) - index))
-            break
-        lines.append(line)
+    for line in quoted(words):
+        if pages[-1] and used + len(line) + 1 > WORDS_PAGE_CHARS:
+            pages.append([])
+            used = 0
+        pages[-1].append(line)
         used += len(line) + 1
+    return ["\n".join(lines) for lines in pages]
+
+
+def words_change_text(change: WordsChange, changed_key: str, unchanged_key: str, locale: object) -> str:
+    """The answer to ``banned-words add`` or ``remove``: how many words changed and which (the first ones, when
+    many), the same for those left as they were, and the list's new size."""
+    lines = []
+    for key, named in ((changed_key, change.changed), (unchanged_key, change.unchanged)):
+        if named:
+            lines.append(t(key, locale, count=len(named), words=fitted(quoted(named), WORDS_IN_REPLY_CHARS, locale)))
+    lines.append(t("settings.words.count", locale, count=len(change.words)))
     return "\n".join(lines)

@@ -2,11 +2,13 @@
 
 EN = {
     "queue.waiting_member": (
-        "⏳ Waiting in line — position {position} (jobs you have running here: {running}, up to {limit} at once)"
+        "⏳ Waiting for a free slot — you have {running} running here, at most {limit} at once. It starts when one "
+        "finishes; your jobs waiting ahead of it: {ahead}."
     ),
     "queue.waiting_daily": (
-        "⏳ Waiting in line — position {position} (this server's keys have used up today's allowance of {limit}; "
-        "it resets <t:{reset}:R>)"
+        "⏳ Waiting for the server's daily allowance — this server's keys have used today's allowance "
+        "(jobs per day: {limit}); it resets <t:{reset}:R>. Jobs waiting for it ahead of this one, in the whole "
+        "server: {ahead}."
     ),
     "queue.refused_member": (
         "You are at this server's limit of jobs running at once ({running} of {limit}). "
@@ -28,10 +30,12 @@ EN = {
 
 ZH_CN = {
     "queue.waiting_member": (
-        "⏳ 排队中 — 第 {position} 位（你在本服务器运行中的任务：{running} 个，最多同时 {limit} 个）"
+        "⏳ 等待空位 — 你在本服务器运行中的任务：{running} 个（最多同时 {limit} 个）。有任务完成后即开始；"
+        "排在它前面等待的你的任务：{ahead} 个。"
     ),
     "queue.waiting_daily": (
-        "⏳ 排队中 — 第 {position} 位（本服务器密钥今天的额度 {limit} 个任务已用完，<t:{reset}:R>重置）"
+        "⏳ 等待服务器的每日额度 — 本服务器密钥今天的 {limit} 个任务额度已用完，<t:{reset}:R>重置。"
+        "全服务器排在它前面等待额度的任务：{ahead} 个。"
     ),
     "queue.refused_member": (
         "你在本服务器已有 {running} 个任务在运行，本服务器最多允许同时 {limit} 个。请等其中一个完成后再试。"

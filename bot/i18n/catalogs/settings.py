@@ -5,6 +5,7 @@ EN = {
     "settings.on": "on",
     "settings.off": "off",
     "settings.invalid": "That value cannot be stored ({fields}); nothing was changed.",
+    "settings.more": "… and {count} more",
     # --- a member's preferences
     "settings.member.title": "Your settings",
     "settings.member.saved": "✅ Saved. Your settings now:",
@@ -18,6 +19,10 @@ EN = {
     "settings.member.aspect": "Default aspect ratio",
     "settings.member.aspect_unset": "the service's default",
     "settings.member.results_by_dm": "Results also by direct message",
+    "settings.member.admin_hint": (
+        "You may manage this server: change these rules with /server-settings (a command of its own, so that "
+        "only members with Manage Server see it)."
+    ),
     # --- a server's rules
     "settings.server.title": "This server's rules",
     "settings.server.title_here": "Rules in this server",
@@ -37,8 +42,17 @@ EN = {
     "settings.server.word_count": "{count} words or phrases",
     "settings.server.channels": "Channels the bot answers in",
     "settings.server.every_channel": "every channel",
+    "settings.server.no_channel": "none (the bot takes no jobs here)",
     "settings.server.switches": "Switches",
     "settings.server.server_keys": "Server keys for members without their own: {value}",
+    "settings.server.server_keys_off": (
+        "→ members without keys of their own are asked to set theirs (/keys set); the server's keys serve only "
+        "the admin commands. Turn it on to pay for their jobs with the server's keys."
+    ),
+    "settings.server.server_keys_on": (
+        "→ jobs of members without keys of their own run on, and are billed to, the server's keys "
+        "(see Limits for jobs per day)."
+    ),
     "settings.server.others_may_press": "Anyone may press a job's buttons: {value}",
     "settings.server.ngpu_requires_ainn": "NGPU needs AINN: {value}",
     # --- allowed services
@@ -62,13 +76,20 @@ EN = {
     "settings.limits.saved": "✅ Limits saved.\n{value}",
     # --- banned words
     "settings.words.title": "Banned words ({count})",
-    "settings.words.added": "✅ Banned: {words}",
-    "settings.words.already": "Already banned: {words}",
-    "settings.words.removed": "✅ No longer banned: {words}",
-    "settings.words.missing": "Not on the list: {words}",
+    "settings.words.added": "✅ Banned ({count}): {words}",
+    "settings.words.already": "Already banned ({count}): {words}",
+    "settings.words.removed": "✅ No longer banned ({count}): {words}",
+    "settings.words.missing": "Not on the list ({count}): {words}",
     "settings.words.count": "The list has {count} words or phrases.",
-    "settings.words.more": "… and {count} more",
+    "settings.words.page": "Page {page} of {pages} · /server-settings banned-words list page:…",
     "settings.words.none_given": "Write the words to add or remove, separated by commas.",
+    "settings.words.too_many_at_once": (
+        "That names {count} words or phrases; at most {limit} can be added or removed at once. Nothing was changed."
+    ),
+    "settings.words.too_long_list": (
+        "The banned words together may have at most {limit} characters; there is room for {room} more. "
+        "Nothing was added."
+    ),
     "settings.words.too_long": "“{word}” is too long: a banned word or phrase has at most {limit} characters.",
     "settings.words.too_many": (
         "A server can ban at most {limit} words or phrases; there is room for {room} more. Nothing was added."
@@ -91,6 +112,7 @@ ZH_CN = {
     "settings.on": "开",
     "settings.off": "关",
     "settings.invalid": "无法保存该值（{fields}）；没有做任何更改。",
+    "settings.more": "……还有 {count} 个",
     "settings.member.title": "你的设置",
     "settings.member.saved": "✅ 已保存。你现在的设置：",
     "settings.member.nothing_to_set": (
@@ -102,6 +124,10 @@ ZH_CN = {
     "settings.member.aspect": "默认宽高比",
     "settings.member.aspect_unset": "服务的默认值",
     "settings.member.results_by_dm": "结果同时通过私信发送",
+    "settings.member.admin_hint": (
+        "你可以管理本服务器：用 /server-settings 修改这些规则"
+        "（它是单独的命令，只有拥有“管理服务器”权限的成员才能看到）。"
+    ),
     "settings.server.title": "本服务器的规则",
     "settings.server.title_here": "本服务器的规则",
     "settings.server.footer": "用 /server-settings 的子命令修改。",
@@ -120,8 +146,16 @@ ZH_CN = {
     "settings.server.word_count": "{count} 个词或短语",
     "settings.server.channels": "机器人回应的频道",
     "settings.server.every_channel": "所有频道",
+    "settings.server.no_channel": "无（本服务器不接受任务）",
     "settings.server.switches": "开关",
     "settings.server.server_keys": "没有自己密钥的成员使用服务器密钥：{value}",
+    "settings.server.server_keys_off": (
+        "→ 没有自己密钥的成员会被提示设置自己的密钥（/keys set）；服务器的密钥只用于管理命令。"
+        "开启后，他们的任务将使用服务器的密钥并由其计费。"
+    ),
+    "settings.server.server_keys_on": (
+        "→ 没有自己密钥的成员的任务使用服务器的密钥运行并由其计费（每天的任务数见“限制”）。"
+    ),
     "settings.server.others_may_press": "任何人都可以按任务的按钮：{value}",
     "settings.server.ngpu_requires_ainn": "NGPU 需要持有 AINN：{value}",
     "settings.services.pick": "勾选本服务器成员可以使用的服务（全部勾选：所有服务，包括以后新增的）。",
@@ -137,13 +171,17 @@ ZH_CN = {
     "settings.limits.current": "**本服务器的限制**\n{value}",
     "settings.limits.saved": "✅ 限制已保存。\n{value}",
     "settings.words.title": "禁用词（{count}）",
-    "settings.words.added": "✅ 已禁用：{words}",
-    "settings.words.already": "已经在禁用列表中：{words}",
-    "settings.words.removed": "✅ 不再禁用：{words}",
-    "settings.words.missing": "不在列表中：{words}",
+    "settings.words.added": "✅ 已禁用（{count} 个）：{words}",
+    "settings.words.already": "已经在禁用列表中（{count} 个）：{words}",
+    "settings.words.removed": "✅ 不再禁用（{count} 个）：{words}",
+    "settings.words.missing": "不在列表中（{count} 个）：{words}",
     "settings.words.count": "列表中共有 {count} 个词或短语。",
-    "settings.words.more": "……还有 {count} 个",
+    "settings.words.page": "第 {page} 页，共 {pages} 页 · /server-settings banned-words list page:…",
     "settings.words.none_given": "请写出要添加或删除的词，用逗号分隔。",
+    "settings.words.too_many_at_once": (
+        "这里列出了 {count} 个词或短语；一次最多只能添加或删除 {limit} 个。没有做任何更改。"
+    ),
+    "settings.words.too_long_list": "所有禁用词合计最多 {limit} 个字符；还可以再添加 {room} 个字符。没有添加任何内容。",
     "settings.words.too_long": "“{word}”太长：禁用词或短语最多 {limit} 个字符。",
     "settings.words.too_many": "一个服务器最多可以禁用 {limit} 个词或短语；还可以再添加 {room} 个。没有添加任何内容。",
     "settings.channels.current": "机器人回应的频道：{value}",
@@ -184,16 +222,21 @@ COMMANDS_ZH_CN = {
         "可同时排队等待的任务数（0：不排队，直接拒绝）"
     ),
     "Turn server-wide behaviours on or off": "开启或关闭服务器范围的功能",
-    "Members without keys of their own may use the server's keys": "没有自己密钥的成员可以使用服务器的密钥",
+    "Members without keys of their own may use (and spend) the server's keys; off by default": (
+        "没有自己密钥的成员可以使用（并消耗）服务器的密钥；默认关闭"
+    ),
     "Anyone may press a job's buttons (always charged to the presser's own keys)": (
         "任何人都可以按任务的按钮（始终由按下者自己的密钥计费）"
     ),
-    "NGPU jobs need the BTC address in the NGPU keys to hold AINN": "NGPU 任务要求 NGPU 密钥中的 BTC 地址持有 AINN",
+    "NGPU jobs need a BTC address holding AINN in the NGPU keys (none set: refused)": (
+        "NGPU 任务要求 NGPU 密钥中的 BTC 地址持有 AINN（未设置地址：拒绝）"
+    ),
     "Words refused in any prompt here": "本服务器提示词中禁止使用的词",
     "Ban words (several at once, separated by commas)": "禁用词语（可一次添加多个，用逗号分隔）",
     "The words or phrases, separated by commas": "词或短语，用逗号分隔",
     "Allow banned words again (several at once, separated by commas)": "重新允许禁用的词（可一次多个，用逗号分隔）",
     "Show the banned words": "查看禁用词",
+    "Which page of a long list (1 first)": "较长列表的第几页（从 1 开始）",
     "The channels the bot answers in": "机器人回应的频道",
     "Let the bot answer in this channel (then only in the listed ones)": (
         "让机器人在此频道回应（之后只在列出的频道回应）"

@@ -42,8 +42,14 @@ def generations(stack: Stack) -> int:
     return len(picpik_requests(stack.emulators["picpik"], "GenerateImages"))
 
 
-def waiting(position: int) -> object:
-    return lambda message: f"Waiting in line — position {position}" in message.content
+def place(message: StoredMessage) -> int | None:
+    """How many jobs waiting for the same thing go before this one, as its message says (None: not waiting)."""
+    found = re.search(r"^⏳ Waiting .*: (\d+)\.$", message.content, re.MULTILINE)
+    return None if found is None else int(found[1])
+
+
+def waiting(ahead: int) -> object:
+    return lambda message: place(message) == ahead
 
 
 def delivered_once(message: StoredMessage) -> None:
@@ -57,10 +63,11 @@ async def test_a_second_job_over_the_member_limit_waits_with_its_position_then_i
     first = await stack.imagine("a red kite", provider="picpik")
     second = await stack.imagine("a blue kite", provider="picpik")
 
-    shown = await stack.fake.wait_for_original(second, waiting(1))
+    shown = await stack.fake.wait_for_original(second, waiting(0))
     assert not shown.ephemeral and not shown.loading
     assert "**a blue kite**" in shown.content and f"<@{stack.fake.member.id}>" in shown.content
-    assert "jobs you have running here: 1, up to 1 at once" in shown.content
+    assert "you have 1 running here, at most 1 at once" in shown.content
+    assert "your jobs waiting ahead of it: 0." in shown.content
 
     first_final, second_final = await stack.final(first), await stack.final(second)
     assert_is_grid(second_final)
@@ -79,16 +86,12 @@ async def test_places_move_up_as_jobs_ahead_leave_and_are_edited_only_when_they_
 ) -> None:
     await set_limits(stack, bot, max_running_per_member=1)
     interactions = [await stack.imagine(f"kite number {n}", provider="ngpu") for n in (1, 2, 3)]
-    await stack.fake.wait_for_original(interactions[2], waiting(2))
+    await stack.fake.wait_for_original(interactions[2], waiting(1))
 
     finals = [await stack.final(interaction) for interaction in interactions]
 
-    third = [version.content for version in finals[2].versions]
-    places = [line for text in third for line in text.splitlines() if "Waiting in line" in line]
-    assert [place.split(" (")[0] for place in places] == [
-        "⏳ Waiting in line — position 2",
-        "⏳ Waiting in line — position 1",
-    ]
+    third = [place(version) for version in finals[2].versions]
+    assert [ahead for ahead in third if ahead is not None] == [1, 0]
     for message in finals:
         assert_is_grid(message)
         delivered_once(message)
@@ -103,14 +106,14 @@ async def test_another_member_is_not_held_back_by_the_member_limit(stack: Stack,
     for interaction in (mine, theirs):
         message = await stack.final(interaction)
         assert_is_grid(message)
-        assert not any("Waiting in line" in version.content for version in message.versions)
+        assert not any(place(version) is not None for version in message.versions)
 
 
 async def test_a_full_queue_refuses_privately_and_writes_nothing(stack: Stack, bot: GridBot) -> None:
     await set_limits(stack, bot, max_running_per_member=1, queue_cap=1)
     running = await stack.imagine("a lighthouse", provider="picpik")
     queued = await stack.imagine("a harbour", provider="picpik")
-    await stack.fake.wait_for_original(queued, waiting(1))
+    await stack.fake.wait_for_original(queued, waiting(0))
 
     refused = await stack.fake.wait_for_original(await stack.imagine("a pier", provider="picpik"), lambda m: True)
 
@@ -155,13 +158,13 @@ async def test_over_the_daily_allowance_on_server_keys_a_job_waits_for_the_reset
     stack: Stack, on_server_keys: GridBot
 ) -> None:
     bot = on_server_keys
-    await set_limits(stack, bot, daily_server_key_jobs=1)
+    await set_limits(stack, bot, daily_server_key_jobs=1, server_keys_allowed=True)
     first = await stack.final(await stack.imagine("a windmill", provider="picpik"))
     assert_is_grid(first)
 
     second = await stack.imagine("a watermill", provider="picpik")
-    shown = await stack.fake.wait_for_original(second, waiting(1))
-    assert "this server's keys have used up today's allowance of 1;" in shown.content
+    shown = await stack.fake.wait_for_original(second, waiting(0))
+    assert "this server's keys have used today's allowance (jobs per day: 1);" in shown.content
     reset = int(re.search(r"<t:(\d+):R>", shown.content)[1])  # type: ignore[index]
     assert reset % 86_400 == 0 and 0 < reset - (await bot.store.get(job_of(first))).created_at <= 86_400
     await asyncio.sleep(0.3)  # the first job's end and a few walks of the line later: still waiting
@@ -169,7 +172,7 @@ async def test_over_the_daily_allowance_on_server_keys_a_job_waits_for_the_reset
     assert generations(stack) == 1
 
     # the admin raises the allowance: the next walk of the line sends it
-    await set_limits(stack, bot, daily_server_key_jobs=2)
+    await set_limits(stack, bot, daily_server_key_jobs=2, server_keys_allowed=True)
     final = await stack.final(second)
     assert_is_grid(final)
     delivered_once(final)
@@ -177,12 +180,49 @@ async def test_over_the_daily_allowance_on_server_keys_a_job_waits_for_the_reset
     assert {r.credential_ref for r in records} == {guild_ref(stack.fake.guild.id)}
 
 
+async def test_jobs_waiting_for_the_daily_allowance_count_the_whole_servers_line(
+    stack: Stack, on_server_keys: GridBot
+) -> None:
+    bot = on_server_keys
+    await set_limits(stack, bot, daily_server_key_jobs=1, server_keys_allowed=True)
+    carol = stack.fake.add_user("carol")
+    assert_is_grid(await stack.final(await stack.imagine("a windmill", provider="picpik")))  # today's one job
+
+    mine = await stack.imagine("a watermill", provider="picpik")
+    await stack.fake.wait_for_original(mine, waiting(0))
+    options = {"prompt": "a sawmill", "provider": "picpik"}
+    theirs = await stack.fake.send_slash_command("imagine", options, user=carol)
+
+    # not "position 1" for both: the member's job is ahead of carol's in the line for the allowance
+    shown = await stack.fake.wait_for_original(theirs, waiting(1))
+    assert "Waiting for the server's daily allowance" in shown.content
+    assert "ahead of this one, in the whole server: 1." in shown.content
+    assert place(stack.fake.original_message(mine)) == 0  # type: ignore[arg-type]
+    assert generations(stack) == 1
+
+
+async def test_a_job_waiting_for_its_members_slot_counts_only_that_members_jobs(stack: Stack, bot: GridBot) -> None:
+    await set_limits(stack, bot, max_running_per_member=1)
+    carol = stack.fake.add_user("carol")
+    options = {"prompt": "a paper lantern", "provider": "ngpu"}
+    for user in (stack.fake.member, carol):
+        await stack.fake.send_slash_command("imagine", options, user=user)
+    waits = [await stack.fake.send_slash_command("imagine", options, user=user) for user in (stack.fake.member, carol)]
+
+    # each waits only for its own member's running job: nobody else's job goes before it
+    for interaction in waits:
+        shown = await stack.fake.wait_for_original(interaction, waiting(0))
+        assert "you have 1 running here, at most 1 at once" in shown.content
+    for interaction in waits:
+        assert_is_grid(await stack.final(interaction))
+
+
 async def test_a_waiting_job_whose_keys_are_removed_is_reported_failed(stack: Stack, on_server_keys: GridBot) -> None:
     bot = on_server_keys
-    await set_limits(stack, bot, daily_server_key_jobs=1)
+    await set_limits(stack, bot, daily_server_key_jobs=1, server_keys_allowed=True)
     assert_is_grid(await stack.final(await stack.imagine("a windmill", provider="picpik")))
     second = await stack.imagine("a watermill", provider="picpik")
-    await stack.fake.wait_for_original(second, waiting(1))
+    await stack.fake.wait_for_original(second, waiting(0))
 
     assert await bot.key_store.remove(KeyScope.GUILD, stack.fake.guild.id, "picpik")
 
@@ -199,7 +239,7 @@ async def test_a_button_over_the_limit_waits_too(stack: Stack, bot: GridBot) -> 
     running = await stack.imagine("a moat", provider="picpik")
     upscale = await stack.fake.click_button(grid, f"job:{job_of(grid)}:U3")
 
-    await stack.fake.wait_for_original(upscale, waiting(1))
+    await stack.fake.wait_for_original(upscale, waiting(0))
     upscaled = await stack.final(upscale)
     assert "Image #3" in upscaled.content and len(upscaled.attachments) == 1
     assert_is_grid(await stack.final(running))
@@ -210,7 +250,7 @@ async def test_a_job_waiting_through_a_restart_is_released_and_delivered_once(st
         await set_limits(stack, first_bot, max_running_per_member=1)
         running = await stack.imagine("a lantern in the fog", provider="midjourney")
         queued = await stack.imagine("a lantern at dawn", provider="midjourney")
-        await stack.fake.wait_for_original(queued, waiting(1))
+        await stack.fake.wait_for_original(queued, waiting(0))
         jobs = await first_bot.store.jobs_for_owner(stack.fake.member.id, 5)
         [sent] = [r for r in jobs if r.state is not S.WAITING]
         assert len(jobs) == 2

@@ -132,7 +132,7 @@ async def test_a_job_outside_the_servers_channels_is_refused_even_for_an_admin(s
         assert "only in <#111>, <#222>" in content
 
     chinese = await stack.fake.send_slash_command("imagine", {"prompt": "a kite"}, locale="zh-CN")
-    assert "只在 <#111>, <#222> 接受任务" in await refusal(stack, chinese)
+    assert "只在 <#111>, <#222> 使用机器人" in await refusal(stack, chinese)
     await nothing_started(bot, stack)
     # admin commands are never held back by the channel rule
     status = await stack.fake.wait_for_original(
@@ -144,6 +144,66 @@ async def test_a_job_outside_the_servers_channels_is_refused_even_for_an_admin(s
 async def test_a_job_in_an_allowed_channel_runs(stack: Stack, bot: GridBot) -> None:
     await rules(bot, stack, channel_ids=[stack.fake.channel.id])
     assert_is_grid(await stack.final(await stack.imagine("a kite", provider="ngpu")))
+
+
+async def test_outside_the_servers_channels_no_command_answers_a_member(stack: Stack, bot: GridBot) -> None:
+    await rules(bot, stack, channel_ids=[111])
+    member = stack.fake.member
+    commands = [
+        ("jobs", None, None),
+        ("job", {"id": 1}, None),
+        ("keys", None, "list"),
+        ("settings", None, "show"),
+        ("settings", {"results_by_dm": True}, "set"),
+    ]
+    for name, options, sub in commands:
+        interaction = await stack.fake.send_slash_command(name, options, user=member, subcommand=sub)
+        assert "This server uses the bot only in <#111>" in await refusal(stack, interaction), (name, sub)
+    chinese = await stack.fake.send_slash_command("jobs", user=member, locale="zh-CN")
+    assert "本服务器只在 <#111> 使用机器人" in await refusal(stack, chinese)
+    assert (await bot.settings_store.member(member.id)).results_by_dm is False  # the refused change was not made
+
+
+async def test_outside_the_servers_channels_buttons_refuse_and_autocomplete_offers_nothing(
+    stack: Stack, bot: GridBot
+) -> None:
+    grid_message, grid_id = await grid_for(stack, "a castle at noon", "ngpu")
+    await settled(bot, stack.fake.member.id, 1)
+    await rules(bot, stack, channel_ids=[111])
+
+    # 🖌️ opens a form, no job yet: before any job rule could apply, the channel says no
+    remix = await stack.fake.click_button(grid_message, f"job:{grid_id}:remix")
+    assert "only in <#111>" in await refusal(stack, remix)
+    assert stack.fake.state.modals == []
+
+    context = {"user": stack.fake.member, "guild": stack.fake.guild, "channel": stack.fake.channel}
+    typed = await stack.fake.actions.autocomplete(
+        "upscale", {"job": "", "grid": 1}, "job", locale="en-US", subcommand=None, **context
+    )
+    await stack.wait(lambda: typed.acknowledged, "the autocomplete's answer")
+    assert typed.autocomplete_choices == []  # the member's own grid is not offered here
+
+
+async def test_members_who_manage_the_server_are_answered_anywhere_and_can_fix_the_list(
+    stack: Stack, bot: GridBot
+) -> None:
+    await rules(bot, stack, channel_ids=[111])
+    admin = stack.fake.admin
+
+    shown = await stack.fake.wait_for_original(
+        await stack.fake.send_slash_command("settings", user=admin, subcommand="show"), lambda m: not m.loading
+    )
+    assert shown.embeds and "⚠️" not in shown.content
+    # the server's rules are changed in /server-settings: /settings says so to those who may
+    assert "/server-settings" in shown.embeds[1]["footer"]["text"]
+    cleared = await stack.fake.wait_for_original(
+        await stack.fake.send_slash_command("server-settings", user=admin, subcommand="channels clear"),
+        lambda m: not m.loading,
+    )
+    assert cleared.content.startswith("✅")
+
+    jobs = await stack.fake.wait_for_original(await stack.fake.send_slash_command("jobs", user=stack.fake.member))
+    assert "You have no jobs yet" in jobs.content  # open again for everyone
 
 
 # --- services -------------------------------------------------------------------------------------------------
@@ -252,7 +312,8 @@ async def test_keys_without_an_address_are_told_to_add_one(stack: Stack, bot: Gr
 
     content = await refusal(stack, await stack.imagine("a lighthouse", provider="ngpu"))
 
-    assert "/keys set" in content and "AINN" in content
+    assert "This server requires AINN to use NGPU" in content and "have no BTC address" in content
+    assert "`/keys set service:ngpu`" in content
     assert ainn_checks(stack) == []
     await nothing_started(bot, stack)
 

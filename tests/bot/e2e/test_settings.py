@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from bot.app import GridBot
-from storage.settings import ServerSettings
+from storage.keys import KeyScope
+from storage.settings import MAX_CHANNELS, MAX_WORDS_PER_CHANGE, ServerSettings
 from tests.bot.e2e.conftest import Stack
 from tests.bot.e2e.test_imagine import job_of
 from tests.bot.e2e.test_keys import SECOND_PRIVATE_KEY, SECOND_PUBLIC_KEY, picpik_public_keys, set_keys
@@ -108,9 +109,10 @@ async def test_an_admin_changes_the_rules_and_they_are_stored(stack: Stack, bot:
     await server_settings(stack, "limits", {"running_per_member": 0, "queue_cap": 5})
 
     added = await server_settings(stack, "banned-words add", {"words": "Gore, blood，gore , nsfw art"})
-    assert "Banned: `Gore`, `blood`, `nsfw art`" in added.content and "Already banned: `gore`" in added.content
+    assert "Banned (3): `Gore`, `blood`, `nsfw art`" in added.content
+    assert "Already banned (1): `gore`" in added.content
     removed = await server_settings(stack, "banned-words remove", {"words": "BLOOD, cats"})
-    assert "No longer banned: `blood`" in removed.content and "Not on the list: `cats`" in removed.content
+    assert "No longer banned (1): `blood`" in removed.content and "Not on the list (1): `cats`" in removed.content
     listed = await server_settings(stack, "banned-words list")
     assert listed.embeds[0]["description"] == "`Gore`\n`nsfw art`"
 
@@ -123,6 +125,7 @@ async def test_an_admin_changes_the_rules_and_they_are_stored(stack: Stack, bot:
 
     switches = await server_settings(stack, "switches", {"server_keys": False, "ngpu_requires_ainn": True})
     assert "Server keys for members without their own: off" in switches.content
+    assert "members without keys of their own are asked to set theirs (/keys set)" in switches.content
 
     rules = await stored(bot, stack)
     assert rules.max_running_per_member is None and rules.daily_server_key_jobs == 30 and rules.queue_cap == 5
@@ -188,13 +191,15 @@ async def test_others_may_press_lets_another_member_start_a_job_on_their_own_key
     assert set(picpik_public_keys(stack, calls_before)) == {TEST_PUBLIC_KEY}
 
 
-async def test_server_keys_switched_off_leave_members_without_keys_to_their_own(
+async def test_server_keys_pay_for_members_jobs_only_once_the_admin_switches_it_on(
     stack: Stack, keyless: GridBot
 ) -> None:
-    await set_keys(
-        stack, stack.fake.admin, {"public_key": SECOND_PUBLIC_KEY, "private_key": SECOND_PRIVATE_KEY}, scope="server"
-    )
-    await server_settings(stack, "switches", {"server_keys": False})
+    # keys the admin set for the server (for /picpik-app, say); the switch is left as it comes: off
+    keys = {"public_key": SECOND_PUBLIC_KEY, "private_key": SECOND_PRIVATE_KEY}
+    await keyless.key_store.set(KeyScope.GUILD, stack.fake.guild.id, "picpik", keys, masked="••••")
+    shown = fields(await server_settings(stack, "show"))
+    assert "Server keys for members without their own: off" in shown["Switches"]
+    assert "the server's keys serve only the admin commands" in shown["Switches"]
     calls_before = len(stack.emulators["picpik"][REQUESTS_KEY])
 
     told = await answer(stack, await stack.imagine("a harbour at dawn", provider="picpik"))
@@ -203,7 +208,8 @@ async def test_server_keys_switched_off_leave_members_without_keys_to_their_own(
     assert picpik_public_keys(stack, calls_before) == []
     assert await keyless.store.jobs_for_owner(stack.fake.member.id, 1) == []
 
-    await server_settings(stack, "switches", {"server_keys": True})
+    switched = await server_settings(stack, "switches", {"server_keys": True})
+    assert "billed to, the server's keys" in switched.content
     await stack.final(await stack.imagine("a harbour at dawn", provider="picpik"))
     [job] = await keyless.store.jobs_for_owner(stack.fake.member.id, 1)
     assert job.credential_ref == f"guild:{stack.fake.guild.id}"
@@ -253,3 +259,80 @@ async def test_the_services_picker_still_works_after_a_restart(stack: Stack) -> 
         await stack.wait(lambda: "✅" in stack.fake.message(picker.id).content, "the confirmation")
 
         assert (await stored(restarted, stack)).allowed_services == {"midjourney"}
+
+
+# --- the largest inputs -------------------------------------------------------------------------------------
+
+
+def assert_fits(message: StoredMessage) -> None:
+    """Within what Discord takes (the fake checks content and descriptions; fields are checked here)."""
+    assert len(message.content) <= 2000
+    for shown in message.embeds:
+        values = [field["value"] for field in shown.get("fields", [])]
+        assert all(0 < len(value) <= 1024 for value in values), [len(value) for value in values]
+        footer = (shown.get("footer") or {}).get("text") or ""
+        assert len(shown.get("title") or "") + len(shown.get("description") or "") + len(footer) + sum(
+            len(field["name"]) + len(field["value"]) for field in shown.get("fields", [])
+        ) <= 6000
+
+
+async def test_the_most_banned_words_at_once_are_saved_and_answered_within_a_message(
+    stack: Stack, bot: GridBot
+) -> None:
+    words = [f"w{n:07d}x" for n in range(MAX_WORDS_PER_CHANGE)]  # 200 nine-letter words: 1,999 characters
+
+    added = await server_settings(stack, "banned-words add", {"words": ",".join(words)})
+
+    assert added.ephemeral and added.content.startswith("✅ Banned (200): `w0000000x`, `w0000001x`")
+    assert "… and " in added.content and "The list has 200 words or phrases." in added.content
+    assert_fits(added)
+    assert (await stored(bot, stack)).banned_words == tuple(words)
+
+    # 1,000 words to remove at once (the option's 2,000 characters): refused, nothing changed
+    cjk = ",".join(chr(0x4E00 + n) for n in range(1000))
+    refused = await server_settings(stack, "banned-words remove", {"words": cjk})
+    assert refused.ephemeral and "at most 200 can be added or removed at once" in refused.content
+    others = ",".join(word[:-1] + "z" for word in words)
+    missing = await server_settings(stack, "banned-words remove", {"words": others})
+    assert missing.content.startswith("Not on the list (200): `w0000000z`") and "… and " in missing.content
+    removed = await server_settings(stack, "banned-words remove", {"words": ",".join(words)})
+    assert removed.content.startswith("✅ No longer banned (200):")
+    for message in (refused, missing, removed):
+        assert_fits(message)
+    assert (await stored(bot, stack)).banned_words == ()
+
+
+async def test_a_long_banned_words_list_is_shown_in_pages(stack: Stack, bot: GridBot) -> None:
+    words = [f"w{n:017d}x" for n in range(200)]  # 3,800 characters together: more than one embed shows
+    for half in (words[:100], words[100:]):
+        await server_settings(stack, "banned-words add", {"words": ",".join(half)})
+
+    first = await server_settings(stack, "banned-words list")
+    second = await server_settings(stack, "banned-words list", {"page": 2})
+    past_the_end = await server_settings(stack, "banned-words list", {"page": 9})
+
+    assert first.embeds[0]["footer"]["text"].startswith("Page 1 of 2")
+    assert second.embeds[0]["footer"]["text"].startswith("Page 2 of 2")
+    listed = [line.strip("`") for m in (first, second) for line in m.embeds[0]["description"].split("\n")]
+    assert listed == words
+    assert past_the_end.embeds == second.embeds
+    for message in (first, second):
+        assert_fits(message)
+
+
+async def test_fifty_channels_show_on_whole_mentions(stack: Stack, bot: GridBot) -> None:
+    ids = [1_300_000_000_000_000_000 + n for n in range(MAX_CHANNELS)]
+    await bot.settings_store.save_server(stack.fake.guild.id, ServerSettings(channel_ids=frozenset(ids)))
+
+    shown = await server_settings(stack, "show")
+    listed = await server_settings(stack, "channels list")
+    member_view = await settings(stack, "show", user=stack.fake.admin)
+
+    value = fields(shown)["Channels the bot answers in"]
+    assert value.startswith(f"<#{ids[0]}>, <#{ids[1]}>") and value.endswith("more")
+    mentions = value.split(", ")[:-1]
+    assert mentions == [f"<#{n}>" for n in ids[: len(mentions)]]  # not one cut in the middle
+    assert value.endswith(f"… and {len(ids) - len(mentions)} more")
+    assert all(f"<#{n}>" in listed.content for n in ids)  # a message has room for all fifty
+    for message in (shown, listed, member_view):
+        assert_fits(message)

@@ -7,7 +7,14 @@ import pytest
 from bot.exts.settings import _edits
 from bot.exts.settings._edits import SettingRefused
 from providers.core.errors import InvalidInputError
-from storage.settings import MAX_BANNED_WORD_LENGTH, MAX_BANNED_WORDS, MAX_CHANNELS, ServerSettings
+from storage.settings import (
+    MAX_BANNED_WORD_LENGTH,
+    MAX_BANNED_WORDS,
+    MAX_BANNED_WORDS_CHARS,
+    MAX_CHANNELS,
+    MAX_WORDS_PER_CHANGE,
+    ServerSettings,
+)
 
 SERVICES = {"picpik": object(), "midjourney": object(), "ngpu": object()}
 
@@ -101,3 +108,27 @@ def test_updated_rules_are_validated_as_a_whole() -> None:
         _edits.updated(ServerSettings(), queue_cap=-1, max_running_per_member=0)
     assert refused.value.key == "settings.invalid"
     assert refused.value.values["fields"] == "max_running_per_member, queue_cap"
+
+
+def test_one_change_names_at_most_as_many_words_as_a_list_holds() -> None:
+    too_many = ", ".join(f"w{i}" for i in range(MAX_WORDS_PER_CHANGE + 1))
+    for edit in (_edits.add_words, _edits.remove_words):
+        with pytest.raises(SettingRefused) as refused:
+            edit((), too_many)
+        assert refused.value.key == "settings.words.too_many_at_once"
+        assert refused.value.values == {"count": MAX_WORDS_PER_CHANGE + 1, "limit": MAX_WORDS_PER_CHANGE}
+    assert len(_edits.add_words((), too_many.rsplit(",", 1)[0]).words) == MAX_WORDS_PER_CHANGE
+
+
+def test_the_words_together_have_a_size_cap_checked_when_adding() -> None:
+    long_word = "x" * MAX_BANNED_WORD_LENGTH
+    nearly_full = tuple(f"{long_word[:-3]}{i:03d}" for i in range(MAX_BANNED_WORDS_CHARS // MAX_BANNED_WORD_LENGTH))
+    room = MAX_BANNED_WORDS_CHARS - sum(map(len, nearly_full))
+    assert len(_edits.add_words(nearly_full, "y" * room).words) == len(nearly_full) + 1
+    with pytest.raises(SettingRefused) as refused:
+        _edits.add_words(nearly_full, "y" * (room + 1))
+    assert refused.value.key == "settings.words.too_long_list" and refused.value.values["room"] == room
+    # an older, larger list still loses words, and naming only listed words changes nothing
+    larger = (*nearly_full, "z" * MAX_BANNED_WORD_LENGTH)
+    assert _edits.remove_words(larger, "z" * MAX_BANNED_WORD_LENGTH).words == nearly_full
+    assert _edits.add_words(larger, nearly_full[0]).words == larger
