@@ -208,5 +208,6 @@ async def test_a_garbled_poll_answer_is_asked_again(tmp_path: Path, monkeypatch:
             await fake.wait_for(lambda: traffic.of("ListTasksDetails"), timeout=5, what="a first poll")
             loaded.app("picpik")[FAULTS_KEY].arm("malformed_json", 1)  # one truncated body
             await wait_until_all_final(loaded, bot, interactions, 15)
-            records = await bot.store.jobs_for_owner(fake.member.id, 10)
+            # a row closes just after Discord confirmed its final edit
+            records = await settled(bot, fake.member.id, len(interactions))
         assert [r.failure_kind for r in records if r.state is not LifecycleState.DELIVERED] == []
