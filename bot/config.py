@@ -44,6 +44,10 @@ class FrontEndSettings(BaseSettings):
     model_list_ttl_seconds: float = Field(default=3600.0, gt=0)
     #: give up sending a finished job's message after this many failed attempts in a row
     max_delivery_attempts: int = Field(default=8, ge=1)
+    #: how long a ``/picpik-app`` action (create, start, stop …) is followed before its message says it stopped
+    #: following. Inference: the documents give no time for an app to come up; creating one provisions a GPU node,
+    #: which can take far longer than a picture (whose ``PICPIK_JOB_TIMEOUT_SECONDS`` is 15 minutes)
+    app_action_timeout_seconds: float = Field(default=3600.0, gt=0)
     #: discord.py waits this long for GUILD_CREATEs before READY (tests use a tiny value)
     guild_ready_timeout: float = Field(default=2.0, ge=0)
     #: push the slash commands to Discord at start-up

@@ -45,6 +45,16 @@ class AppState(IntEnum):
         """Whether the state stays as it is until someone acts (worth stopping a watch on)."""
         return self.is_failure or self in (AppState.RUNNING, AppState.SHUT_DOWN, AppState.DELETED)
 
+    @property
+    def can_delete(self) -> bool:
+        """Whether ``DeletePicpikApp`` may be sent for an app in this state (see ``DELETABLE_STATES``)."""
+        return self in DELETABLE_STATES
+
+    @property
+    def can_stop(self) -> bool:
+        """Whether ``StopPicpikApp`` may be sent for an app in this state (see ``STOPPABLE_STATES``)."""
+        return self in STOPPABLE_STATES
+
     @classmethod
     def parse(cls, value: int) -> AppState | None:
         """The state for a code, or None for a code the documents do not list."""
@@ -76,6 +86,25 @@ _DESCRIPTIONS: dict[AppState, str] = {
 }
 
 
+#: The seed says only that an app must be shut down (6) before it is deleted. Inference: an app whose creation,
+#: initialisation or start failed never came up, and one whose delete failed is to be deleted again, so those can be
+#: deleted as they are; an app that may still be up (running, a failed shutdown or restart, an interrupted ComfySrv)
+#: is stopped first. The emulator accepts the same states.
+DELETABLE_STATES: frozenset[AppState] = frozenset(
+    {
+        AppState.SHUT_DOWN,
+        AppState.INIT_FAILED,
+        AppState.COMFY_SERVICE_INIT_FAILED,
+        AppState.START_FAILED,
+        AppState.DELETE_FAILED,
+        AppState.CREATE_FAILED,
+    }
+)
+STOPPABLE_STATES: frozenset[AppState] = frozenset(
+    {AppState.RUNNING, AppState.SHUTDOWN_FAILED, AppState.RESTART_FAILED, AppState.COMFY_SERVICE_INTERRUPTED}
+)
+
+
 def describe_state(code: int) -> str:
     """A state code in words, including codes the documents do not list."""
     state = AppState.parse(code)
@@ -83,7 +112,12 @@ def describe_state(code: int) -> str:
 
 
 def fen_to_yuan(fen: str | int | float | None) -> Decimal | None:
-    """A price in fen (1/100 yuan; the service sends strings such as "9.99") as yuan, or None if unreadable."""
+    """A price in fen (1/100 yuan; the service sends strings such as "9.99") as yuan, or None if unreadable.
+
+    Inference: the seed's table says 单位：分 (fen), yet its example "9.99" reads like yuan (as fen it is ¥0.0999 an
+    hour). The table, the one explicit statement, is followed; should the live service send yuan, this one function
+    is what changes.
+    """
     if fen is None or isinstance(fen, bool):
         return None
     try:
@@ -98,8 +132,11 @@ def format_yuan(fen: str | int | float | None) -> str:
     yuan = fen_to_yuan(fen)
     if yuan is None:
         return "?"
-    if yuan == yuan.quantize(Decimal("0.01")):
-        return f"¥{yuan:.2f}"
+    try:
+        if yuan == yuan.quantize(Decimal("0.01")):
+            return f"¥{yuan:.2f}"
+    except InvalidOperation:  # more digits than a price has (a garbled field): shown as it is
+        pass
     return f"¥{yuan.normalize():f}"
 
 
@@ -146,6 +183,11 @@ class PicpikApp(_Info):
     @property
     def state(self) -> AppState | None:
         return AppState.parse(self.State)
+
+    @property
+    def remark(self) -> str | None:
+        """The remark, or None when there is none (a cleared remark is a single space: see ``modify_app_remark``)."""
+        return (self.Remark or "").strip() or None
 
     @property
     def state_text(self) -> str:

@@ -9,6 +9,11 @@ from providers.picpik.app_models import CreateAppResponse, ListAppsResponse, Lis
 from providers.picpik.caller import PlatformCaller, Send
 from providers.picpik.models import PlatformResponse
 
+#: what ``NewRemark`` is set to for "no remark". The seed marks ``NewRemark`` required, and the emulator, like a
+#: UCloud-style gateway, refuses an empty string as missing. Inference: a single space is a remark that reads as
+#: none (``PicpikApp.remark`` strips it); should the live service refuse it too, its refusal is shown as it is.
+CLEARED_REMARK = " "
+
 
 def _paging(page: int | None, page_size: int | None) -> dict[str, Any]:
     """``Page``/``PageSize`` (default 20); without ``Page`` the service returns the whole list."""
@@ -49,8 +54,10 @@ class AppActions(PlatformCaller):
         return await self._call("ListPicpikApps", params, ListAppsResponse)
 
     async def modify_app_remark(self, app_id: str, new_remark: str) -> PlatformResponse:
+        """Set an app's remark; an empty (or blank) one clears it (sent as ``CLEARED_REMARK``)."""
+        params = {**_app_id(app_id), "NewRemark": new_remark.strip() or CLEARED_REMARK}
         # setting the same remark twice leaves the same result, so this one may be retried
-        return await self._call("ModifyPicpikAppRemark", {**_app_id(app_id), "NewRemark": new_remark}, PlatformResponse)
+        return await self._call("ModifyPicpikAppRemark", params, PlatformResponse)
 
     async def start_app(self, app_id: str) -> PlatformResponse:
         return await self._call("StartPicpikApp", _app_id(app_id), PlatformResponse, send=Send.BILLED)
@@ -62,5 +69,5 @@ class AppActions(PlatformCaller):
         return await self._call("RestartPicpikApp", _app_id(app_id), PlatformResponse, send=Send.BILLED)
 
     async def delete_app(self, app_id: str) -> PlatformResponse:
-        """Delete an app; Picpik requires it to be shut down (state 6) first."""
+        """Delete an app; Picpik requires it to be shut down (state 6) first (see ``app_models.DELETABLE_STATES``)."""
         return await self._call("DeletePicpikApp", _app_id(app_id), PlatformResponse, send=Send.ONCE)

@@ -35,7 +35,7 @@ import math
 import random
 import time
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from aiohttp import web
@@ -68,6 +68,8 @@ HISTORIC_TASK_IDS = (
 )
 #: clearly not a video: what the emulator serves at a sadTalker task's result_url
 FAKE_MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isomNGPU-EMULATOR-FAKE-VIDEO"
+#: ``getDetailed``: a finished task's ``responsetime`` is this many seconds after its ``requesttime``
+RESPONSE_SECONDS = 3
 OUTPUT_LONG_SIDE = 128  # images are generated small (aspect kept, each side at least 64)
 
 
@@ -456,11 +458,13 @@ async def get_detailed(request: web.Request) -> web.Response:
     phase, _ = request.app[STATE_KEY].clock.phase(task.started)
     gpu_seconds = max(1, math.ceil(request.app[STATE_KEY].clock.duration))
     stamp = task.created.strftime("%Y-%m-%d %H:%M:%S")
+    # answered a few seconds after it was asked, as a real node takes (so "Took" has something to show)
+    answered = (task.created + timedelta(seconds=RESPONSE_SECONDS)).strftime("%Y-%m-%d %H:%M:%S")
     info = {
         "id": 2686 + task.number, "userkey": f"ts-emulator-{task.number:04d}", "btcaddress": task.btc_address,
         "workspaceid": TEST_WORKSPACE_ID, "taskid": task.task_id, "requrl": task.requrl,
         "method": "schedulingTask", "userip": request.remote or "127.0.0.1", "nodeip": "43.240.1.180",
-        "nodeaddr": task.node_addr, "requesttime": stamp, "responsetime": stamp if finished else "",
+        "nodeaddr": task.node_addr, "requesttime": stamp, "responsetime": answered if finished else "",
         "request": task.data, "state": {"queued": 1, "running": 2}.get(phase, 3),
         "response": data if finished else "", "recordDursion": 1 if finished else 0, "videodursion": 0,
         "gpudursion": gpu_seconds if finished else 0, "watermarktime": "", "watermarkres": "",

@@ -19,7 +19,7 @@ from discord.ext import commands
 
 from bot import rendering
 from bot.choices import MAX_CHOICE_CHARS, MAX_CHOICES
-from bot.credentials import SETTINGS_REF, guild_ref, keys_worked
+from bot.credentials import SETTINGS_REF, guild_ref
 from bot.exts.ngpu_admin._dates import BadDate, DayRange, day_range
 from bot.exts.ngpu_admin._render import brc20_embed, nodes_embed, task_embed, task_list_embed
 from bot.i18n import t
@@ -168,12 +168,12 @@ class NgpuAdminCog(commands.Cog):
             embed = await work()
         except ProviderError as error:
             if ref is not None:
-                await self.bot.pool.record_use(SERVICE, ref, ok=keys_worked(error.kind), error=error.user_message)
+                await self.bot.pool.record_use(SERVICE, ref, failure=error.kind)
             text = rendering.input_error_text(error_text(error, interaction.locale))
             await interaction.edit_original_response(content=text)
             return
         if ref is not None:
-            await self.bot.pool.record_use(SERVICE, ref, ok=True)
+            await self.bot.pool.record_use(SERVICE, ref)
         await interaction.edit_original_response(embed=embed)
 
 

@@ -38,11 +38,17 @@ class DayRange:
     start: datetime.date
     #: None: up to whatever NGPU has (its own default end)
     end: datetime.date | None
+    #: the member gave no ``from``: the range is the default week, and its text says so
+    default_start: bool = False
 
     def text(self, locale: object) -> str:
         if self.end is None:
-            return t("ngpu_admin.range_since", locale, start=self.start.isoformat())
-        return t("ngpu_admin.range_between", locale, start=self.start.isoformat(), end=self.end.isoformat())
+            shown = t("ngpu_admin.range_since", locale, start=self.start.isoformat())
+        else:
+            shown = t("ngpu_admin.range_between", locale, start=self.start.isoformat(), end=self.end.isoformat())
+        if self.default_start:
+            shown += t("ngpu_admin.range_default" if self.end is None else "ngpu_admin.range_default_to", locale)
+        return shown
 
 
 def parse_day(value: str, option: str, today: datetime.date) -> datetime.date:
@@ -63,4 +69,4 @@ def day_range(start: str | None, end: str | None, today: datetime.date) -> DayRa
     first = parse_day(start, "from", today) if start else (last or today) - datetime.timedelta(days=DEFAULT_DAYS_BACK)
     if last is not None and first > last:
         raise BadDate("ngpu_admin.dates_reversed", start=first.isoformat(), end=last.isoformat())
-    return DayRange(first, last)
+    return DayRange(first, last, default_start=not start)

@@ -76,7 +76,8 @@ class KeyButton(_ConsoleButton, template=_views.KEY_TEMPLATE):
 
 
 class ConfirmButton(_ConsoleButton, template=_views.CONFIRM_TEMPLATE):
-    """🗑️ Delete, or ⏹️ Stop it first, under a delete confirmation."""
+    """🗑️ Delete, or ⏹️ Stop it first, under a delete confirmation; 🗑️ Delete now under the message of a stop asked
+    for on the way to a delete."""
 
     def __init__(self, op: str, app_id: str, owner_id: int) -> None:
         super().__init__(discord.ui.Button(custom_id=_views.confirm_custom_id(op, app_id, owner_id)))

@@ -90,7 +90,7 @@ class PicpikAppGroup(app_commands.Group):
     async def restart(self, interaction: discord.Interaction[GridBot], app: str) -> None:
         await self.console.act(interaction, AppAction.RESTART, app)
 
-    @app_commands.command(name="delete", description="Delete an app (it must be shut down first)")
+    @app_commands.command(name="delete", description="Delete an app (one that may still be up is stopped first)")
     @app_commands.describe(app=_APP)
     @require_admin
     async def delete(self, interaction: discord.Interaction[GridBot], app: str) -> None:

@@ -158,7 +158,7 @@ class Console:
         if app_id is None or await self._account(interaction) is None:
             return
         known = self.apps.peek(interaction.guild_id or 0) or []
-        current = next((app.Remark for app in known if app.AppId == app_id), None)
+        current = next((app.remark for app in known if app.AppId == app_id), None)
         await interaction.response.send_modal(_views.remark_form(app_id, current, interaction.locale))
 
     async def save_remark(self, interaction: discord.Interaction[GridBot], match: re.Match[str]) -> None:
@@ -170,6 +170,7 @@ class Console:
         remark = " ".join(str(submitted_values(data.get("components", [])).get(_views.REMARK_INPUT) or "").split())
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
+            # an empty remark clears it (how Picpik is told so is the client's: ``AppActions.modify_app_remark``)
             await account.actions.modify_app_remark(app_id, remark[: _views.REMARK_MAX_CHARS])
         except ProviderError as error:
             await _answer_error(interaction, error_text(error, locale))
@@ -224,7 +225,8 @@ class Console:
     # --- delete, with a confirmation -----------------------------------------------------------------
 
     async def ask_delete(self, interaction: discord.Interaction[GridBot], typed: str) -> None:
-        """A private confirmation: Delete when the app is shut down, else an offer to stop it first."""
+        """A private confirmation: Delete when Picpik deletes the app as it is (shut down, or a failure that left it
+        down), an offer to stop it first when it may be up, else why it cannot be deleted yet."""
         app_id = await self._app_id(interaction, typed)
         account = await self._account(interaction) if app_id is not None else None
         if app_id is None or account is None:
@@ -236,19 +238,23 @@ class Console:
         locale, owner = interaction.locale, interaction.user.id
         state = app.state
         words = _render.state_words(app.State, locale)
-        if state is AppState.SHUT_DOWN:
-            what = _render.safe(app.Remark or app.BundleName or app.BundleId or "", 60)
-            text = t("picpik_app.delete_confirm", locale, app=app_id, what=what)
-            view: discord.ui.View | None = _views.confirm_view("delete", app_id, owner, locale)
-        elif state in (AppState.DELETING, AppState.DELETED, AppState.SHUTTING_DOWN):
-            text, view = t(f"picpik_app.delete_wait_{state.value}", locale, app=app_id, state=words), None
-        else:
+        view: discord.ui.View | None = None
+        if state is not None and state.can_delete:
+            what = _render.safe(app.remark or app.BundleName or app.BundleId or "", 60)
+            key = "picpik_app.delete_confirm" if state is AppState.SHUT_DOWN else "picpik_app.delete_confirm_failed"
+            text = t(key, locale, app=app_id, what=what, state=words)
+            view = _views.confirm_view("delete", app_id, owner, locale)
+        elif state is not None and state.can_stop:
             text = t("picpik_app.delete_not_shut_down", locale, app=app_id, state=words)
             view = _views.confirm_view("stop", app_id, owner, locale)
+        elif state is not None and state in (AppState.SHUTTING_DOWN, AppState.DELETING, AppState.DELETED):
+            text = t(f"picpik_app.delete_wait_{state.value}", locale, app=app_id, state=words)
+        else:  # on its way somewhere (starting, restarting …), or a state the documents do not list
+            text = t("picpik_app.delete_wait", locale, app=app_id, state=words)
         await interaction.edit_original_response(content=text, view=view)
 
     async def confirm(self, interaction: discord.Interaction[GridBot], op: str, app_id: str, owner_id: int) -> None:
-        """Delete, or Stop it first: only for the admin who asked."""
+        """Delete, Stop it first, or Delete now (under that stop's message): only for the admin who asked."""
         locale = interaction.locale
         if interaction.user.id != owner_id:
             await refuse(interaction, t("picpik_app.not_yours", locale, owner=owner_id))
@@ -256,11 +262,12 @@ class Console:
         account = await self._account(interaction, check=True)
         if account is None:
             return
-        action = AppAction.DELETE if op == "delete" else AppAction.STOP
+        action = AppAction.STOP if op == "stop" else AppAction.DELETE
         what = t(f"picpik_app.action.{action.value}", locale)
-        closing = t("picpik_app.confirmed", locale, action=what, app=app_id)
+        # the stop's public message keeps its text (only its button goes); a private confirmation says what follows
+        closing = None if op == _views.DELETE_NOW else t("picpik_app.confirmed", locale, action=what, app=app_id)
         self.apps.forget(interaction.guild_id or 0)
-        request = AppActionRequest(action=action, app_id=app_id)
+        request = AppActionRequest(action=action, app_id=app_id, then_delete=action is AppAction.STOP)
         await run_app_action(interaction, account, request, from_button=True, closing=closing)
 
     async def cancel(self, interaction: discord.Interaction[GridBot], owner_id: int) -> None:

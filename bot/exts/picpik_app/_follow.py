@@ -30,9 +30,10 @@ from providers.picpik.app_models import AppState
 from providers.picpik.apps import AppActions
 from storage.jobs import JobRecord
 
-#: how long after the action a stable state it did not ask for is not yet believed: the service may not have
-#: begun the change. Multiplied by the poll interval scale, like every poll delay.
-#: Inference: the documents do not say how soon a state changes after an action; the emulator changes it at once.
+#: how long after the action a stable state it did not ask for, or the state the app was already in, is not yet
+#: believed: the service may not have begun the change. Multiplied by the poll interval scale, like every poll delay.
+#: Inference: the documents do not say how soon a state changes after an action (the emulator's ``late_transition``
+#: fault makes it late).
 SETTLE_GRACE_SECONDS: Final = 10.0
 
 
@@ -54,7 +55,7 @@ def observe(watch: AppWatch, listed: Mapping[str, int], age_seconds: float, grac
     seen: dict[str, int | None] = {app: listed.get(app) for app in watch.apps}
     young = age_seconds < grace_seconds
     raw = json.dumps(seen, separators=(",", ":"))
-    if not all(_settled(watch, code, young) for code in seen.values()):
+    if not all(_settled(watch, app, code, young) for app, code in seen.items()):
         return JobState(status=JobStatus.RUNNING, raw_status=raw)
     astray = [app for app, code in seen.items() if not _reached(watch, code)]
     if watch.apps and not astray:  # creates that failed were reported when they did; the rest are fine
@@ -77,7 +78,7 @@ def _reached(watch: AppWatch, code: int | None) -> bool:
     return _state(watch, code) in watch.wanted
 
 
-def _settled(watch: AppWatch, code: int | None, young: bool) -> bool:
+def _settled(watch: AppWatch, app: str, code: int | None, young: bool) -> bool:
     state = _state(watch, code)
     if state is None:
         # a state the documents do not list, or an app missing from the list: never guessed as an end
@@ -85,17 +86,29 @@ def _settled(watch: AppWatch, code: int | None, young: bool) -> bool:
         return code is None and not young
     if not state.is_stable:
         return False
-    if not young or state.is_failure:
+    if not young:
         return True
-    # early on, only a wanted state is believed, and for a restart not even that (it starts out running)
-    return state in watch.wanted and watch.action is not AppAction.RESTART
+    before = watch.before.get(app)
+    if before is not None and code == before:
+        # early on, the state the app was in before the action (a failed start being retried …) is no outcome
+        return False
+    if state.is_failure:
+        return True
+    # early on, only a wanted state is believed; for a restart only when the state before it is known (a restart
+    # starts out running)
+    return state in watch.wanted and (watch.action is not AppAction.RESTART or before is not None)
 
 
 class AppActionFollower:
-    """The poller's ``JobFollower`` for app actions."""
+    """The poller's ``JobFollower`` for app actions. ``grace_seconds``: how long after an action a state is judged
+    as in ``observe``; ``timeout_seconds``: how long an action is followed at most (its own setting, not the picture
+    jobs' ``PICPIK_JOB_TIMEOUT_SECONDS``)."""
 
-    def __init__(self, *, grace_seconds: float, clock: Callable[[], float] = time.time) -> None:
-        self._grace = grace_seconds
+    def __init__(
+        self, *, grace_seconds: float, timeout_seconds: float, clock: Callable[[], float] = time.time
+    ) -> None:
+        self.grace_seconds = grace_seconds
+        self.timeout_seconds = timeout_seconds
         self._clock = clock
 
     async def poll_many(
@@ -118,12 +131,13 @@ class AppActionFollower:
                 outcomes[handle.job_id] = DecodeError("The action's app ids were lost.", provider=provider.name)
                 continue
             age = now - handle.submitted_at.timestamp()
-            outcomes[handle.job_id] = observe(watch, listed, age, self._grace)
+            outcomes[handle.job_id] = observe(watch, listed, age, self.grace_seconds)
         return outcomes
 
     def progress_text(self, record: JobRecord, service: str, state: JobState) -> str:
         return _render.action_text(record, AppWatch.of(record), seen_states(state))
 
     def final_payload(self, record: JobRecord, service: str) -> MessagePayload:
-        content = _render.action_text(record, AppWatch.of(record), seen_states(record.result), service, final=True)
-        return MessagePayload(content=content, final=True)
+        watch = AppWatch.of(record)
+        content = _render.action_text(record, watch, seen_states(record.result), service, final=True)
+        return MessagePayload(content=content, final=True, buttons=_render.final_buttons(record, watch))

@@ -47,25 +47,33 @@ class AppActionRequest(BaseModel):
     region: str | None = None
     count: int | None = None
     remark: str | None = None
+    #: a stop asked for on the way to a delete ("Stop it first"): once shut down, its message offers "Delete now"
+    then_delete: bool = False
 
 
 class NotCreated(BaseModel):
-    """A ``CreatePicpikApp`` result that failed: the service's code and words."""
+    """A ``CreatePicpikApp`` result that failed: its app id (the seed requires one in every result), the service's
+    code and words."""
 
     model_config = ConfigDict(frozen=True)
 
     code: int
     message: str = ""
+    app_id: str | None = None
 
 
 class AppWatch(BaseModel):
-    """The handle's ``meta``: the apps to watch, what the action wants of them, and the creates that failed."""
+    """The handle's ``meta``: the apps to watch, what the action wants of them, the creates that failed, and the
+    state each app was in just before the action (so that, early on, a state it already had is not taken for its
+    outcome)."""
 
     model_config = ConfigDict(frozen=True, extra="ignore")
 
     action: AppAction
     apps: list[str] = Field(default_factory=list)
     not_created: list[NotCreated] = Field(default_factory=list)
+    #: app id → state code seen just before the action was sent (missing: not known)
+    before: dict[str, int] = Field(default_factory=dict)
 
     @property
     def wanted(self) -> frozenset[AppState]:

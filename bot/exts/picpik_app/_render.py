@@ -1,7 +1,8 @@
 """How the console shows things: app states in words, bundle cards, the app list and one app, action messages.
 
 Everything a service wrote (names, descriptions, remarks, error words) is escaped, so it can neither format the
-message nor ping anyone.
+message nor ping anyone; ids and addresses go inside backticks instead, where only a backtick matters. Every text
+is cut to a length that keeps the longest page within Discord's limits.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from typing import Final
 import discord
 
 from bot import rendering
-from bot.exts.picpik_app._models import APP_FAILED, AppAction, AppActionRequest, AppWatch
+from bot.exts.picpik_app._models import APP_FAILED, WANTED, AppAction, AppActionRequest, AppWatch
+from bot.exts.picpik_app._views import DELETE_NOW, confirm_custom_id
 from bot.i18n import t
 from providers.core.errors import ErrorKind
 from providers.picpik.app_models import AppState, PicpikApp, PicpikBundle, fen_to_yuan, format_yuan
@@ -23,16 +25,45 @@ from storage.lifecycle import LifecycleState
 #: apps per page of ``list``; bundle cards per page of ``bundles`` (one embed each; Discord allows 10)
 APPS_PER_PAGE: Final = 10
 BUNDLES_PER_PAGE: Final = 5
-#: a bundle's description on its card, and a remark or an error in a line, are cut to these lengths
+#: a bundle's description on its card, and a remark or an error in a line, are cut to these lengths (escapes
+#: included). With them the longest page stays within Discord's limits (``tests/bot/exts/picpik_app/test_render``)
 DESCRIPTION_LIMIT: Final = 300
 LINE_LIMIT: Final = 120
+#: a remark and a bundle in a line of ``list`` (ten lines a page) and the words of a failed create
+LIST_TEXT_LIMIT: Final = 80
+#: a bundle's name (an embed title), an app id, an address or a bundle id
+TITLE_LIMIT: Final = 250
+ID_LIMIT: Final = 64
+ADDRESS_LIMIT: Final = 60
+#: Discord's limits: a message's content, an embed's description
+CONTENT_MAX: Final = 2000
+DESCRIPTION_MAX: Final = 4096
 _STABLE_ICONS: Final = {AppState.RUNNING: "✅", AppState.SHUT_DOWN: "⏹️", AppState.DELETED: "🗑️"}
 
 
 def safe(text: str | None, limit: int = LINE_LIMIT) -> str:
-    """A service's text, shortened, with its markdown and mentions made inert."""
-    shortened = rendering.shortened(text or "", limit)
-    return discord.utils.escape_mentions(discord.utils.escape_markdown(shortened))
+    """A service's text on one line, its markdown and mentions made inert, then cut to ``limit`` characters: cut
+    after escaping, so the escapes count and the result is never longer than ``limit``."""
+    flat = " ".join((text or "").split())
+    escaped = discord.utils.escape_mentions(discord.utils.escape_markdown(flat))
+    if len(escaped) <= limit:
+        return escaped
+    cut = escaped[: limit - 1]
+    if (len(cut) - len(cut.rstrip("\\"))) % 2:  # half an escape left at the end would escape the ellipsis
+        cut = cut[:-1]
+    return cut + "…"
+
+
+def code(text: str | None, limit: int = ID_LIMIT) -> str:
+    """A service's id or address in backticks; "" when there is none. Only backticks are taken out (they would end
+    the span): markdown does nothing inside one, so escaping it would show the backslashes."""
+    plain = rendering.shortened((text or "").replace("`", ""), limit)
+    return f"`{plain}`" if plain else ""
+
+
+def fitted(text: str, limit: int) -> str:
+    """The last guard of a Discord limit (the parts are cut so that it is not needed)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def pages_of(total: int, per_page: int) -> int:
@@ -52,9 +83,14 @@ def state_name(code: int | None, action: AppAction | None, locale: object) -> st
     return t(f"picpik_app.state.{code}", locale)
 
 
+def _state_of(code: int | None, action: AppAction | None) -> AppState | None:
+    # Inference: a deleted app may drop out of the list instead of showing state 8
+    return AppState.parse(code) if code is not None else (AppState.DELETED if action is AppAction.DELETE else None)
+
+
 def state_words(code: int | None, locale: object, action: AppAction | None = None) -> str:
     """The state with its mark: ✅ running, ⏹️ shut down, 🗑️ deleted, ❌ any failure, ⏳ on its way."""
-    state = AppState.parse(code) if code is not None else (AppState.DELETED if action is AppAction.DELETE else None)
+    state = _state_of(code, action)
     if state is None:
         icon = "❔"
     elif state.is_failure:
@@ -82,13 +118,14 @@ def price_text(bundle: PicpikBundle, locale: object) -> str:
 
 
 def bundle_card(bundle: PicpikBundle, locale: object) -> discord.Embed:
-    embed = discord.Embed(title=safe(bundle.Name or bundle.BundleId, 250), description=safe(bundle.Description, 300))
+    title = safe(bundle.Name or bundle.BundleId, TITLE_LIMIT)
+    embed = discord.Embed(title=title, description=safe(bundle.Description, DESCRIPTION_LIMIT))
     embed.add_field(name=t("picpik_app.field.version", locale), value=safe(bundle.Version) or "—")
     embed.add_field(name=t("picpik_app.field.region", locale), value=safe(bundle.Region) or "—")
     embed.add_field(name=t("picpik_app.field.price", locale), value=price_text(bundle, locale))
-    if bundle.LogoUrl and bundle.LogoUrl.startswith(("https://", "http://")):
+    if bundle.LogoUrl and bundle.LogoUrl.startswith(("https://", "http://")) and len(bundle.LogoUrl) <= 2048:
         embed.set_thumbnail(url=bundle.LogoUrl)
-    embed.set_footer(text=bundle.BundleId)
+    embed.set_footer(text=rendering.shortened(bundle.BundleId, 100))  # a footer is plain text: nothing to escape
     return embed
 
 
@@ -112,20 +149,23 @@ def _created(app: PicpikApp) -> str:
     return f"<t:{app.CreateTime}:R>" if app.CreateTime else "—"
 
 
-def _bundle(app: PicpikApp) -> str:
-    return safe(" ".join(part for part in (app.BundleName or app.BundleId, app.BundleVersion) if part)) or "—"
+def _bundle(app: PicpikApp, limit: int = LINE_LIMIT) -> str:
+    return safe(" ".join(part for part in (app.BundleName or app.BundleId, app.BundleVersion) if part), limit) or "—"
+
+
+def _address(app: PicpikApp, locale: object) -> str:
+    return code(app.IP, ADDRESS_LIMIT) or t("picpik_app.no_address", locale)
 
 
 def app_line(app: PicpikApp, locale: object) -> str:
-    remark = safe(app.Remark) if app.Remark else t("picpik_app.no_remark", locale)
-    address = f"`{safe(app.IP, 60)}`" if app.IP else t("picpik_app.no_address", locale)
+    remark = safe(app.remark, LIST_TEXT_LIMIT) or t("picpik_app.no_remark", locale)
     return t(
         "picpik_app.app_line",
         locale,
-        app=app.AppId,
+        app=code(app.AppId),
         remark=remark,
-        bundle=_bundle(app),
-        address=address,
+        bundle=_bundle(app, LIST_TEXT_LIMIT),
+        address=_address(app, locale),
         state=state_words(app.State, locale),
         created=_created(app),
     )
@@ -134,21 +174,21 @@ def app_line(app: PicpikApp, locale: object) -> str:
 def apps_page(apps: Sequence[PicpikApp], page: int, locale: object) -> discord.Embed:
     pages = pages_of(len(apps), APPS_PER_PAGE)
     shown = apps[(page - 1) * APPS_PER_PAGE : page * APPS_PER_PAGE]
-    embed = discord.Embed(
-        title=t("picpik_app.apps_title", locale), description="\n\n".join(app_line(app, locale) for app in shown)
-    )
+    lines = "\n\n".join(app_line(app, locale) for app in shown)
+    embed = discord.Embed(title=t("picpik_app.apps_title", locale), description=fitted(lines, DESCRIPTION_MAX))
     embed.set_footer(text=t("picpik_app.apps_footer", locale, page=page, pages=pages, total=len(apps)))
     return embed
 
 
 def app_card(app: PicpikApp, locale: object) -> discord.Embed:
     """One app in full, except its API key (shown only on request, to the one who asks)."""
-    embed = discord.Embed(title=app.AppId, description=safe(app.Remark) or t("picpik_app.no_remark", locale))
+    title = rendering.shortened(app.AppId, ID_LIMIT)
+    embed = discord.Embed(title=title, description=safe(app.remark) or t("picpik_app.no_remark", locale))
     fields = (
         ("state", f"{state_words(app.State, locale)} ({app.State})"),
         ("bundle", _bundle(app)),
-        ("bundle_id", f"`{safe(app.BundleId, 80)}`" if app.BundleId else "—"),
-        ("address", f"`{safe(app.IP, 60)}`" if app.IP else t("picpik_app.no_address", locale)),
+        ("bundle_id", code(app.BundleId) or "—"),
+        ("address", _address(app, locale)),
         ("created", f"<t:{app.CreateTime}:F>" if app.CreateTime else "—"),
         ("api_key", t("picpik_app.api_key_hidden", locale)),
     )
@@ -158,7 +198,7 @@ def app_card(app: PicpikApp, locale: object) -> discord.Embed:
 
 
 def app_choice_name(app: PicpikApp, locale: object) -> str:
-    parts = (app.AppId, app.Remark, app.BundleName, state_name(app.State, None, locale))
+    parts = (app.AppId, app.remark, app.BundleName, state_name(app.State, None, locale))
     return rendering.shortened(" · ".join(part for part in parts if part), 100)
 
 
@@ -174,23 +214,68 @@ def action_text(
     final: bool = False,
 ) -> str:
     """The action's message: what was asked, each app with its state, the creates that failed, and at the end,
-    when the action did not get as far as the apps' states, why."""
+    when the action failed, why (an app that did not get where the action wanted, nothing created, or the reason the
+    action did not get as far as the apps' states)."""
     locale = record.locale
     request = record.request_as(AppActionRequest)
     action = request.action if request is not None else (watch.action if watch is not None else AppAction.START)
     lines = [_heading(record, request, action)]
     apps = watch.apps if watch is not None else ([request.app_id] if request is not None and request.app_id else [])
+    failed = final and record.state is LifecycleState.FAILING
+    astray = failed and record.failure_kind == APP_FAILED
     for app in apps:
         if app in seen:
-            lines.append(f"`{app}` — {state_words(seen[app], locale, action)}")
+            lines.append(f"{code(app)} — {_outcome(seen[app], action, locale, astray=astray)}")
         else:  # not looked at yet; at the end, the reason below says why it never was
-            lines.append(f"`{app}`" if final else f"`{app}` — {t('picpik_app.state.asked', locale)}")
-    for failed in watch.not_created if watch is not None else ():
-        reason = safe(failed.message) or f"RetCode {failed.code}"
-        lines.append(t("picpik_app.not_created", locale, reason=reason))
-    if final and record.state is LifecycleState.FAILING and record.failure_kind != APP_FAILED:
+            lines.append(code(app) if final else f"{code(app)} — {t('picpik_app.state.asked', locale)}")
+    for not_created in watch.not_created if watch is not None else ():
+        reason = safe(not_created.message, LIST_TEXT_LIMIT) or f"RetCode {not_created.code}"
+        line = t("picpik_app.not_created", locale, reason=reason)
+        lines.append(f"{code(not_created.app_id)} — {line}" if not_created.app_id else line)
+    if astray and not apps:
+        lines.append(t("picpik_app.nothing_created", locale))
+    if failed and not astray:
         lines += _reason(record, service)
-    return "\n".join(lines)
+    if not final and all(_shows_stable(seen.get(app, 0), action) for app in apps):
+        # every app still shows a state it rests in (or there is none to show yet): the change has not shown yet,
+        # and the message says it waits
+        lines.append(t("picpik_app.waiting", locale))
+    return fitted("\n".join(lines), CONTENT_MAX)
+
+
+def _shows_stable(code_: int | None, action: AppAction) -> bool:
+    state = _state_of(code_, action)
+    return state is not None and state.is_stable
+
+
+def _outcome(code_: int | None, action: AppAction, locale: object, *, astray: bool) -> str:
+    """An app's state; at the end of a failed action, an app that rests somewhere the action did not want says so."""
+    state = _state_of(code_, action)
+    wanted = WANTED[action]
+    if not astray or state in wanted or (state is not None and state.is_failure):
+        return state_words(code_, locale, action)
+    return t(
+        "picpik_app.not_reached",
+        locale,
+        wanted=state_name(min(wanted).value, action, locale),
+        now=state_name(code_, action, locale),
+    )
+
+
+def final_buttons(record: JobRecord, watch: AppWatch | None) -> tuple[tuple[rendering.ButtonSpec, ...], ...]:
+    """Under a "Stop it first" that ended shut down: 🗑️ Delete now, for the admin who asked (a ``ConfirmButton``)."""
+    request = record.request_as(AppActionRequest)
+    if (
+        request is None
+        or not request.then_delete
+        or request.action is not AppAction.STOP
+        or not request.app_id
+        or record.state is not LifecycleState.DELIVERING
+    ):
+        return ()
+    custom_id = confirm_custom_id(DELETE_NOW, request.app_id, record.owner_id)
+    label = t("picpik_app.delete_now_button", record.locale)
+    return ((rendering.ButtonSpec(custom_id=custom_id, label=label, emoji="🗑️"),),)
 
 
 def _heading(record: JobRecord, request: AppActionRequest | None, action: AppAction) -> str:

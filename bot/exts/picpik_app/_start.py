@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.credentials import keys_worked
 from bot.exts.picpik_app import _render
 from bot.exts.picpik_app._models import AppAction, AppActionRequest, AppWatch, NotCreated
 from bot.exts.picpik_app._service import ServerApps
@@ -38,12 +37,18 @@ _UNEXPECTED = "An unexpected error happened while the action was being sent."
 _OUTCOME_UNKNOWN = frozenset({ErrorKind.SUBMIT_UNKNOWN, ErrorKind.TIMEOUT})
 
 
-async def open_public_message(interaction: discord.Interaction[GridBot], *, from_button: bool, closing: str) -> int:
-    """The id of the public message the action will live in. A slash command answers "thinking…"; a button
-    (on a private confirmation) first closes the confirmation with ``closing``, then posts the message."""
+async def open_public_message(
+    interaction: discord.Interaction[GridBot], *, from_button: bool, closing: str | None
+) -> int:
+    """The id of the public message the action will live in. A slash command answers "thinking…"; a button first
+    closes the message it is on (a private confirmation: its text becomes ``closing``; with None, the text stays and
+    only the buttons go), then posts the message."""
     if not from_button:
         return await deferred_message_id(interaction)
-    await interaction.response.edit_message(content=closing, view=None)
+    if closing is None:
+        await interaction.response.edit_message(view=None)
+    else:
+        await interaction.response.edit_message(content=closing, view=None)
     message = await interaction.followup.send(t("picpik_app.sending", interaction.locale), wait=True)
     return message.id
 
@@ -54,7 +59,7 @@ async def run_app_action(
     request: AppActionRequest,
     *,
     from_button: bool = False,
-    closing: str = "",
+    closing: str | None = "",
 ) -> None:
     bot, locale = interaction.client, interaction.locale
     message_id = await open_public_message(interaction, from_button=from_button, closing=closing)
@@ -71,18 +76,18 @@ async def run_app_action(
         request=request,
         credential_ref=apps.ref,
     )
+    before = await states_before(apps.actions, request)
     try:
-        watch = await send_action(apps.actions, request)
+        watch = await send_action(apps.actions, request, before)
     except ProviderError as error:
         if error.kind in _OUTCOME_UNKNOWN and request.app_id is not None:
-            watch = AppWatch(action=request.action, apps=[request.app_id])  # the app's state will say
+            watch = AppWatch(action=request.action, apps=[request.app_id], before=before)  # the app's state will say
         elif error.kind is ErrorKind.SUBMIT_UNKNOWN:
             await bot.store.mark_submit_unknown(record.id, error.user_message, expected=LifecycleState.PENDING)
             bot.poller.wake()
             return
         else:
-            worked = keys_worked(error.kind)
-            await bot.pool.record_use(apps.provider.name, apps.ref, ok=worked, error=error.user_message)
+            await bot.pool.record_use(apps.provider.name, apps.ref, failure=error.kind)
             # due at once: the poller sends the message saying why
             reason = error_text(error, locale)
             await bot.store.mark_failed(
@@ -95,7 +100,7 @@ async def run_app_action(
         await bot.store.mark_submit_unknown(record.id, _UNEXPECTED, expected=LifecycleState.PENDING)
         bot.poller.wake()
         return
-    await bot.pool.record_use(apps.provider.name, apps.ref, ok=True)
+    await bot.pool.record_use(apps.provider.name, apps.ref)
     await _follow(bot, interaction, record.id, message_id, watch, apps)
 
 
@@ -125,14 +130,30 @@ async def _follow(
     bot.poller.wake()
 
 
-async def send_action(actions: AppActions, request: AppActionRequest) -> AppWatch:
-    """Ask Picpik; what to watch afterwards (the apps created, or the one acted on)."""
+async def states_before(actions: AppActions, request: AppActionRequest) -> dict[str, int]:
+    """The state of the app an action is about, just before it is sent ({} for a create, or when Picpik does not
+    say: the action itself is then sent all the same, and Picpik's answer to it tells)."""
+    if request.action is AppAction.CREATE or not request.app_id:
+        return {}
+    try:
+        listed = (await actions.list_apps(app_id=request.app_id)).Apps
+    except ProviderError as error:
+        log.info("app action on %s: its state before could not be read: %s", request.app_id, error.kind.value)
+        return {}
+    return {app.AppId: app.State for app in listed if app.AppId == request.app_id}
+
+
+async def send_action(actions: AppActions, request: AppActionRequest, before: dict[str, int]) -> AppWatch:
+    """Ask Picpik; what to watch afterwards (the apps created, or the one acted on, with its state ``before``)."""
     if request.action is AppAction.CREATE:
         created = await actions.create_app(
             request.region or "", request.bundle_id or "", remark=request.remark or None, count=request.count
         )
         ids = [result.AppId for result in created.created if result.AppId]
-        failed = [NotCreated(code=result.RetCode, message=result.ErrMsg or "") for result in created.failed]
+        failed = [
+            NotCreated(code=result.RetCode, message=result.ErrMsg or "", app_id=result.AppId or None)
+            for result in created.failed
+        ]
         return AppWatch(action=request.action, apps=ids, not_created=failed)
     app_id = request.app_id or ""
     calls = {
@@ -142,4 +163,4 @@ async def send_action(actions: AppActions, request: AppActionRequest) -> AppWatc
         AppAction.DELETE: actions.delete_app,
     }
     await calls[request.action](app_id)
-    return AppWatch(action=request.action, apps=[app_id])
+    return AppWatch(action=request.action, apps=[app_id], before=before)

@@ -16,8 +16,13 @@ from bot.i18n import t
 
 PAGE_TEMPLATE: Final = r"picpik-app:page:(?P<what>apps|bundles):(?P<page>\d{1,4})"
 KEY_TEMPLATE: Final = rf"picpik-app:key:(?P<app>{APP_ID_PATTERN})"
-#: delete (the app is shut down) or stop (it is not yet); ``owner`` is the admin who asked, the only one who may
-CONFIRM_TEMPLATE: Final = rf"picpik-app:(?P<op>delete|stop):(?P<app>{APP_ID_PATTERN}):(?P<owner>\d{{1,20}})"
+#: under a stop that was asked for on the way to a delete, once the app is shut down: delete it now
+DELETE_NOW: Final = "delnow"
+#: delete (the app can be deleted), stop (it is not shut down yet), or delete now (under the stop's own message);
+#: ``owner`` is the admin who asked, the only one who may answer. At most 18 + 60 + 1 + 20 = 99 characters
+CONFIRM_TEMPLATE: Final = (
+    rf"picpik-app:(?P<op>delete|stop|{DELETE_NOW}):(?P<app>{APP_ID_PATTERN}):(?P<owner>\d{{1,20}})"
+)
 CANCEL_TEMPLATE: Final = r"picpik-app:cancel:(?P<owner>\d{1,20})"
 REMARK_TEMPLATE: Final = rf"picpik-app:remark:(?P<app>{APP_ID_PATTERN})"
 REMARK_INPUT: Final = "remark"

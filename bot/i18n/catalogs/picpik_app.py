@@ -74,7 +74,7 @@ EN = {
     # apps
     "picpik_app.apps_title": "Picpik apps of this server",
     "picpik_app.apps_footer": "Page {page} of {pages} · {total} apps",
-    "picpik_app.app_line": "**`{app}`** · {remark}\n{bundle} · {address} · {state} · created {created}",
+    "picpik_app.app_line": "**{app}** · {remark}\n{bundle} · {address} · {state} · created {created}",
     "picpik_app.no_remark": "no remark",
     "picpik_app.no_address": "no address yet",
     "picpik_app.field.state": "State",
@@ -100,10 +100,16 @@ EN = {
     "picpik_app.delete_not_shut_down": (
         "`{app}` is {state}. Picpik deletes only apps that are shut down: stop it first, then delete it."
     ),
+    "picpik_app.delete_confirm_failed": "`{app}` is {state}. Delete it ({what})? Picpik removes it for good.",
+    "picpik_app.delete_wait": (
+        "`{app}` is {state}. Once it settles (running, shut down or failed), /picpik-app delete offers what can be "
+        "done."
+    ),
     "picpik_app.delete_wait_5": "`{app}` is {state}. Once it is shut down, it can be deleted.",
     "picpik_app.delete_wait_7": "`{app}` is {state} already.",
     "picpik_app.delete_wait_8": "`{app}` is {state} already.",
     "picpik_app.delete_button": "Delete",
+    "picpik_app.delete_now_button": "Delete now",
     "picpik_app.stop_button": "Stop it first",
     "picpik_app.cancel_button": "Cancel",
     "picpik_app.not_yours": "Only <@{owner}>, who asked, can answer this.",
@@ -118,6 +124,9 @@ EN = {
     "picpik_app.action.delete": "Delete",
     "picpik_app.subject_app": "Picpik app",
     "picpik_app.not_created": "❌ not created: {reason}",
+    "picpik_app.nothing_created": "❌ No app was created.",
+    "picpik_app.not_reached": "❌ did not reach {wanted} (it is {now})",
+    "picpik_app.waiting": "⏳ Waiting for Picpik to act on it…",
     "picpik_app.reason.timeout": (
         "⌛ Stopped following: the app did not settle in time. /picpik-app list shows where it is now."
     ),
@@ -149,7 +158,7 @@ ZH_CN = {
     "picpik_app.price_discounted": "每小时 ~~{original}~~ **{price}**",
     "picpik_app.apps_title": "本服务器的 Picpik 应用",
     "picpik_app.apps_footer": "第 {page}/{pages} 页 · 共 {total} 个应用",
-    "picpik_app.app_line": "**`{app}`** · {remark}\n{bundle} · {address} · {state} · 创建于 {created}",
+    "picpik_app.app_line": "**{app}** · {remark}\n{bundle} · {address} · {state} · 创建于 {created}",
     "picpik_app.no_remark": "无备注",
     "picpik_app.no_address": "暂无地址",
     "picpik_app.field.state": "状态",
@@ -169,10 +178,15 @@ ZH_CN = {
     "picpik_app.remark_cleared": "✅ `{app}` 的备注已清除。",
     "picpik_app.delete_confirm": "删除应用 `{app}`（{what}）？Picpik 会将其永久移除。",
     "picpik_app.delete_not_shut_down": "`{app}` 当前为{state}。Picpik 只能删除已关机的应用：请先关机，再删除。",
+    "picpik_app.delete_confirm_failed": "`{app}` 当前为{state}。删除它（{what}）？Picpik 会将其永久移除。",
+    "picpik_app.delete_wait": (
+        "`{app}` 当前为{state}。待其进入稳定状态（运行中、已关机或失败）后，/picpik-app delete 会给出可用的操作。"
+    ),
     "picpik_app.delete_wait_5": "`{app}` 当前为{state}。关机完成后即可删除。",
     "picpik_app.delete_wait_7": "`{app}` 已经是{state}。",
     "picpik_app.delete_wait_8": "`{app}` 已经是{state}。",
     "picpik_app.delete_button": "删除",
+    "picpik_app.delete_now_button": "立即删除",
     "picpik_app.stop_button": "先关机",
     "picpik_app.cancel_button": "取消",
     "picpik_app.not_yours": "只有发起请求的 <@{owner}> 可以操作。",
@@ -186,6 +200,9 @@ ZH_CN = {
     "picpik_app.action.delete": "删除",
     "picpik_app.subject_app": "Picpik 应用",
     "picpik_app.not_created": "❌ 未创建：{reason}",
+    "picpik_app.nothing_created": "❌ 没有创建任何应用。",
+    "picpik_app.not_reached": "❌ 未能达到“{wanted}”（当前：{now}）",
+    "picpik_app.waiting": "⏳ 正在等待 Picpik 执行…",
     "picpik_app.reason.timeout": "⌛ 已停止跟进：应用未能按时进入稳定状态。/picpik-app list 可查看其当前状态。",
     "picpik_app.reason.submit_unknown": (
         "❔ 未收到 Picpik 的回复，无法确定操作是否已执行。/picpik-app list 可查看应用。"
@@ -208,5 +225,5 @@ COMMANDS_ZH_CN = {
     "Start an app": "启动应用",
     "Shut an app down": "关闭应用",
     "Restart an app": "重启应用",
-    "Delete an app (it must be shut down first)": "删除应用（须先关机）",
+    "Delete an app (one that may still be up is stopped first)": "删除应用（可能仍在运行的应用须先关机）",
 }

@@ -14,6 +14,7 @@ from tests.emulators.ngpu import (
     HISTORIC_TASK_IDS,
     NODES,
     REQUESTS_KEY,
+    RESPONSE_SECONDS,
     TEST_BTC_ADDRESS,
     TEST_WORKSPACE_ID,
     add_past_tasks,
@@ -91,9 +92,14 @@ async def test_by_default_the_last_week_and_a_long_list_trimmed_with_its_count(s
     [asked] = sent_to_ngpu(stack, "/user/queryTaskList")
     assert asked.query == {"startTime": week_ago}  # no end: whatever NGPU has up to now
     embed = embed_of(reply)
-    assert embed["description"].startswith(f"**30** tasks since {week_ago}.")
+    assert embed["description"].startswith(f"**30** tasks since {week_ago} (default: last 7 days).")
     assert [task_id for task_id, _ in TASK_LINE.findall(embed["description"])] == sorted(recent, reverse=True)[:20]
     assert embed["footer"]["text"].startswith("Showing the newest 20 of 30. Narrow the dates to see the others.")
+
+    chinese = embed_of(await answer(stack, await ngpu(stack, "tasks", locale="zh-CN")))
+    assert chinese["description"].startswith(f"共 **30** 个任务（{week_ago} 起）（默认：最近 7 天）。")
+    dated = embed_of(await answer(stack, await ngpu(stack, "tasks", {"from": week_ago})))
+    assert dated["description"].startswith(f"**30** tasks since {week_ago}.")  # dates given: no default to mention
 
 
 async def test_a_date_that_is_not_yyyy_mm_dd_is_refused_before_ngpu_is_asked(stack: Stack, bot) -> None:
@@ -145,8 +151,9 @@ async def test_one_task_in_full_with_times_node_and_gpu_seconds(stack: Stack, bo
     assert reply.ephemeral and embed_of(reply)["title"] == f"NGPU task {task_id}"
     shown = fields(reply)
     assert shown["State"] == "✅ finished"
-    assert shown["Requested"] == shown["Answered"] == "2024-04-15 14:30:09"
-    assert shown["Took"] == "0 s"
+    assert shown["Requested"] == "2024-04-15 14:30:09"
+    assert shown["Answered"] == f"2024-04-15 14:30:{9 + RESPONSE_SECONDS:02d}"
+    assert shown["Took"] == f"{RESPONSE_SECONDS} s"
     assert re.fullmatch(r"\d+ s \(\d+ GPU seconds\)", shown["GPU time"])
     assert shown["Node"].startswith("`0x") and shown["Request"] == "`schedulingTask /user/schedulingTask`"
     assert TEST_WORKSPACE_ID not in str(reply.embeds) and "ts-emulator" not in str(reply.embeds)  # keys, user keys

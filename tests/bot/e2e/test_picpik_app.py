@@ -234,6 +234,23 @@ async def test_remark_is_changed_through_a_form(stack: Stack, admin_bot) -> None
     assert stack.emulators["picpik"][STATE_KEY].apps[app_id].remark == "render box"
 
 
+async def test_an_empty_remark_clears_it(stack: Stack, admin_bot) -> None:
+    app_id = add_app(stack, 1, remark="old note")
+    await console(stack, "remark", {"app": app_id})
+    await stack.wait(lambda: [m for m in stack.fake.state.modals if not m.submitted], "the remark form")
+
+    cleared = await answer(stack, await stack.fake.submit_modal({"remark": "   "}, user=stack.fake.admin))
+
+    assert cleared.ephemeral and cleared.content == f"✅ The remark of `{app_id}` is cleared."
+    # NewRemark is required, and the emulator refuses "" as missing: a clear is sent as one space
+    [sent] = bodies(stack, "ModifyPicpikAppRemark")
+    assert sent["NewRemark"] == " "
+    info = await answer(stack, await console(stack, "info", {"app": app_id}))
+    assert info.embeds[0]["description"] == "no remark"
+    listed = await answer(stack, await console(stack, "list"))
+    assert f"**`{app_id}`** · no remark" in description(listed)
+
+
 # --- actions followed until the apps settle ----------------------------------------------------------------------
 
 
@@ -254,9 +271,12 @@ async def test_create_reports_each_app_and_follows_them_until_running(stack: Sta
     assert not final.ephemeral
     lines = final.content.splitlines()
     assert lines[0].startswith("🖥️ **Create** · 3 × ComfyUI SDXL · cn-wlcb · “batch” · <@")
-    created = [line for line in lines if line.startswith("`app-")]
-    assert len(created) == 2 and all(line.endswith("— ✅ running") for line in created)
-    assert "❌ not created: No GPU left in cn-wlcb" in lines
+    created = [line for line in lines if line.endswith("— ✅ running")]
+    assert len(created) == 2 and all(line.startswith("`app-") for line in created)
+    # the app that could not be created keeps the id Picpik gave it (listed in state -8, so it can be deleted)
+    [not_created] = [line for line in lines if "not created" in line]
+    failed_id = re.fullmatch(r"`(app-\w+)` — ❌ not created: No GPU left in cn-wlcb", not_created)[1]  # type: ignore[index]
+    assert app_state(stack, failed_id) == -8
     shown = "\n".join(version.content for version in final.versions)
     assert "initialising" in shown  # the message kept itself up to date on the way
     [row] = await action_rows(admin_bot, stack, 1)
@@ -312,14 +332,15 @@ async def test_delete_of_a_running_app_is_refused_then_stop_then_delete(stack: S
     await stack.fake.click_button(refused, stop_id, user=admin)
     closed = await until(stack, lambda: (m := stack.fake.message(refused.id)) and not m.components and m, "closed")
     assert closed.content == f"Stop `{app_id}`: the message below follows it."
-    stopped = await settled(stack, await until(stack, lambda: _public_message(stack, "**Stop**"), "the stop message"))
+    stopped = await settled(stack, await until(stack, lambda: public_message(stack, "**Stop**"), "the stop message"))
     assert f"`{app_id}` — ⏹️ shut down" in stopped.content and app_state(stack, app_id) == 6
+    assert stopped.button_labels == ["Delete now"]  # pressing it is shown in test_picpik_app_lifecycle
 
     confirm = await answer(stack, await console(stack, "delete", {"app": app_id}))
     assert confirm.content == f"Delete the app `{app_id}` (old node)? Picpik removes it for good."
     assert confirm.button_labels == ["Delete", "Cancel"]
     await stack.fake.click_button(confirm, f"picpik-app:delete:{app_id}:{admin.id}", user=admin)
-    deleted = await settled(stack, await until(stack, lambda: _public_message(stack, "**Delete**"), "delete message"))
+    deleted = await settled(stack, await until(stack, lambda: public_message(stack, "**Delete**"), "delete message"))
 
     assert f"`{app_id}` — 🗑️ deleted" in deleted.content and app_state(stack, app_id) == 8
     actions = app_calls(stack)
@@ -407,5 +428,9 @@ async def test_without_server_keys_the_console_says_how_to_add_them(stack: Stack
     assert app_calls(stack) == []
 
 
-def _public_message(stack: Stack, marker: str) -> StoredMessage | None:
+def bodies(stack: Stack, action: str) -> list[dict[str, Any]]:
+    return [entry["body"] for entry in stack.emulators["picpik"][REQUESTS_KEY] if entry["Action"] == action]
+
+
+def public_message(stack: Stack, marker: str) -> StoredMessage | None:
     return next((m for m in reversed(stack.fake.messages) if not m.ephemeral and marker in m.content), None)

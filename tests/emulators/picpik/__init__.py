@@ -15,8 +15,27 @@ Service faults (on top of the generic ones in ``common.py``), armed with ``app[F
 * ``answer_lost``     GenerateImages / DescribeImages create their task, then never answer (a billed submit
                       that times out although the service took it)
 * ``malformed_detail`` the next ListTasksDetails entry has an ImgList and ErrorCode of the wrong types
-* ``create_partial``  CreatePicpikApp: the last of the requested apps fails (its own RetCode/ErrMsg)
-* ``app_start_fails`` StartPicpikApp: the app goes 10 (starting) → -4 (start failed)
+* ``wrong_types``, ``missing_fields``, ``huge_reply`` (``common.GARBAGE_FAULTS``) for the next submitted task: once
+                      done its detail has Status, ImgList, TxtList and Seed of the wrong types, or only its TaskUID
+                      and Action; or every ListTasksDetails naming it is over 32 MiB
+App instances move through their states over time: each transitional state (2, 3, 4 initialising, 10 starting,
+5 shutting down, 9 restarting, 7 deleting) lasts ``job_seconds``. App faults:
+
+* ``create_partial``   CreatePicpikApp: the last of the requested apps fails (its own AppId, RetCode, ErrMsg) and
+                       stays listed in state -8 (create failed)
+* ``create_nothing``   CreatePicpikApp answers RetCode 0 with no Results at all
+* ``app_init_fails``   CreatePicpikApp: the apps go 2 → -2 (initialisation failed)
+* ``comfy_init_fails`` CreatePicpikApp: the apps go 2 → 3 → -3 (ComfySrv initialisation failed)
+* ``app_start_fails``  StartPicpikApp: the app goes 10 (starting) → -4 (start failed)
+* ``app_stop_fails``   StopPicpikApp: 5 → -5;  ``app_restart_fails`` RestartPicpikApp: 9 → -7;
+  ``app_delete_fails`` DeletePicpikApp: 7 → -6
+* ``comfy_interrupted`` the next start or restart ends in -9 (ComfySrv interrupted) instead of running
+* ``late_transition``  the next action is accepted, but the app keeps its old state for ``lag_seconds`` (default:
+                       one step) before it moves
+* ``action_ignored``   the next start / stop / restart / delete is accepted and never acted on
+* ``map_shape``        while armed, ``Bundles``, ``Apps`` and ``Results`` are JSON objects keyed by id, as the seed's
+                       tables type them (``Map[String]…``), instead of the arrays of its examples
+* ``deleted_vanish``   while armed, a deleted app drops out of ``ListPicpikApps`` instead of showing state 8
 
 The RetCode values (mostly inferences) are listed in ``_catalog.py``. Run it alone with
 ``python -m tests.emulators.picpik --port 8081``.

@@ -9,13 +9,21 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.emulators.common import FAULTS_KEY, absolute, json_response, png_bytes, store_file
+from tests.emulators.common import (
+    FAULTS_KEY,
+    HUGE_REPLY_BYTES,
+    absolute,
+    json_response,
+    png_bytes,
+    store_file,
+)
 from tests.emulators.picpik._catalog import (
     ACTION_NOT_EXIST,
     BAD_PARAMS,
     BAD_SIGNATURE,
     BUNDLES,
     CREATE_ERROR_CODE,
+    DELETABLE,
     EMBEDDING_MODELS,
     HYPERNETWORK_MODELS,
     KEY_PAIRS,
@@ -31,6 +39,9 @@ from tests.emulators.picpik._catalog import (
     OK,
     RATE_LIMITED,
     REFUSED_CONTENT,
+    RESTARTABLE,
+    STARTABLE,
+    STOPPABLE,
     TASK_ERROR_CODE,
     USER_NOT_EXISTS,
     WRONG_STATE,
@@ -111,8 +122,15 @@ class PicpikEmulator:
         return public_key
 
     # --- bundles and apps --------------------------------------------------------------------------
+    def _listed(self, items: list[dict[str, Any]], key: str) -> list[dict[str, Any]] | dict[str, dict[str, Any]]:
+        """A list as the examples show it, or, with ``map_shape`` armed, as the seed's tables type it
+        (``Map[String]…``, keyed by the item's id)."""
+        if not self.app[FAULTS_KEY].is_armed("map_shape"):
+            return items
+        return {str(item.get(key) or number): item for number, item in enumerate(items)}
+
     async def list_bundles(self, request: web.Request, body: dict[str, Any], owner: str) -> dict[str, Any]:
-        return {"Bundles": paged(BUNDLES, body), "TotalCount": len(BUNDLES)}
+        return {"Bundles": self._listed(paged(BUNDLES, body), "BundleId"), "TotalCount": len(BUNDLES)}
 
     async def create_app(self, request: web.Request, body: dict[str, Any], owner: str) -> dict[str, Any]:
         region = string_in(body, "Region", "Region", required=True)
@@ -124,13 +142,17 @@ class PicpikEmulator:
             raise Refusal(NOT_FOUND, f"Bundle [{bundle_id}] not found")
         if bundle["Region"] != region:  # Inference: a bundle is sold in its own region only
             raise bad("Region", f"bundle {bundle_id} is offered in {bundle['Region']}")
+        if self.take("create_nothing"):
+            return {"Results": self._listed([], "AppId")}
         failing = count - 1 if self.take("create_partial") else None
+        through, final = [2, 3, 4], 1
+        if self.take("app_init_fails"):
+            through, final = [2], -2
+        elif self.take("comfy_init_fails"):
+            through, final = [2, 3], -3
         now = time.monotonic()
         results = []
         for number in range(count):
-            if number == failing:
-                results.append({"AppId": "", "RetCode": CREATE_ERROR_CODE, "ErrMsg": f"No GPU left in {region}"})
-                continue
             app = EmulatedApp(
                 app_id=self.state.new_id("app-", 10),
                 owner=owner,
@@ -140,59 +162,87 @@ class PicpikEmulator:
                 api_key=self.state.new_id("", 20),
                 created=int(time.time()),
             )
-            app.move(now, [2, 3, 4], 1, self.state.step_seconds)
             self.state.apps[app.app_id] = app
+            if number == failing:
+                # Inference: every result carries its AppId (the seed marks it required), and an app that could
+                # not be created stays listed in state -8 (create failed) until it is deleted
+                app.move(now, [], -8, self.state.step_seconds)
+                reason = f"No GPU left in {region}"
+                results.append({"AppId": app.app_id, "RetCode": CREATE_ERROR_CODE, "ErrMsg": reason})
+                continue
+            app.move(now, through, final, self.state.step_seconds)
             results.append({"AppId": app.app_id, "RetCode": OK, "ErrMsg": ""})
-        return {"Results": results}
+        return {"Results": self._listed(results, "AppId")}
 
     def _own_app(self, body: dict[str, Any], owner: str) -> EmulatedApp:
         app_id = string_in(body, "AppId", "AppId", required=True)
         app = self.state.apps.get(str(app_id))
-        if app is None or app.owner != owner:
+        if app is None or app.owner != owner or self._gone(app, time.monotonic()):
             raise Refusal(NOT_FOUND, f"App [{app_id}] not found")
         return app
+
+    def _gone(self, app: EmulatedApp, now: float) -> bool:
+        """With ``deleted_vanish`` armed, a deleted app drops out of the list instead of showing state 8."""
+        return app.state(now) == 8 and self.app[FAULTS_KEY].is_armed("deleted_vanish")
 
     async def list_apps(self, request: web.Request, body: dict[str, Any], owner: str) -> dict[str, Any]:
         now = time.monotonic()
         if body.get("AppId") is not None:
             apps = [self._own_app(body, owner)]
         else:
-            apps = [app for app in self.state.apps.values() if app.owner == owner]
+            apps = [app for app in self.state.apps.values() if app.owner == owner and not self._gone(app, now)]
         infos = [app.info(now) for app in apps]
-        return {"Apps": paged(infos, body), "TotalCount": len(infos)}
+        return {"Apps": self._listed(paged(infos, body), "AppId"), "TotalCount": len(infos)}
 
     async def modify_remark(self, request: web.Request, body: dict[str, Any], owner: str) -> dict[str, Any]:
         app = self._own_app(body, owner)
-        remark = body.get("NewRemark")
-        if not isinstance(remark, str):
-            raise Refusal(BAD_PARAMS, "Missing params [NewRemark]")
-        app.remark = remark
+        # required by the seed: an empty string is refused as missing, like Region or AppId
+        remark = string_in(body, "NewRemark", "NewRemark", required=True)
+        app.remark = str(remark)
         return {}
 
     def _transition(
-        self, body: dict[str, Any], owner: str, allowed: set[int], through: list[int], final: int, verb: str
+        self,
+        body: dict[str, Any],
+        owner: str,
+        allowed: frozenset[int],
+        through: list[int],
+        final: int,
+        verb: str,
+        *,
+        fails: tuple[str, int] | None = None,
     ) -> dict[str, Any]:
+        """Accept an action in the ``allowed`` states, then move the app; ``fails``: (fault, failure state) that
+        ends the action in that failure state instead."""
         app = self._own_app(body, owner)
         now = time.monotonic()
         current = app.state(now)
         if current not in allowed:
             raise Refusal(WRONG_STATE, f"App [{app.app_id}] cannot {verb} in state {current}")
-        app.move(now, through, final, self.state.step_seconds)
+        if self.take("action_ignored"):  # accepted, then never acted on
+            return {}
+        if fails is not None and self.take(fails[0]):
+            final = fails[1]
+        elif final == 1 and self.take("comfy_interrupted"):
+            final = -9
+        lag = 0.0
+        if self.take("late_transition"):
+            lag = self.state.step_seconds if self.state.lag_seconds is None else self.state.lag_seconds
+        app.move(now, through, final, self.state.step_seconds, lag=lag)
         return {}
 
     async def start_app(self, request: web.Request, body: dict[str, Any], owner: str) -> dict[str, Any]:
-        final = -4 if self.take("app_start_fails") else 1
-        return self._transition(body, owner, {6, -4}, [10], final, "start")
+        return self._transition(body, owner, STARTABLE, [10], 1, "start", fails=("app_start_fails", -4))
 
     async def stop_app(self, request: web.Request, body: dict[str, Any], owner: str) -> dict[str, Any]:
-        return self._transition(body, owner, {1, -7, -9}, [5], 6, "stop")
+        return self._transition(body, owner, STOPPABLE, [5], 6, "stop", fails=("app_stop_fails", -5))
 
     async def restart_app(self, request: web.Request, body: dict[str, Any], owner: str) -> dict[str, Any]:
-        return self._transition(body, owner, {1, -7, -9}, [9], 1, "restart")
+        return self._transition(body, owner, RESTARTABLE, [9], 1, "restart", fails=("app_restart_fails", -7))
 
     async def delete_app(self, request: web.Request, body: dict[str, Any], owner: str) -> dict[str, Any]:
-        # the documents: shut the app down (state 6) before deleting it
-        return self._transition(body, owner, {6}, [7], 8, "be deleted; shut it down first")
+        verb = "be deleted; shut it down first"
+        return self._transition(body, owner, DELETABLE, [7], 8, verb, fails=("app_delete_fails", -6))
 
     # --- generation ----------------------------------------------------------------------------------
     async def list_models(self, request: web.Request, body: dict[str, Any], owner: str) -> dict[str, Any]:
@@ -223,6 +273,7 @@ class PicpikEmulator:
             batch=body.get("BatchSize") or 1,
             seed=self.state.rng.randrange(0, 2147483647) if seed == -1 else seed,
             fails=self.take("task_fails"),
+            garbage=self.app[FAULTS_KEY].take_garbage(),
         )
         self.state.tasks[task.uid] = task
         await self._maybe_lose_answer()
@@ -254,7 +305,8 @@ class PicpikEmulator:
             f"a {shape} pattern of crossing lines around an ellipse, bold colours, 4k",
         ]
         task = Task(
-            uid=self.state.new_id(), owner=owner, action="DescribeImages", started=self.state.clock.now(), texts=texts
+            uid=self.state.new_id(), owner=owner, action="DescribeImages", started=self.state.clock.now(), texts=texts,
+            garbage=self.app[FAULTS_KEY].take_garbage(),
         )
         self.state.tasks[task.uid] = task
         await self._maybe_lose_answer()
@@ -278,6 +330,17 @@ class PicpikEmulator:
         return {"TaskDetailList": details}
 
     def detail(self, request: web.Request, task: Task) -> dict[str, Any]:
+        detail = self._detail(request, task)
+        finished = self.state.clock.phase(task.started)[0] == "finished"
+        if task.garbage == "huge_reply":
+            detail["ErrorMassage"] = "x" * HUGE_REPLY_BYTES
+        elif task.garbage == "wrong_types" and finished:
+            detail.update(Status=["Finished"], ImgList=7, TxtList={"not": "a list"}, Seed="random")
+        elif task.garbage == "missing_fields" and finished:
+            detail = {"TaskUID": task.uid, "Action": task.action}
+        return detail
+
+    def _detail(self, request: web.Request, task: Task) -> dict[str, Any]:
         phase, _ = self.state.clock.phase(task.started)
         detail: dict[str, Any] = {
             "TaskUID": task.uid,

@@ -32,6 +32,14 @@ REFUSED_CONTENT = 360
 TASK_ERROR_CODE = 5001
 CREATE_ERROR_CODE = 8004
 
+#: the app states each action is accepted in. The seed: delete only once shut down (6). Inference for the rest, and
+#: for delete, apps that never came up (-2, -3, -4, -8) or whose delete failed (-6) may be deleted as they are; apps
+#: that may still be up (1, -5, -7, -9) are stopped or restarted; a shut-down app or a failed start is started
+STARTABLE = frozenset({6, -4})
+STOPPABLE = frozenset({1, -5, -7, -9})
+RESTARTABLE = frozenset({1, -7, -9})
+DELETABLE = frozenset({6, -2, -3, -4, -6, -8})
+
 MAIN_MODELS: dict[str, dict[str, Any]] = {
     "PICPIK General": {"Name": "PICPIK General", "ModelCode": "PICPIK General", "IsOfficial": True},
     "PICPIK Anime": {"Name": "PICPIK Anime", "ModelCode": "PICPIK Anime", "IsOfficial": True},

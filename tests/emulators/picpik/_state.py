@@ -25,6 +25,8 @@ class Task:
     fails: bool = False
     texts: list[str] = field(default_factory=list)
     image_paths: list[str] | None = None
+    #: one of ``common.GARBAGE_FAULTS``: how this task's details are broken
+    garbage: str | None = None
 
 
 @dataclass
@@ -49,8 +51,11 @@ class EmulatedApp:
             elapsed -= seconds
         return self.final
 
-    def move(self, now: float, through: list[int], final: int, step_seconds: float) -> None:
-        self.steps = [(state, step_seconds) for state in through]
+    def move(self, now: float, through: list[int], final: int, step_seconds: float, *, lag: float = 0.0) -> None:
+        """Go through ``through`` (``step_seconds`` each) to ``final``; with a ``lag``, the state stays what it
+        was for that long first (a service that acts on a request a while after accepting it)."""
+        lagging = [(self.state(now), lag)] if lag > 0 else []
+        self.steps = lagging + [(state, step_seconds) for state in through]
         self.final = final
         self.since = now
 
@@ -71,7 +76,10 @@ class EmulatedApp:
 @dataclass
 class PicpikState:
     clock: JobClock
+    #: how long each transitional app state (initialising, starting, shutting down …) lasts
     step_seconds: float
+    #: with the ``late_transition`` fault: how long an accepted action leaves the app as it was (None: one step)
+    lag_seconds: float | None = None
     tasks: dict[str, Task] = field(default_factory=dict)
     apps: dict[str, EmulatedApp] = field(default_factory=dict)
     rng: random.Random = field(default_factory=lambda: random.Random(7))

@@ -9,7 +9,8 @@ import pytest
 from providers.core.errors import InvalidInputError, NotFoundError, SubmitOutcomeUnknownError
 from providers.picpik.app_models import AppState, PicpikApp
 from providers.picpik.client import PicpikClient
-from tests.providers.picpik.conftest import Emulator
+from providers.picpik.models import PlatformResponse
+from tests.providers.picpik.conftest import JOB_SECONDS, Emulator
 
 
 async def state_of(client: PicpikClient, app_id: str) -> AppState | None:
@@ -77,7 +78,11 @@ async def test_partial_create_reports_each_app(client: PicpikClient, emulator: E
     assert len(response.created) == 2
     (failure,) = response.failed
     assert failure.RetCode != 0 and failure.ErrMsg == "No GPU left in cn-wlcb"
-    assert (await client.list_apps()).TotalCount == 2
+    # the seed requires an AppId in every result: the one that failed is listed as "create failed", to be deleted
+    assert failure.AppId and await state_of(client, failure.AppId) is AppState.CREATE_FAILED
+    assert (await client.list_apps()).TotalCount == 3
+    await client.delete_app(failure.AppId)
+    assert await wait_for_state(client, failure.AppId, AppState.DELETED) == [AppState.DELETING, AppState.DELETED]
 
 
 async def test_create_errors(client: PicpikClient, emulator: Emulator) -> None:
@@ -114,6 +119,38 @@ async def test_modify_remark(client: PicpikClient, emulator: Emulator) -> None:
     assert (await client.list_apps(app_id=app_id)).Apps[0].Remark == "renamed 节点"
     with pytest.raises(NotFoundError):
         await client.modify_app_remark("app-unknown", "x")
+
+
+async def test_a_remark_is_cleared_with_a_space_since_new_remark_is_required(
+    client: PicpikClient, emulator: Emulator
+) -> None:
+    app_id = await create_one(client, "old")
+    with pytest.raises(InvalidInputError, match="NewRemark"):  # the emulator refuses "" as missing, like Region
+        await client._call("ModifyPicpikAppRemark", {"AppId": app_id, "NewRemark": ""}, PlatformResponse)
+
+    await client.modify_app_remark(app_id, "  ")
+
+    assert emulator.requests("ModifyPicpikAppRemark")[-1]["NewRemark"] == " "
+    (app,) = (await client.list_apps(app_id=app_id)).Apps
+    assert app.Remark == " " and app.remark is None
+
+
+async def test_lists_sent_as_maps_like_the_seeds_tables_are_read(client: PicpikClient, emulator: Emulator) -> None:
+    emulator.arm("map_shape")  # until cleared
+    emulator.arm("create_partial", times=1)
+
+    created = await client.create_app("cn-wlcb", "bundle-comfyui-sdxl", count=2)
+    raw = await client._call("ListPicpikApps", {}, PlatformResponse)
+
+    assert isinstance((raw.model_extra or {})["Apps"], dict)  # the emulator did send a map
+    assert len(created.created) == 1 and len(created.failed) == 1
+    apps = (await client.list_apps()).Apps
+    assert {app.AppId for app in apps} == {result.AppId for result in created.Results}
+    assert [bundle.BundleId for bundle in (await client.list_bundles()).Bundles] == [
+        "bundle-comfyui-sdxl",
+        "bundle-sd-webui",
+        "bundle-flux-studio",
+    ]
 
 
 async def test_lifecycle_stop_delete_start_restart(client: PicpikClient) -> None:
@@ -157,3 +194,84 @@ async def test_app_actions_need_an_app_id(client: PicpikClient, emulator: Emulat
         with pytest.raises(InvalidInputError, match="AppId"):
             await action(" ")
     assert emulator.all_requests() == []
+
+
+@pytest.mark.parametrize(
+    ("fault", "through"),
+    [
+        ("app_init_fails", [AppState.INITIALISING, AppState.INIT_FAILED]),
+        (
+            "comfy_init_fails",
+            [AppState.INITIALISING, AppState.INITIALISING_COMFY_SERVICE, AppState.COMFY_SERVICE_INIT_FAILED],
+        ),
+    ],
+)
+async def test_creates_can_fail_on_the_way_up(
+    client: PicpikClient, emulator: Emulator, fault: str, through: list[AppState]
+) -> None:
+    emulator.arm(fault, times=1)
+    app_id = await create_one(client)
+    assert await wait_for_state(client, app_id, through[-1]) == through
+
+
+async def test_stops_restarts_deletes_and_comfy_can_fail(client: PicpikClient, emulator: Emulator) -> None:
+    app_id = await create_one(client)
+    await wait_for_state(client, app_id, AppState.RUNNING)
+    emulator.arm("app_restart_fails", times=1)
+    await client.restart_app(app_id)
+    restarted = await wait_for_state(client, app_id, AppState.RESTART_FAILED)
+    assert restarted == [AppState.RESTARTING, AppState.RESTART_FAILED]
+    emulator.arm("app_stop_fails", times=1)
+    await client.stop_app(app_id)  # a failed restart may still be up: it is stopped
+    assert await wait_for_state(client, app_id, AppState.SHUTDOWN_FAILED) == [
+        AppState.SHUTTING_DOWN,
+        AppState.SHUTDOWN_FAILED,
+    ]
+    await client.stop_app(app_id)  # and stopped again
+    await wait_for_state(client, app_id, AppState.SHUT_DOWN)
+    emulator.arm("comfy_interrupted", times=1)
+    await client.start_app(app_id)
+    assert await wait_for_state(client, app_id, AppState.COMFY_SERVICE_INTERRUPTED) == [
+        AppState.STARTING,
+        AppState.COMFY_SERVICE_INTERRUPTED,
+    ]
+    with pytest.raises(InvalidInputError, match="shut it down first"):  # it may be up
+        await client.delete_app(app_id)
+    await client.stop_app(app_id)
+    await wait_for_state(client, app_id, AppState.SHUT_DOWN)
+    emulator.arm("app_delete_fails", times=1)
+    await client.delete_app(app_id)
+    assert await wait_for_state(client, app_id, AppState.DELETE_FAILED) == [AppState.DELETING, AppState.DELETE_FAILED]
+    await client.delete_app(app_id)  # a failed delete is asked again
+    await wait_for_state(client, app_id, AppState.DELETED)
+
+
+async def test_an_action_can_begin_late_or_never(client: PicpikClient, emulator: Emulator) -> None:
+    app_id = await create_one(client)
+    await wait_for_state(client, app_id, AppState.RUNNING)
+    emulator.arm("action_ignored", times=1)
+    await client.stop_app(app_id)
+    await asyncio.sleep(JOB_SECONDS * 2)
+    assert await state_of(client, app_id) is AppState.RUNNING  # accepted, never acted on
+
+    emulator.arm("late_transition", times=1)
+    await client.stop_app(app_id)
+    assert await wait_for_state(client, app_id, AppState.SHUT_DOWN) == [
+        AppState.RUNNING,  # for one step the app stays as it was
+        AppState.SHUTTING_DOWN,
+        AppState.SHUT_DOWN,
+    ]
+
+
+async def test_a_deleted_app_can_drop_out_of_the_list(client: PicpikClient, emulator: Emulator) -> None:
+    emulator.arm("deleted_vanish")  # until cleared
+    app_id, kept = await create_one(client), await create_one(client)
+    await wait_for_state(client, app_id, AppState.RUNNING)
+    await client.stop_app(app_id)
+    await wait_for_state(client, app_id, AppState.SHUT_DOWN)
+    await client.delete_app(app_id)
+    await wait_for_state(client, app_id, AppState.DELETING)
+    await asyncio.sleep(JOB_SECONDS * 1.5)  # deleting takes one step
+    assert [app.AppId for app in (await client.list_apps()).Apps] == [kept]
+    with pytest.raises(NotFoundError):
+        await client.list_apps(app_id=app_id)

@@ -18,9 +18,9 @@ def day(text: str) -> datetime.date:
 @pytest.mark.parametrize(
     ("start", "end", "expected"),
     [
-        (None, None, DayRange(day("2024-04-14"), None)),
+        (None, None, DayRange(day("2024-04-14"), None, default_start=True)),
         ("2024-04-01", None, DayRange(day("2024-04-01"), None)),
-        (None, "2024-03-10", DayRange(day("2024-03-04"), day("2024-03-10"))),
+        (None, "2024-03-10", DayRange(day("2024-03-04"), day("2024-03-10"), default_start=True)),
         (" 2024-04-11 ", "2024-04-11", DayRange(day("2024-04-11"), day("2024-04-11"))),
     ],
 )
@@ -57,3 +57,11 @@ def test_the_refusal_names_the_option_and_an_example_in_the_members_language() -
 def test_a_range_reads_as_since_or_between() -> None:
     assert DayRange(day("2024-04-14"), None).text("en-US") == "since 2024-04-14"
     assert DayRange(day("2024-04-01"), day("2024-04-30")).text("zh-CN") == "（2024-04-01 至 2024-04-30）"
+
+
+def test_a_default_range_says_it_is_the_default_in_both_languages() -> None:
+    week = DayRange(day("2024-04-14"), None, default_start=True)
+    assert week.text("en-US") == "since 2024-04-14 (default: last 7 days)"
+    assert week.text("zh-CN") == "（2024-04-14 起）（默认：最近 7 天）"
+    up_to = DayRange(day("2024-03-04"), day("2024-03-10"), default_start=True)
+    assert up_to.text("en-US") == "from 2024-03-04 to 2024-03-10 (default: the 7 days up to `to`)"

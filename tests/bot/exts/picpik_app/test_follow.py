@@ -76,3 +76,18 @@ def test_a_create_that_made_nothing_failed_with_the_services_words() -> None:
     observed = observe(nothing, {}, 0.0, GRACE)
     assert observed.status is JobStatus.FAILED and observed.failure is not None
     assert observed.failure.message == "No GPU left; RetCode 9"
+
+
+def test_early_on_the_state_an_app_was_in_before_the_action_is_no_outcome() -> None:
+    # a start retried on an app whose last start failed: "start failed" just after it is the old state
+    retried = AppWatch(action=AppAction.START, apps=["app-1"], before={"app-1": -4})
+    assert observe(retried, {"app-1": -4}, 1.0, GRACE).status is JobStatus.RUNNING
+    assert observe(retried, {"app-1": -4}, LATE, GRACE).status is JobStatus.FAILED  # never acted on, or failed again
+    assert observe(retried, {"app-1": 1}, 1.0, GRACE).status is JobStatus.SUCCEEDED
+    # a failure it was not in before is believed at once
+    fresh = AppWatch(action=AppAction.START, apps=["app-1"], before={"app-1": 6})
+    assert observe(fresh, {"app-1": -4}, 1.0, GRACE).status is JobStatus.FAILED
+    # with the state before known, a restart of a failed restart may end early too
+    restarted = AppWatch(action=AppAction.RESTART, apps=["app-1"], before={"app-1": -7})
+    assert observe(restarted, {"app-1": 1}, 1.0, GRACE).status is JobStatus.SUCCEEDED
+    assert observe(restarted, {"app-1": -7}, 1.0, GRACE).status is JobStatus.RUNNING
