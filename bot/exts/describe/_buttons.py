@@ -16,10 +16,10 @@ from bot import rendering
 from bot.credentials import NoKeys, no_keys_text
 from bot.i18n import t
 from bot.i18n.errors import error_text
+from bot.job_access import Access, access
 from bot.job_start import start_job
 from bot.prompting import parse_prompt, to_imagine_request
 from bot.replies import refuse
-from bot.server_rules import others_may_press
 from providers.core.errors import InvalidInputError
 from providers.core.models import Capability, JobKind
 from storage.jobs import JobNotFound, JobRecord
@@ -59,12 +59,16 @@ class PromptButton(discord.ui.DynamicItem[discord.ui.Button], template=rendering
 
 
 async def _chosen_prompt(
-    bot: GridBot, user_id: int, described: JobRecord | None, index: int, locale: discord.Locale
+    interaction: discord.Interaction[GridBot], described: JobRecord | None, index: int
 ) -> tuple[str, str] | str:
-    """The service and prompt *index* of a finished describe job, or why this member cannot start from it."""
+    """The service and prompt *index* of a finished describe job, or why this member cannot start from it here."""
+    bot, locale = interaction.client, interaction.locale
     if described is None or described.kind is not JobKind.DESCRIBE:
         return t("describe.job_gone", locale)
-    if user_id != described.owner_id and not await others_may_press(bot, described):
+    allowed = await access(bot, described, interaction)
+    if allowed is Access.HIDDEN:  # answered like a job that does not exist (``bot.job_access``)
+        return t("describe.job_gone", locale)
+    if allowed is Access.NOT_OWNER:
         return t("describe.not_owner", locale, owner=described.owner_id)
     result = described.result
     prompts = result.texts if result is not None and described.state is LifecycleState.DELIVERED else []
@@ -81,7 +85,7 @@ async def _chosen_prompt(
 async def imagine_prompt(interaction: discord.Interaction[GridBot], described: JobRecord | None, index: int) -> None:
     """A new ``/imagine`` job from prompt *index*, checked like a typed prompt before anything is sent."""
     bot, locale = interaction.client, interaction.locale
-    chosen = await _chosen_prompt(bot, interaction.user.id, described, index, locale)
+    chosen = await _chosen_prompt(interaction, described, index)
     if isinstance(chosen, str):
         await refuse(interaction, chosen)
         return

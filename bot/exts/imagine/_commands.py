@@ -1,7 +1,9 @@
 """``/upscale job grid`` and ``/variation job grid [prompt]``: the U and V buttons by job number.
 
 The job number is shown at the end of every job's message (``· #17``); the ``job`` option also offers the
-member's own recent grids as they type. A prompt turns a variation into a remix where the service can.
+member's own recent grids as they type. A prompt turns a variation into a remix where the service can. A number
+is usable where ``bot.job_access`` says: the member's own jobs anywhere, someone else's only in its own server
+when that server allows it; any other number is answered as if it did not exist.
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ from discord.ext import commands
 
 from bot import rendering
 from bot.choices import own_job_choices
-from bot.exts.imagine._follow_up import FollowUp, read_job, start_follow_up
+from bot.exts.imagine._follow_up import FollowUp, read_job, start_follow_up, unknown_job_text
 from bot.i18n import t
+from bot.job_access import Access, access
+from bot.replies import refuse
 from providers.core.models import JobKind
 from storage.jobs import JobRecord
 from storage.lifecycle import LifecycleState
@@ -63,12 +67,16 @@ class FollowUpCommands(commands.Cog):
         self, interaction: discord.Interaction[GridBot], job_id: int, kind: JobKind, index: int, prompt: str | None
     ) -> None:
         record = await read_job(self.bot, job_id) if job_id > 0 else None
-        if record is not None and record.kind is JobKind.UPSCALE and record.owner_id == interaction.user.id:
+        # a typed number is guessable: one this member may not use here is answered like one that does not exist
+        if record is None or await access(self.bot, record, interaction) is not Access.ALLOWED:
+            await refuse(interaction, unknown_job_text(interaction.locale))
+            return
+        if record.kind is JobKind.UPSCALE:
             if kind is JobKind.UPSCALE:
-                text = t("follow_up.already_upscaled", interaction.locale, job=record.id)
-                await interaction.response.send_message(rendering.input_error_text(text), ephemeral=True)
+                await refuse(interaction, t("follow_up.already_upscaled", interaction.locale, job=record.id))
                 return
-            # a variation of an upscaled image is a variation of its grid cell
+            # a variation of an upscaled image is a variation of its grid cell (whose own access start_follow_up
+            # checks: an upscale may have been started from someone else's grid)
             record = await read_job(self.bot, record.parent_job_id) if record.parent_job_id is not None else None
         await start_follow_up(interaction, FollowUp(record, kind, index, prompt) if record is not None else None)
 

@@ -3,6 +3,9 @@
 A follow-up of an upscaled image is a follow-up of the grid it came from, at the same position: "Vary" on
 image #2 is V2 of its grid, 🔄 re-rolls the grid's prompt. That is what every service understands (the
 Midjourney-style API only varies grids), and the full-size image is the same picture as the grid cell.
+
+Who may start one, and where, is ``bot.job_access``: the owner anywhere, anyone else only in the grid's own
+server while it lets anyone press; a refusal never tells a stranger whether the job exists.
 """
 
 from __future__ import annotations
@@ -15,9 +18,9 @@ import discord
 from bot import rendering
 from bot.credentials import NoKeys, no_keys_text
 from bot.i18n import t
+from bot.job_access import Access, access
 from bot.job_senders import follow_up_send, parent_job
 from bot.job_start import start_job
-from bot.server_rules import others_may_press
 from providers.core.models import Capability, ImagineRequest, JobKind, ParentJob
 from storage.jobs import JobNotFound, JobRecord
 from storage.lifecycle import LifecycleState
@@ -60,13 +63,23 @@ async def grid_of(bot: GridBot, record: JobRecord) -> tuple[JobRecord | None, in
     return await read_job(bot, record.parent_job_id), record.grid_index
 
 
+def unknown_job_text(locale: object) -> str:
+    """The answer to a job number that does not exist and to one this member may not use here: the same words,
+    so that trying numbers tells nobody which jobs exist (``bot.job_access``)."""
+    return t("follow_up.no_such_job", locale)
+
+
 async def refusal(
-    bot: GridBot, user_id: int, grid: JobRecord | None, kind: JobKind, locale: object
+    interaction: discord.Interaction[GridBot], grid: JobRecord | None, kind: JobKind
 ) -> str | None:
-    """Why this member cannot start this follow-up from ``grid``, or None."""
+    """Why this member cannot start this follow-up from ``grid`` here, or None."""
+    bot, locale = interaction.client, interaction.locale
     if grid is None:
         return t("follow_up.gone", locale)
-    if user_id != grid.owner_id and not await others_may_press(bot, grid):
+    allowed = await access(bot, grid, interaction)
+    if allowed is Access.HIDDEN:
+        return unknown_job_text(locale)
+    if allowed is Access.NOT_OWNER:
         return t("follow_up.not_owner", locale, owner=f"<@{grid.owner_id}>")
     if grid.kind not in rendering.GRID_KINDS:
         return t("follow_up.not_a_grid", locale, job=grid.id)
@@ -101,7 +114,7 @@ async def start_follow_up(interaction: discord.Interaction[GridBot], follow_up: 
     bot = interaction.client
     grid = follow_up.grid if follow_up is not None else None
     kind = follow_up.kind if follow_up is not None else JobKind.VARIATION
-    reason = await refusal(bot, interaction.user.id, grid, kind, interaction.locale)
+    reason = await refusal(interaction, grid, kind)
     if reason is not None or follow_up is None or grid is None:
         await interaction.response.send_message(rendering.input_error_text(reason or ""), ephemeral=True)
         return

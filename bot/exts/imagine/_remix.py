@@ -71,7 +71,7 @@ async def open_remix_form(interaction: discord.Interaction[GridBot], source: Job
     """Answer a 🖌️ press with the form (a modal must be the first answer, so the checks come first)."""
     bot = interaction.client
     grid, index = await grid_of(bot, source) if source is not None else (None, None)
-    reason = await refusal(bot, interaction.user.id, grid, JobKind.REMIX, interaction.locale)
+    reason = await refusal(interaction, grid, JobKind.REMIX)
     if reason is not None or grid is None:
         await interaction.response.send_message(rendering.input_error_text(reason or ""), ephemeral=True)
         return

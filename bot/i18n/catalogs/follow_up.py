@@ -2,6 +2,7 @@
 
 EN = {
     "follow_up.gone": "That job no longer exists.",
+    "follow_up.no_such_job": "You have no job with that number to use here. /jobs lists yours.",
     "follow_up.not_owner": "Only {owner}, who started this job, can use its buttons here.",
     "follow_up.not_a_grid": "Job #{job} is not a grid of images; pick a job that made four pictures.",
     "follow_up.not_finished": "Job #{job} has no finished images to start from.",
@@ -25,6 +26,7 @@ EN = {
 
 ZH_CN = {
     "follow_up.gone": "该任务已不存在。",
+    "follow_up.no_such_job": "这里没有你可以使用的该编号任务。/jobs 可列出你的任务。",
     "follow_up.not_owner": "在这里只有发起此任务的 {owner} 可以使用这些按钮。",
     "follow_up.not_a_grid": "任务 #{job} 不是四宫格图片；请选择一个生成了四张图的任务。",
     "follow_up.not_finished": "任务 #{job} 还没有可用的完成图片。",
