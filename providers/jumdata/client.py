@@ -13,6 +13,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from providers.core.errors import DecodeError, InvalidInputError
+from providers.core.scrub import Scrubber
 from providers.core.transport import HttpResponse, Transport
 from providers.jumdata.codes import OK, WRONG_PATH, error_for
 from providers.jumdata.credentials import JumdataCredentials
@@ -44,6 +45,8 @@ class JumdataClient:
         self._transport = transport
         self._credentials = credentials
         self._clock = clock
+        #: takes the app secret out of Jumdata's own texts before they reach an error (``providers.core.scrub``)
+        self.scrub = Scrubber.of(credentials)
 
     @property
     def provider(self) -> str:
@@ -78,7 +81,7 @@ class JumdataClient:
         reply = self._envelope(response)
         log.debug("%s: reply code %s", self.provider, reply.code)
         if reply.code != OK:
-            raise error_for(reply.code, reply.msg, provider=self.provider)
+            raise error_for(reply.code, reply.msg, provider=self.provider, scrub=self.scrub)
         try:
             return reply, data_model.model_validate(reply.data if reply.data is not None else {})
         except ValidationError as exc:

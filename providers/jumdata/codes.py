@@ -16,6 +16,7 @@ from providers.core.errors import (
     RateLimitedError,
     ServerError,
 )
+from providers.core.scrub import NO_SECRETS, Scrubber
 from providers.jumdata.params import SERVICE
 
 OK = 200
@@ -61,14 +62,15 @@ def refuses_credentials(code: int, msg: str) -> bool:
     return code == 400 and any(word in lowered for word in _CREDENTIAL_WORDS)
 
 
-def error_for(code: int, msg: str, *, provider: str) -> ProviderError:
-    """The error for a reply whose ``code`` is not 200 (unknown codes are server errors)."""
+def error_for(code: int, msg: str, *, provider: str, scrub: Scrubber = NO_SECRETS) -> ProviderError:
+    """The error for a reply whose ``code`` is not 200 (unknown codes are server errors); the service's ``msg`` is
+    quoted without the keys (``scrub``: the caller's, ``providers.core.scrub``)."""
     if refuses_credentials(code, msg):
         return AuthenticationError(
             f"{SERVICE} refused the app ID or the signature made with the app secret: check your keys.",
             provider=provider,
             code=code,
         )
-    shown = (msg or "no details").strip()[:_MAX_MSG_CHARS]
+    shown = scrub(msg, limit=_MAX_MSG_CHARS, default="no details")
     error_class, template = CODE_TABLE.get(code, (ServerError, f"{SERVICE} answered with unknown code {code}: {{msg}}"))
     return error_class(template.format(msg=shown), provider=provider, code=code)

@@ -14,6 +14,7 @@ from providers.core.errors import (
     QuotaError,
     ServerError,
 )
+from providers.core.scrub import NO_SECRETS, Scrubber
 
 OK = 0
 INVALID_LOGIN = 430
@@ -41,23 +42,26 @@ ERRNO_TABLE: dict[int, tuple[type[ProviderError], str]] = {
 _UNKNOWN = (ServerError, "The service reported an unknown error.")
 
 
-def error_for_errno(errno: int, message: str, *, provider: str) -> ProviderError:
-    """The error for a non-zero ``errno`` (unknown codes count as server errors)."""
+def error_for_errno(errno: int, message: str, *, provider: str, scrub: Scrubber = NO_SECRETS) -> ProviderError:
+    """The error for a non-zero ``errno`` (unknown codes count as server errors); the service's message is quoted
+    without the password or the login token (``scrub``: the caller's, ``providers.core.scrub``)."""
     cls, text = ERRNO_TABLE.get(errno, _UNKNOWN)
-    quoted = " ".join(message.split())[:_QUOTE_MAX]
+    quoted = scrub(message, limit=_QUOTE_MAX)
     if quoted and cls is not InvalidLoginError:
         text = f"{text} The service said: “{quoted}”."
     return cls(text, provider=provider, code=errno)
 
 
-def login_error_for_errno(errno: int, message: str, *, provider: str) -> ProviderError:
+def login_error_for_errno(
+    errno: int, message: str, *, provider: str, scrub: Scrubber = NO_SECRETS
+) -> ProviderError:
     """Errors of ``/auth/login`` itself.
 
     Inference: the seed's only failed-login sample is ``301 "missing username or password"``; a wrong
     password most likely answers 301 (or 410/420 "user not found", or 430). Any refusal that is not a
     server error or a plan problem means the username/password pair does not work.
     """
-    error = error_for_errno(errno, message, provider=provider)
+    error = error_for_errno(errno, message, provider=provider, scrub=scrub)
     if isinstance(error, ServerError | QuotaError):
         return error
     return AuthenticationError(

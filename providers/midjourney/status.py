@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from providers.core.base import failed
 from providers.core.models import ImageData, JobKind, JobState, JobStatus
+from providers.core.scrub import NO_SECRETS, Scrubber
 from providers.midjourney.models import Job
 from providers.midjourney.prompting import describe_prompts
 
@@ -17,6 +18,8 @@ FINISHED = 2000
 # negative one, with the reason in ``error``. A lone ``error`` text is NOT a failure: the finished
 # sample carries "altered prompt".
 FAILED_FROM = 4000
+#: the longest part of a job's ``error`` kept as its failure reason
+_MAX_REASON = 300
 
 #: kinds whose result is one 2×2 grid image composed by the service
 GRID_KINDS = frozenset({JobKind.IMAGINE, JobKind.REROLL, JobKind.VARIATION, JobKind.REMIX, JobKind.BLEND})
@@ -26,11 +29,12 @@ def is_failed(status: int | None) -> bool:
     return status is not None and (status >= FAILED_FROM or status < 0)
 
 
-def job_state(job: Job, kind: JobKind) -> JobState:
-    """The state of one job as the bot sees it."""
+def job_state(job: Job, kind: JobKind, *, scrub: Scrubber = NO_SECRETS) -> JobState:
+    """The state of one job as the bot sees it; a failed job's ``error`` without the password or the login token
+    (``scrub``: the client's, ``providers.core.scrub``)."""
     raw = None if job.status is None else str(job.status)
     if is_failed(job.status):
-        reason = (job.error or "").strip() or "The service reported that the job failed."
+        reason = scrub(job.error, limit=_MAX_REASON, default="The service reported that the job failed.")
         return failed("job_failed", reason, code=job.status, raw=raw)
     if job.status == FINISHED:
         finished = _finished_state(job, kind, raw)

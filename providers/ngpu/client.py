@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from providers.core.errors import DecodeError, InvalidInputError
 from providers.core.models import JobStatus
+from providers.core.scrub import Scrubber
 from providers.core.transport import HttpResponse, Transport
 from providers.ngpu.codes import raise_for_result
 from providers.ngpu.credentials import NgpuCredentials
@@ -55,6 +56,8 @@ class NgpuClient:
     ) -> None:
         self._transport = transport
         self._credentials = credentials
+        #: takes the workspace id out of NGPU's own texts before they reach an error (``providers.core.scrub``)
+        self.scrub = Scrubber.of(credentials)
         self._sync_timeout = sync_timeout
         self.provider = transport.provider
 
@@ -141,7 +144,7 @@ class NgpuClient:
     async def sad_talker_result(self, task_id: str) -> SadTalkerResult:
         """One reading of a sadTalker task: running (with progress), failed (with NGPU's reason) or done."""
         query = await self.query_task(task_id)
-        seen = observe_task_data(query.data, provider=self.provider)
+        seen = observe_task_data(query.data, provider=self.provider, scrub=self.scrub)
         url = (seen.payload or {}).get("result_url")
         if seen.status is JobStatus.SUCCEEDED and not (isinstance(url, str) and url):
             raise DecodeError("NGPU finished the video task without a video link.", provider=self.provider)
@@ -186,7 +189,6 @@ class NgpuClient:
         return {"Authorization": f"Bearer {self._credentials.workspace_id.get_secret_value()}"}
 
     def _decode(self, response: HttpResponse, model: type[M], *, envelope: bool) -> M:
-        secrets = (self._credentials.workspace_id.get_secret_value(),)
         if response.status >= 400:
             # NGPU may put its own result_code in an HTTP error; that names the problem better
             try:
@@ -194,13 +196,13 @@ class NgpuClient:
             except DecodeError:
                 payload = None
             if envelope and isinstance(payload, dict) and "result_code" in payload:
-                raise_for_result(payload, provider=self.provider, secrets=secrets)
+                raise_for_result(payload, provider=self.provider, scrub=self.scrub)
             response.raise_for_status()
         payload = response.json()
         if not isinstance(payload, dict):
             raise DecodeError("NGPU sent a reply that is not a JSON object.", provider=self.provider)
         if envelope:
-            raise_for_result(payload, provider=self.provider, secrets=secrets)
+            raise_for_result(payload, provider=self.provider, scrub=self.scrub)
         try:
             return model.model_validate(payload)
         except ValidationError:

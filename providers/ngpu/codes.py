@@ -6,7 +6,7 @@ codes. Everything below the success set is an inference, kept here so a real cod
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +20,7 @@ from providers.core.errors import (
     RateLimitedError,
     ServerError,
 )
+from providers.core.scrub import NO_SECRETS, Scrubber
 
 #: the seed says 200 is success; its own examples answer 100. Both count.
 SUCCESS_CODES = frozenset({100, 200})
@@ -88,24 +89,19 @@ def rule_for(code: int, msg: str) -> CodeRule:
     return DEFAULT_RULE
 
 
-def clean_message(msg: str, secrets: Iterable[str] = ()) -> str:
-    """NGPU's message made safe to show: secrets (the workspace id) removed, one line, shortened."""
-    for secret in secrets:
-        if secret:
-            msg = msg.replace(secret, "•••")
-    msg = " ".join(msg.split())
-    if len(msg) > _MAX_MSG:
-        msg = msg[: _MAX_MSG - 1] + "…"
-    return msg or "no reason given"
+def clean_message(msg: str, scrub: Scrubber = NO_SECRETS) -> str:
+    """NGPU's message made safe to show: the keys (the workspace id) removed, one line, shortened
+    (``scrub``: the caller's, ``providers.core.scrub``)."""
+    return scrub(msg, limit=_MAX_MSG, default="no reason given")
 
 
-def error_for(code: int, msg: str, *, provider: str, secrets: Iterable[str] = ()) -> ProviderError:
+def error_for(code: int, msg: str, *, provider: str, scrub: Scrubber = NO_SECRETS) -> ProviderError:
     rule = rule_for(code, msg)
-    text = rule.message.format(msg=clean_message(msg, secrets))
+    text = rule.message.format(msg=clean_message(msg, scrub))
     return rule.error(text, provider=provider, code=code)
 
 
-def raise_for_result(payload: Mapping[str, Any], *, provider: str, secrets: Iterable[str] = ()) -> None:
+def raise_for_result(payload: Mapping[str, Any], *, provider: str, scrub: Scrubber = NO_SECRETS) -> None:
     """Raise the mapped error when ``payload['result_code']`` is not a success code."""
     raw = payload.get("result_code")
     try:
@@ -115,4 +111,4 @@ def raise_for_result(payload: Mapping[str, Any], *, provider: str, secrets: Iter
     if code in SUCCESS_CODES:
         return
     msg = payload.get("msg")
-    raise error_for(code, msg if isinstance(msg, str) else "", provider=provider, secrets=secrets)
+    raise error_for(code, msg if isinstance(msg, str) else "", provider=provider, scrub=scrub)

@@ -174,7 +174,7 @@ class NgpuProvider(Provider):
             return talk_state(await self.client.sad_talker_result(handle.job_id))
         endpoint = _endpoint_of(handle)
         query = await self.client.query_task(handle.job_id)
-        seen = observe_task_data(query.data, provider=self.name)
+        seen = observe_task_data(query.data, provider=self.name, scrub=self.client.scrub)
         if seen.status is JobStatus.FAILED:
             return failed("job_failed", seen.message or "The task failed.", code=seen.code, raw=seen.raw)
         if seen.status is not JobStatus.SUCCEEDED or seen.payload is None:

@@ -25,6 +25,7 @@ from typing import Any
 
 from providers.core.errors import DecodeError
 from providers.core.models import JobStatus
+from providers.core.scrub import NO_SECRETS, Scrubber
 
 #: NGPU's bot: 101/102 are "still running" (which of them means queued is not known, so both are RUNNING)
 RUNNING_CODES = frozenset({101, 102})
@@ -33,6 +34,8 @@ DONE_CODES = frozenset({100, 200})
 A1111_RESULT_KEYS = ("images", "image", "caption")
 #: Inference: how A1111 (FastAPI) reports a failure: {"error", "detail", ...} or a 422 {"detail": [...]}
 A1111_ERROR_KEYS = ("error", "detail")
+#: the longest part of the image's own message kept as a failure reason
+_MAX_MESSAGE = 300
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +51,9 @@ class TaskObservation:
     raw: str = ""
 
 
-def observe_task_data(data: str, *, provider: str) -> TaskObservation:
+def observe_task_data(data: str, *, provider: str, scrub: Scrubber = NO_SECRETS) -> TaskObservation:
+    """One reading of ``data``; the image's own messages without the keys (``scrub``: the client's,
+    ``providers.core.scrub``)."""
     if not data.strip():
         return TaskObservation(JobStatus.RUNNING, raw="empty")
     try:
@@ -59,7 +64,7 @@ def observe_task_data(data: str, *, provider: str) -> TaskObservation:
         raise DecodeError("NGPU returned task data that is not a JSON object.", provider=provider)
 
     code = _int_or_none(parsed.get("result_code"))
-    message = _text(parsed.get("msg"))
+    message = _text(parsed.get("msg"), scrub)
     raw = "no code" if code is None else str(code)
     if code is not None and code < 0:
         return TaskObservation(JobStatus.FAILED, message=message or "The task failed on the GPU node.", code=code,
@@ -69,7 +74,9 @@ def observe_task_data(data: str, *, provider: str) -> TaskObservation:
     if "result_url" in parsed and code in DONE_CODES:
         return TaskObservation(JobStatus.SUCCEEDED, payload=parsed, code=code, raw=raw)
     if any(key in parsed for key in A1111_ERROR_KEYS):
-        return TaskObservation(JobStatus.FAILED, message=_a1111_error_text(parsed), code=code, raw="a1111 error")
+        return TaskObservation(
+            JobStatus.FAILED, message=_a1111_error_text(parsed, scrub), code=code, raw="a1111 error"
+        )
     if code in RUNNING_CODES:
         return TaskObservation(JobStatus.RUNNING, progress=_percent(parsed.get("progress")), code=code, raw=raw)
     if code in DONE_CODES:
@@ -86,8 +93,8 @@ def _int_or_none(value: Any) -> int | None:
         return None
 
 
-def _text(value: Any) -> str:
-    return " ".join(value.split())[:300] if isinstance(value, str) else ""
+def _text(value: Any, scrub: Scrubber) -> str:
+    return scrub(value, limit=_MAX_MESSAGE) if isinstance(value, str) else ""
 
 
 def _percent(value: Any) -> float | None:
@@ -97,15 +104,15 @@ def _percent(value: Any) -> float | None:
     return float(min(100.0, max(0.0, value)))
 
 
-def _a1111_error_text(parsed: dict[str, Any]) -> str:
+def _a1111_error_text(parsed: dict[str, Any], scrub: Scrubber) -> str:
     detail = parsed.get("detail")
     if isinstance(detail, list) and detail and isinstance(detail[0], dict):
         # FastAPI validation: [{"loc": [...], "msg": "...", ...}]
         first = detail[0]
         where = ".".join(str(part) for part in first.get("loc", []) if part != "body")
-        return _text(f"The image rejected {where or 'the request'}: {first.get('msg', 'invalid value')}")
+        return _text(f"The image rejected {where or 'the request'}: {first.get('msg', 'invalid value')}", scrub)
     for key in ("errors", "detail", "error"):
-        text = _text(parsed.get(key))
+        text = _text(parsed.get(key), scrub)
         if text:
             return f"The image failed: {text}"
     return "The image failed without a reason."

@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from providers.core.errors import DecodeError, InvalidInputError
+from providers.core.scrub import Scrubber
 from providers.core.transport import HttpResponse, Transport
 from providers.picpik.apps import AppActions
 from providers.picpik.caller import R, Send
@@ -40,6 +41,8 @@ class PicpikClient(AppActions):
     def __init__(self, transport: Transport, credentials: PicpikCredentials) -> None:
         self._transport = transport
         self._credentials = credentials
+        #: takes the private key out of Picpik's own texts before they reach an error (``providers.core.scrub``)
+        self.scrub = Scrubber.of(credentials)
 
     @property
     def provider(self) -> str:
@@ -108,7 +111,8 @@ class PicpikClient(AppActions):
         if ret_code != 0:
             message = payload.get("Message")
             log.info("%s: %s failed with RetCode %s", self.provider, action, ret_code)
-            raise error_for_retcode(ret_code, message if isinstance(message, str) else None, provider=self.provider)
+            shown = message if isinstance(message, str) else None
+            raise error_for_retcode(ret_code, shown, provider=self.provider, scrub=self.scrub)
         try:
             return response_model.model_validate(payload)
         except ValidationError as exc:

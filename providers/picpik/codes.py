@@ -23,6 +23,10 @@ from providers.core.errors import (
     RateLimitedError,
     ServerError,
 )
+from providers.core.scrub import NO_SECRETS, Scrubber
+
+#: the longest part of Picpik's own Message repeated to a member
+_MAX_QUOTE = 300
 
 
 class PicpikRefusedError(ProviderError):
@@ -81,11 +85,14 @@ def error_class_for(ret_code: int, message: str | None) -> type[ProviderError]:
     return PicpikRefusedError
 
 
-def error_for_retcode(ret_code: int, message: str | None, *, provider: str = "picpik") -> ProviderError:
-    """The error for a failed call; the service's own Message is shown after our explanation."""
+def error_for_retcode(
+    ret_code: int, message: str | None, *, provider: str = "picpik", scrub: Scrubber = NO_SECRETS
+) -> ProviderError:
+    """The error for a failed call; the service's own Message is shown after our explanation, without the keys
+    (``scrub``: the caller's, ``providers.core.scrub``)."""
     error_class = error_class_for(ret_code, message)
     text = _PREFIX.get(error_class, "Picpik refused the request.")
-    detail = (message or "").strip()
+    detail = scrub(message, limit=_MAX_QUOTE)
     if detail:
-        text = f"{text} Picpik says: “{detail[:300]}”"
+        text = f"{text} Picpik says: “{detail}”"
     return error_class(text, provider=provider, code=ret_code)

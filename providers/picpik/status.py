@@ -5,6 +5,7 @@ from __future__ import annotations
 from providers.core.base import failed
 from providers.core.errors import ErrorKind
 from providers.core.models import ImageData, JobKind, JobState, JobStatus
+from providers.core.scrub import NO_SECRETS, Scrubber
 from providers.picpik.models import TaskDetail
 
 # Inference: the seeds do not document ``Status``; Picpik's public docs used these legacy values.
@@ -16,23 +17,26 @@ TASK_STATUS: dict[str, JobStatus] = {
     "error": JobStatus.FAILED,
 }
 
+#: the longest part of a task's ErrorMessage kept as its failure reason
+_MAX_REASON = 300
+
 
 def job_status_of(status: str | None) -> JobStatus:
     return TASK_STATUS.get((status or "").strip().lower(), JobStatus.RUNNING)
 
 
-def task_state(detail: TaskDetail, kind: JobKind) -> JobState:
-    """One observation of a task. Picpik gives no percentage, so ``progress`` stays None."""
+def task_state(detail: TaskDetail, kind: JobKind, *, scrub: Scrubber = NO_SECRETS) -> JobState:
+    """One observation of a task. Picpik gives no percentage, so ``progress`` stays None. The task's own
+    ErrorMessage becomes the failure reason without the keys (``scrub``: the provider's, ``providers.core.scrub``)."""
     raw = detail.Status
+    reason = scrub(detail.error_message, limit=_MAX_REASON)
     # Inference: a non-zero ErrorCode is a failure whatever Status says
     if detail.ErrorCode != 0:
-        message = detail.error_message or f"Picpik reported error {detail.ErrorCode} for this task."
+        message = reason or f"Picpik reported error {detail.ErrorCode} for this task."
         return failed(ErrorKind.JOB_FAILED.value, message, code=detail.ErrorCode, raw=raw)
     status = job_status_of(raw)
     if status is JobStatus.FAILED:
-        return failed(
-            ErrorKind.JOB_FAILED.value, detail.error_message or "Picpik reported that the task failed.", raw=raw
-        )
+        return failed(ErrorKind.JOB_FAILED.value, reason or "Picpik reported that the task failed.", raw=raw)
     if status is not JobStatus.SUCCEEDED:
         return JobState(status=status, raw_status=raw)
     images = [ImageData(url=url) for url in detail.ImgList if url]

@@ -16,6 +16,7 @@ Service-specific faults (arm with ``app[FAULTS_KEY].arm(name, times)`` or POST /
 * ``maintenance``     — code 500 in the body (系统维护)
 * ``request_timeout`` — code 610 (请求超时)
 * ``other_error``     — code 999
+* ``echo_secret``     — code 999 with a ``msg`` that repeats the account's appId and appSecret (a careless service)
 * ``bad_sign``        — the signature is refused even when right (see ``_credentials_error``)
 * ``task_fails``      — the next submitted task ends without images (see ``_finished_data``)
 * ``task_expired``    — queries answer 201 even for a known task (its one-month life is over)
@@ -81,6 +82,7 @@ CODE_FAULTS: dict[str, tuple[int, str]] = {
     "too_frequent": (609, "请求过于频繁，请稍候再试"),
     "request_timeout": (610, "请求超时"),
     "other_error": (999, "其他错误"),
+    "echo_secret": (999, f"其他错误: appId={TEST_APP_ID} appSecret={TEST_APP_SECRET}"),
 }
 
 

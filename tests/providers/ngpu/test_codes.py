@@ -14,6 +14,7 @@ from providers.core.errors import (
     RateLimitedError,
     ServerError,
 )
+from providers.core.scrub import Scrubber
 from providers.ngpu.codes import clean_message, error_for, raise_for_result
 
 
@@ -70,7 +71,7 @@ def test_missing_or_unusable_code_is_a_decode_error(payload: dict) -> None:
 
 
 def test_workspace_id_never_reaches_the_member() -> None:
-    error = error_for(500, "workspace ws-secret-42 crashed", provider="ngpu", secrets=("ws-secret-42",))
+    error = error_for(500, "workspace ws-secret-42 crashed", provider="ngpu", scrub=Scrubber(["ws-secret-42"]))
     assert "ws-secret-42" not in error.user_message
     assert "ws-secret-42" not in str(error)
     assert "crashed" in error.user_message
