@@ -61,8 +61,10 @@ FILE_TOO_LARGE = 40005
 #: how many times in a row a refused file is made smaller within one delivery attempt
 MAX_SHRINKS = 3
 #: a poll answer the bot cannot read (a truncated body, a garbled entry) is asked again this many times in a row
-#: before the job fails: a poll is a read, so asking again costs nothing, and one bad body of a call that answers
-#: for many jobs (Picpik ListTasksDetails) would otherwise fail them all
+#: before the job fails: a poll is a read, so asking again costs little, and a body garbled once in transit is no
+#: reason to fail a job. (A call that answers for many jobs narrows an unreadable reply down to the job whose own
+#: answer it is, in the provider: Picpik's ListTasksDetails in halves, the Midjourney-style API's pages by ``limit``;
+#: only that job's error reaches here.)
 MAX_UNREADABLE_POLLS = 3
 
 

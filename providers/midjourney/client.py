@@ -13,14 +13,18 @@ import asyncio
 import functools
 import logging
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
 from providers.core.base import TokenStore
 from providers.core.errors import AuthenticationError, DecodeError, InvalidInputError
+from providers.core.scrub import Scrubber
 from providers.core.transport import HttpResponse, Transport
 from providers.midjourney.codes import OK, InvalidLoginError, error_for_errno, login_error_for_errno
+from providers.midjourney.find_walk import FindWalk, Found, UnreadableSpans
+from providers.midjourney.find_walk import next_cursor as next_cursor
 from providers.midjourney.models import (
     BlendRequest,
     CreateRequest,
@@ -48,17 +52,17 @@ def token_key(base_url: str, username: str) -> str:
     return f"midjourney|{base_url.rstrip('/')}|{username}"
 
 
-def next_cursor(timestamps: Sequence[int]) -> int | None:
-    """``timestamp_smaller_than`` for the page after one whose jobs have ``timestamps``.
+@dataclass(frozen=True)
+class FoundJobs:
+    """The wanted jobs ``find_jobs`` found (a malformed entry as its ``DecodeError``), and what it could not read."""
 
-    The cursor is strict ("smaller than"), so jobs sharing the oldest millisecond could fall between
-    two pages; asking for ``oldest + 1`` fetches that millisecond again (the caller skips repeats).
-    When a whole page shares one millisecond, stepping past it is the only way forward.
-    """
-    if not timestamps:
-        return None
-    oldest = min(timestamps)
-    return oldest if max(timestamps) == oldest else oldest + 1
+    jobs: dict[str, Job | DecodeError]
+    walk: Found
+
+    def unreadable_since(self, since_ms: int | None) -> DecodeError | None:
+        """Why a job not found, listed no earlier than ``since_ms``, may be one the bot could not read; None when
+        it is simply not listed (yet)."""
+        return self.walk.unreadable_since(since_ms)
 
 
 @functools.cache
@@ -103,11 +107,16 @@ class MidjourneyClient:
         self._transport = transport
         self._credentials = credentials
         self._tokens = token_store
+        #: takes the password out of the service's own texts before they reach an error (``providers.core.scrub``);
+        #: a reply to a call made with a login token is cleaned of that token too
+        self.scrub = Scrubber.of(credentials)
         self._token_key = token_key(str(transport.base_url), credentials.username)
         # one login at a time: concurrent calls that find no (or an expired) token wait for one login
         self._login_lock = asyncio.Lock()
         self.page_size = page_size
         self.max_pages = max_pages
+        #: entries of this account's job list that cannot be read, where they sit (stepped over without asking)
+        self._unreadable = UnreadableSpans()
 
     @property
     def provider(self) -> str:
@@ -177,38 +186,39 @@ class MidjourneyClient:
     # --- following jobs ---------------------------------------------------------------------------
     async def find_job(self, job_hash: str, *, newer_than_ms: int | None = None) -> Job | None:
         """One job by hash (the API has no hash filter), or None when it is not listed (yet); ``DecodeError`` when
-        its entry does not have the documented shape."""
-        job = (await self.find_jobs([job_hash], newer_than_ms=newer_than_ms)).get(job_hash)
+        its entry does not have the documented shape, or when it may be an entry the bot cannot read."""
+        found = await self.find_jobs([job_hash], newer_than_ms=newer_than_ms)
+        job = found.jobs.get(job_hash)
         if isinstance(job, DecodeError):
             raise job
+        if job is None and (unreadable := found.unreadable_since(newer_than_ms)) is not None:
+            raise unreadable
         return job
 
-    async def find_jobs(
-        self, hashes: Iterable[str], *, newer_than_ms: int | None = None
-    ) -> dict[str, Job | DecodeError]:
+    async def find_jobs(self, hashes: Iterable[str], *, newer_than_ms: int | None = None) -> FoundJobs:
         """Jobs by hash, paging back newest first with ``timestamp_smaller_than`` as the cursor; a job whose entry
-        does not have the documented shape is its own ``DecodeError`` (the others on the page are unaffected).
+        does not have the documented shape is its own ``DecodeError`` (the others on the page are unaffected), and
+        an entry that makes its page unreadable is narrowed down and stepped over (``find_walk``).
 
         Stops when every hash is found, at the last page, when pages reach back before
         ``newer_than_ms`` (the jobs cannot be older than their submit), or after ``max_pages``.
         """
-        wanted = set(hashes)
-        found: dict[str, Job | DecodeError] = {}
-        cursor: int | None = None
-        for _ in range(self.max_pages):
-            if not wanted - found.keys():
-                break
-            page = await self.find(limit=self.page_size, timestamp_smaller_than=cursor)
-            for job_hash, job in page.by_hash().items():
-                if job_hash in wanted and job_hash not in found:
-                    found[job_hash] = job if isinstance(job, Job) else self._malformed(job_hash, job)
-            stamps = page.timestamps()
-            if len(page.entries) < self.page_size or not stamps:
-                break  # the last page (or jobs without timestamps, which cannot be paged through)
-            if newer_than_ms is not None and min(stamps) < newer_than_ms:
-                break
-            cursor = next_cursor(stamps)
-        return found
+
+        async def find(limit: int, cursor: int | None) -> FindPage:
+            return await self.find(limit=limit, timestamp_smaller_than=cursor)
+
+        walk = FindWalk(
+            find,
+            frozenset(hashes),
+            page_size=self.page_size,
+            max_pages=self.max_pages,
+            newer_than_ms=newer_than_ms,
+            spans=self._unreadable,
+            provider=self.provider,
+        )
+        found = await walk.run()
+        jobs = {h: job if isinstance(job, Job) else self._malformed(h, job) for h, job in found.jobs.items()}
+        return FoundJobs(jobs, found)
 
     def _malformed(self, job_hash: str, error: ValidationError) -> DecodeError:
         log.info("%s job %s: malformed entry in /jobs/find (%d errors)", self.provider, job_hash, error.error_count())
@@ -238,13 +248,13 @@ class MidjourneyClient:
 
         async def once() -> Any:
             response = await self._transport.send("POST", request.path, json_body=body, headers=headers)
-            return self._decode(response, request)
+            return self._decode(response, request, token)
 
         if request.billed:
             return await self._transport.submit_once(once)
         return await self._transport.retrying(once, idempotent=True)
 
-    def _decode(self, response: HttpResponse, request: MidjourneyRequest) -> Any:
+    def _decode(self, response: HttpResponse, request: MidjourneyRequest, token: str | None = None) -> Any:
         # the HTTP status of an error reply is undocumented: trust the envelope whenever there is one
         try:
             envelope = Envelope.model_validate(response.json())
@@ -257,7 +267,9 @@ class MidjourneyClient:
             ) from exc
         if envelope.errno != OK:
             make_error = login_error_for_errno if isinstance(request, LoginRequest) else error_for_errno
-            raise make_error(envelope.errno, envelope.message, provider=self.provider)
+            raise make_error(
+                envelope.errno, envelope.message, provider=self.provider, scrub=self.scrub.with_secrets(token)
+            )
         try:
             return _adapter(request.returns).validate_python(envelope.data)
         except ValidationError as exc:

@@ -173,18 +173,22 @@ class MidjourneyProvider(Provider):
             return {}
         oldest_submit = min(handle.submitted_at for handle in handles)
         try:
-            jobs = await self.client.find_jobs(
+            found = await self.client.find_jobs(
                 {handle.job_id for handle in handles}, newer_than_ms=_epoch_ms(oldest_submit - CLOCK_SLACK)
             )
         except ProviderError as error:
             return {handle.job_id: error for handle in handles}
         states: dict[str, JobState | ProviderError] = {}
         for handle in handles:
-            job = jobs.get(handle.job_id)
+            job = found.jobs.get(handle.job_id)
             if isinstance(job, ProviderError):
                 states[handle.job_id] = job
+            elif job is not None:
+                states[handle.job_id] = job_state(job, handle.kind, scrub=self.client.scrub)
             else:
-                states[handle.job_id] = job_state(job, handle.kind) if job is not None else self._unlisted(handle)
+                # not among the entries read: one the bot could not read where it may be listed is most likely it
+                unreadable = found.unreadable_since(_epoch_ms(handle.submitted_at - CLOCK_SLACK))
+                states[handle.job_id] = unreadable if unreadable is not None else self._unlisted(handle)
         return states
 
     async def check_credentials(self) -> None:

@@ -58,26 +58,36 @@ def _submitted(stack: Stack, service: str) -> int:
     return len(_ngpu_tasks(stack))
 
 
-async def _two_jobs(stack: Stack, bot, service: str, fault: str, *, in_turn: bool = False) -> tuple:
-    """A job armed with ``fault`` and a well-formed one beside it (or after it, ``in_turn``), both followed to their
-    final message."""
-    stack.arm(service, fault)
+async def _jobs_around(stack: Stack, bot, service: str, fault: str) -> tuple:
+    """A well-formed job, then one armed with ``fault`` while the first is still running, then another well-formed
+    one at once: a service that answers for many jobs per call is asked about the three together. All three are
+    followed to their final message; returns (messages, rows), each in that order."""
     before = _submitted(stack, service)
+    early = await stack.imagine("an early lantern", provider=service)
+    await stack.wait(lambda: _submitted(stack, service) == before + 1, "the early job submitted")
+    stack.arm(service, fault)
     broken = await stack.imagine("a broken lantern", provider=service)
-    await stack.wait(lambda: _submitted(stack, service) == before + 1, "the armed job submitted")
-    if in_turn:
-        await stack.final(broken)
-        if service == "midjourney":  # every page of recent jobs lists the broken one: the service comes right again
-            for job in stack.emulators[service][midjourney.STATE_KEY].jobs:
-                job.garbage = None
+    await stack.wait(lambda: _submitted(stack, service) == before + 2, "the armed job submitted")
     healthy = await stack.imagine("a whole lantern", provider=service)
-    finals = await asyncio.gather(stack.final(broken), stack.final(healthy))
-    records = sorted(await settled(bot, stack.fake.member.id, 2), key=lambda r: r.id)
+    finals = await asyncio.gather(stack.final(early), stack.final(broken), stack.final(healthy))
+    records = sorted(await settled(bot, stack.fake.member.id, 3), key=lambda r: r.id)
     return finals, records
 
 
+def _asked_with_others(stack: Stack, service: str, fault: str) -> bool:
+    """Whether the broken job was asked about in one call together with another job (Picpik's ListTasksDetails;
+    every page of the Midjourney-style API's /jobs/find lists the account's jobs together anyway)."""
+    if service != "picpik":
+        return True
+    tasks = stack.emulators[service][picpik.STATE_KEY].tasks
+    (broken,) = [uid for uid, task in tasks.items() if task.garbage == fault]
+    calls = picpik.requests_for(stack.emulators[service], "ListTasksDetails")
+    return any(broken in call["TaskUIDList"] and len(call["TaskUIDList"]) > 1 for call in calls)
+
+
 async def _two_ngpu_jobs(stack: Stack, bot, fault: str) -> tuple:
-    return await _two_jobs(stack, bot, "ngpu", fault)
+    (_, *finals), (_, *records) = await _jobs_around(stack, bot, "ngpu", fault)
+    return finals, records
 
 
 GARBAGE = [
@@ -89,18 +99,21 @@ GARBAGE = [
 
 @pytest.mark.parametrize(("service", "fault"), GARBAGE)
 async def test_garbage_from_a_service_fails_that_job_only(stack: Stack, bot, service: str, fault: str) -> None:
-    # a huge reply from a service that answers for many jobs at once is unreadable for all of them: the next job
-    # is sent once that one has failed
-    in_turn = fault == "huge_reply" and PROVIDERS[service].answers_many_per_call
-    (broken, healthy), (failed, delivered) = await _two_jobs(stack, bot, service, fault, in_turn=in_turn)
+    # a service that answers for many jobs per call is asked about the broken one together with healthy ones: a
+    # reply that cannot be read as a whole (over the size cap) is narrowed down until only the broken job's is
+    (early, broken, healthy), (first, failed, delivered) = await _jobs_around(stack, bot, service, fault)
 
     assert not broken.attachments
     assert_finished_cleanly(broken)
     name = PROVIDERS[service].display_name
     assert f"❌ {name} answered something the bot could not understand." in broken.content, broken.content
+    if fault == "huge_reply":
+        assert "larger than" in broken.content, broken.content  # the reason, not only that it failed
     assert (failed.state, failed.failure_kind) == (LifecycleState.FAILED, "decode")
-    assert healthy.attachments and "❌" not in healthy.content
-    assert delivered.state is LifecycleState.DELIVERED
+    for message, record in ((early, first), (healthy, delivered)):
+        assert message.attachments and "❌" not in message.content, message.content
+        assert record.state is LifecycleState.DELIVERED
+    assert _asked_with_others(stack, service, fault)
 
 
 async def test_a_decompression_bomb_fails_its_job_without_being_decoded(stack: Stack, bot) -> None:

@@ -1,0 +1,174 @@
+"""``FindWalk`` over an account's job list held in memory, where chosen entries make any page holding them
+unreadable (as a reply over the size cap does): the readable jobs around them are all found, the unreadable ones
+are stepped over and remembered, and the extra calls stay within their bounds."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from providers.core.errors import DecodeError
+from providers.midjourney.find_walk import MAX_EXTRA_FINDS, FindWalk, UnreadableSpans
+from providers.midjourney.models import FindPage
+
+TOO_LARGE = "The service sent a reply larger than 33554432 bytes."
+NOW_MS = 1_700_000_000_000
+
+
+@dataclass
+class Account:
+    """Jobs by timestamp (distinct), the unreadable ones named; every call to ``find`` is recorded."""
+
+    stamps: list[int]
+    unreadable: set[int] = field(default_factory=set)
+    calls: list[tuple[int, int | None]] = field(default_factory=list)
+
+    async def find(self, limit: int, cursor: int | None) -> FindPage:
+        self.calls.append((limit, cursor))
+        page = sorted((s for s in self.stamps if cursor is None or s < cursor), reverse=True)[:limit]
+        if self.unreadable & set(page):
+            raise DecodeError(TOO_LARGE, provider="midjourney")
+        return FindPage.model_validate({"res": [_entry(s) for s in page], "total": len(page)})
+
+    def readable(self) -> frozenset[str]:
+        return frozenset(_hash(s) for s in self.stamps if s not in self.unreadable)
+
+
+def _hash(stamp: int) -> str:
+    return f"{stamp:064x}"
+
+
+def _entry(stamp: int) -> dict[str, object]:
+    return {"hash": _hash(stamp), "timestamp": str(stamp), "status": 2000}
+
+
+def _walk(account: Account, wanted: frozenset[str], spans: UnreadableSpans, **options: object) -> FindWalk:
+    values: dict[str, object] = {"page_size": 10, "max_pages": 5, "newer_than_ms": None, **options}
+    return FindWalk(account.find, wanted, spans=spans, clock=lambda: NOW_MS / 1000, **values)  # type: ignore[arg-type]
+
+
+async def test_nothing_unreadable_costs_no_extra_call() -> None:
+    account = Account([NOW_MS - 1000 * n for n in range(25)])
+    found = await _walk(account, account.readable(), UnreadableSpans()).run()
+    assert found.jobs.keys() == account.readable() and not found.unreadable and found.stopped_at is None
+    assert [limit for limit, _ in account.calls] == [10, 10, 10]  # 10 + 10 + 5, full pages only
+
+
+@pytest.mark.parametrize("position", [0, 1, 4, 9, 12])
+async def test_one_unreadable_entry_is_stepped_over_and_every_other_job_found(position: int) -> None:
+    stamps = [NOW_MS - 700 * n - n * n for n in range(20)]
+    account = Account(stamps, {stamps[position]})
+    spans = UnreadableSpans()
+    found = await _walk(account, account.readable() | {_hash(stamps[position])}, spans).run()
+
+    assert found.jobs.keys() == account.readable()
+    assert [at for at, _ in found.unreadable] == [stamps[position]]
+    assert found.unreadable[0][1].user_message == TOO_LARGE
+    # halving the page (log2 10) and finding its timestamp (2·log2 of the gap to its neighbour, or from now)
+    assert len(account.calls) <= 4 + 2 + 2 * math.ceil(math.log2(5000)) + 2
+
+    # the next walk steps over it from memory: no search for where it sits (but for the newest job of all: a newer
+    # unreadable one may have come since, and only a search can tell)
+    account.calls.clear()
+    again = await _walk(account, account.readable(), spans).run()
+    assert again.jobs.keys() == account.readable()
+    if position:
+        assert len(account.calls) <= 4 + 2 + math.ceil(math.log2(10)) + 1
+        assert all(limit > 1 or cursor is None or cursor > stamps[position] for limit, cursor in account.calls)
+
+
+async def test_an_unreadable_entry_newer_than_every_job_wanted_is_passed_even_when_it_is_the_newest() -> None:
+    stamps = [NOW_MS + 30_000, NOW_MS - 5_000, NOW_MS - 9_000]  # the service's clock is ahead of the bot's
+    account = Account(stamps, {stamps[0]})
+    found = await _walk(account, account.readable(), UnreadableSpans()).run()
+    assert found.jobs.keys() == account.readable()
+    assert [at for at, _ in found.unreadable] == [stamps[0]]
+
+
+async def test_an_unreadable_entry_older_than_the_oldest_submit_ends_the_walk_there() -> None:
+    stamps = [NOW_MS - 1_000, NOW_MS - 2_000, NOW_MS - 90_000, NOW_MS - 95_000]
+    account = Account(stamps, {stamps[2]})
+    wanted = frozenset({_hash(stamps[0]), _hash(stamps[1]), "f" * 64})
+    found = await _walk(account, wanted, UnreadableSpans(), newer_than_ms=NOW_MS - 60_000).run()
+    assert found.jobs.keys() == {_hash(stamps[0]), _hash(stamps[1])}
+    # nothing is asked below the oldest submit; a job not found may be the unreadable one (or all could be garbage)
+    assert all(cursor is None or cursor >= NOW_MS - 60_000 for _, cursor in account.calls)
+    assert found.unreadable_since(NOW_MS - 60_000) is found.stopped_at is not None
+
+
+async def test_a_service_answering_nothing_readable_costs_a_bounded_number_of_calls() -> None:
+    stamps = [NOW_MS - 1000 * n for n in range(30)]
+    account = Account(stamps, set(stamps))
+    wanted = account.readable() | {_hash(stamps[3])}
+    found = await _walk(account, wanted, UnreadableSpans(), newer_than_ms=NOW_MS - 3_600_000).run()
+    assert not found.jobs and found.unreadable_since(None) is not None  # the job wanted is told it was unreadable
+    assert len(account.calls) <= 1 + MAX_EXTRA_FINDS
+
+
+async def test_a_service_answering_garbage_to_every_call_is_given_up_on_at_once() -> None:
+    calls: list[tuple[int, int | None]] = []
+
+    async def garbage(limit: int, cursor: int | None) -> FindPage:
+        calls.append((limit, cursor))
+        raise DecodeError("The service sent a reply that is not JSON.", provider="midjourney")
+
+    walk = FindWalk(
+        garbage,
+        frozenset({"a" * 64}),
+        page_size=10,
+        max_pages=5,
+        newer_than_ms=NOW_MS - 3_600_000,
+        spans=UnreadableSpans(),
+        clock=lambda: NOW_MS / 1000,
+    )
+    found = await walk.run()
+    assert found.unreadable_since(None) is found.stopped_at is not None
+    assert len(calls) <= 1 + math.ceil(math.log2(10)) + 2  # halving the page, then now and the oldest submit
+
+
+async def test_the_extra_calls_of_a_walk_are_capped() -> None:
+    stamps = [NOW_MS - 1000 * n for n in range(12)]
+    account = Account(stamps, {stamps[6]})
+    found = await _walk(account, account.readable(), UnreadableSpans(), max_extra=3).run()
+    assert len(account.calls) == 1 + 3  # the first page, then the extra calls allowed
+    assert found.stopped_at is not None and found.unreadable_since(None) is found.stopped_at
+
+
+async def test_a_passing_fault_is_read_past_without_a_search() -> None:
+    stamps = [NOW_MS - 1000 * n for n in range(8)]
+    account = Account(stamps)
+    failed_once = False
+    real_find = account.find
+
+    async def garbled_once(limit: int, cursor: int | None) -> FindPage:
+        nonlocal failed_once
+        if not failed_once:
+            failed_once = True
+            account.calls.append((limit, cursor))
+            raise DecodeError("The service sent a reply that is not JSON.", provider="midjourney")
+        return await real_find(limit, cursor)
+
+    account.find = garbled_once  # type: ignore[method-assign]
+    found = await _walk(account, account.readable(), UnreadableSpans()).run()
+    assert found.jobs.keys() == account.readable() and not found.unreadable and found.stopped_at is None
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    gaps=st.lists(st.integers(min_value=1, max_value=200_000), min_size=1, max_size=40),
+    broken=st.integers(min_value=0, max_value=39),
+    page_size=st.integers(min_value=1, max_value=12),
+)
+async def test_whatever_the_list_one_unreadable_entry_hides_no_other(
+    gaps: list[int], broken: int, page_size: int
+) -> None:
+    stamps = [NOW_MS - sum(gaps[: n + 1]) for n in range(len(gaps))]
+    account = Account(stamps, {stamps[broken % len(stamps)]})
+    spans = UnreadableSpans()
+    found = await _walk(account, account.readable(), spans, page_size=page_size, max_pages=50).run()
+    assert found.jobs.keys() == account.readable()
+    assert found.stopped_at is None
