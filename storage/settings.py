@@ -2,7 +2,8 @@
 
 One JSON object per member and per server (``0006_settings.sql``), validated through a pydantic model on the
 way in and out: a field added later reads as its default from older rows, a field no longer known is dropped,
-and a row that no longer validates at all reads as the defaults (logged) rather than stopping the bot.
+and a row that no longer validates is read field by field (``_salvaged``): what still fits is kept, and only what
+does not reads as its default (logged, by field name), so one bad value cannot wipe a server's banned words.
 
 Rows written before ``SERVER_SETTINGS_VERSION`` 2 read with the server-keys switch off: until then the switch
 defaulted to on and every row stored it, so an admin's "on" cannot be told from the old default, and the safe
@@ -149,12 +150,57 @@ class SettingsStore:
             return model()
         try:
             data = json.loads(row[0])
-            if model is ServerSettings and isinstance(data, dict):
-                data = _upgraded_server(data, key)
-            return model.model_validate(data)
-        except (ValueError, ValidationError):  # not JSON at all, or no longer fitting the model
-            log.warning("the stored %s of %s no longer fit; using the defaults", table, key)
+        except ValueError:  # not JSON at all
+            data = None
+        if not isinstance(data, dict):
+            log.warning("the stored %s of %s is not a settings object; using the defaults", table, key)
             return model()
+        if model is ServerSettings:
+            data = _upgraded_server(data, key)
+        return _salvaged(model, data, f"{table} of {key}")
+
+
+def _salvaged(model: type[ModelT], data: dict[str, Any], where: str) -> ModelT:
+    """``data`` as ``model``, keeping whatever still fits: an item that no longer fits is dropped from its list, a
+    list longer than allowed keeps its first items, and any other field that does not fit reads as its default."""
+    for _ in range(2 * len(model.model_fields) + 1):  # each round mends at least one field
+        try:
+            return model.model_validate(data)
+        except ValidationError as error:
+            mended = _mended(data, error)
+        if mended is None:
+            break
+        data, fields = mended
+        log.warning("the stored %s: %s no longer fit; the rest is kept", where, ", ".join(sorted(fields)))
+    log.warning("the stored %s no longer fit; using the defaults", where)
+    return model()
+
+
+def _mended(data: dict[str, Any], error: ValidationError) -> tuple[dict[str, Any], set[str]] | None:
+    """``data`` without what ``error`` refuses, and the names of the fields mended; None when the fault is not in
+    one field (nothing to mend field by field)."""
+    mended = dict(data)
+    dropped_items: dict[str, set[int]] = {}
+    for detail in error.errors(include_url=False, include_input=False):
+        location = detail["loc"]
+        name = str(location[0]) if location else ""
+        if name not in data:  # a fault of the row as a whole
+            return None
+        if name not in mended:  # already dropped for another fault
+            continue
+        value = mended[name]
+        limit = (detail.get("ctx") or {}).get("max_length")
+        if isinstance(value, list) and len(location) > 1 and isinstance(location[1], int):
+            dropped_items.setdefault(name, set()).add(location[1])
+        elif isinstance(value, list) and detail["type"] == "too_long" and isinstance(limit, int):
+            mended[name] = value[:limit]
+        else:
+            mended.pop(name)
+    for name, positions in dropped_items.items():
+        if isinstance(mended.get(name), list):
+            mended[name] = [item for position, item in enumerate(mended[name]) if position not in positions]
+    fields = {name for name in data if name not in mended or mended[name] is not data[name]}
+    return mended, fields
 
 
 def _upgraded_server(data: dict[str, Any], guild_id: int) -> dict[str, Any]:

@@ -1,6 +1,8 @@
 """Members' and servers' settings on a real SQLite file: defaults, saves, what survives a reopen, and rows
 that no longer fit the model."""
 
+import json
+import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -84,6 +86,36 @@ async def test_old_unknown_and_broken_rows_read_as_defaults_where_they_do_not_fi
     assert (await store.server(1)).queue_cap == 3
     assert await store.server(2) == ServerSettings()
     assert await store.member(1) == MemberSettings()
+
+
+async def test_a_row_with_a_bad_field_keeps_every_field_that_still_fits(
+    db: aiosqlite.Connection, caplog: pytest.LogCaptureFixture
+) -> None:
+    stored = {
+        "settings_version": SERVER_SETTINGS_VERSION,
+        "queue_cap": -5,  # out of range now
+        "banned_words": ["dragon", "x" * 61, "", "ghost"],  # two words no longer allowed among good ones
+        "channel_ids": [11, 12],
+        "others_may_press": "sometimes",
+        "default_service": "ngpu",
+    }
+    await insert_server_row(db, 1, json.dumps(stored))
+    await insert_server_row(db, 2, json.dumps({"channel_ids": list(range(1, 61)), "banned_words": ["w"] * 201}))
+    await insert_server_row(db, 3, "[1, 2]")  # not a settings object at all
+    store = SettingsStore(db)
+
+    with caplog.at_level(logging.WARNING, logger="storage.settings"):
+        salvaged = await store.server(1)
+
+    assert salvaged.banned_words == ("dragon", "ghost")
+    assert salvaged.channel_ids == frozenset({11, 12}) and salvaged.default_service == "ngpu"
+    assert salvaged.queue_cap == DEFAULT_QUEUE_CAP and salvaged.others_may_press is False  # only these defaulted
+    warned = " ".join(record.getMessage() for record in caplog.records)
+    assert "banned_words" in warned and "queue_cap" in warned and "others_may_press" in warned
+    assert "channel_ids" not in warned and "dragon" not in warned  # names the fields, not their values
+    too_long = await store.server(2)  # lists over their size keep their first items: still a restriction
+    assert too_long.channel_ids == frozenset(range(1, 51)) and len(too_long.banned_words) == 200
+    assert await store.server(3) == ServerSettings()
 
 
 def test_limits_are_checked_by_the_model() -> None:
