@@ -274,12 +274,21 @@ class SealedTokenStore:
         return token
 
     async def set(self, key: str, token: str, *, owner: str | None = None) -> None:
-        await _write(
-            self._db,
-            "INSERT INTO login_tokens (cache_key, sealed, updated_at, owner) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (cache_key) DO UPDATE SET sealed = excluded.sealed, updated_at = excluded.updated_at",
-            (self._cache_key(key, owner), self._box.seal(token), self._clock(), owner),
+        """Cache ``token``; for an ``owner``, only while its stored keys exist: a login still under way when they were
+        removed must not file a token again after ``KeyStore.remove`` deleted it (one statement, so no removal can
+        come between the look and the write)."""
+        row = (self._cache_key(key, owner), self._box.seal(token), self._clock(), owner)
+        upsert = "ON CONFLICT (cache_key) DO UPDATE SET sealed = excluded.sealed, updated_at = excluded.updated_at"
+        if owner is None:
+            sql = f"INSERT INTO login_tokens (cache_key, sealed, updated_at, owner) VALUES (?, ?, ?, ?) {upsert}"
+            await _write(self._db, sql, row)
+            return
+        # ``WHERE`` is what keeps SQLite from reading ``ON CONFLICT`` as a join's ``ON``
+        sql = (
+            "INSERT INTO login_tokens (cache_key, sealed, updated_at, owner) SELECT ?, ?, ?, ? "
+            f"WHERE EXISTS (SELECT 1 FROM service_keys WHERE {_TOKEN_OWNER_SQL} = ?) {upsert}"
         )
+        await _write(self._db, sql, (*row, owner))
 
     async def delete(self, key: str, *, owner: str | None = None) -> None:
         await _write(self._db, "DELETE FROM login_tokens WHERE cache_key = ?", (self._cache_key(key, owner),))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from typing import ClassVar, Final, Protocol
 
@@ -18,6 +18,7 @@ import aiohttp
 from pydantic import BaseModel, Field, ValidationError
 from pydantic_settings import BaseSettings
 
+from providers.core.credentials import CONTROL_CHARACTERS, credential_error, has_control_characters
 from providers.core.errors import InvalidInputError, ProviderError, UnsupportedError
 from providers.core.models import (
     BlendDimensions,
@@ -145,14 +146,21 @@ class Provider(ABC):
 
     @classmethod
     def _accept_credentials(cls, credentials: object) -> BaseModel:
-        """The credentials as this service's model; a clear message when fields are missing."""
+        """The credentials as this service's model. What does not fit raises ``InvalidInputError`` naming the first
+        field at fault and what is wrong with it (``credential_error``), never the value itself."""
         if isinstance(credentials, cls.credentials_model):
             return credentials
+        if isinstance(credentials, Mapping):
+            unprintable = next((name for name, value in credentials.items() if has_control_characters(value)), None)
+            if unprintable is not None:
+                raise credential_error(cls, str(unprintable), {"type": CONTROL_CHARACTERS})
         try:
             return cls.credentials_model.model_validate(credentials, from_attributes=True)
         except ValidationError as exc:
-            needed = ", ".join(f.title or n for n, f in cls.credentials_model.model_fields.items() if f.is_required())
-            raise InvalidInputError(f"{cls.display_name} needs: {needed}.", field="credentials") from exc
+            first = exc.errors(include_url=False, include_input=True)[0]
+            name = str(first["loc"][0]) if first["loc"] else ""
+            # not chained: the pydantic error holds the values typed, which may be secrets
+            raise credential_error(cls, name, first) from None
 
     @classmethod
     def supports(cls, capability: Capability) -> bool:

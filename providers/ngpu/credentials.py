@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic_core import PydanticCustomError
 
 # Loose on purpose: NGPU's own examples show bech32 (bc1p…) and odd placeholder addresses
 # ("0000…GFg7xJaNVN2"), so only the character set and a plausible length are checked.
@@ -39,5 +40,8 @@ class NgpuCredentials(BaseModel):
             return None
         value = value.strip()
         if not _BTC_ADDRESS.match(value):
-            raise ValueError("a BTC address is 14–100 letters and digits (for example bc1p…)")
+            # its type is the message's key (``providers.core.credentials``): the member reads it in their language
+            raise PydanticCustomError(
+                "btc_address_invalid", "A BTC address is 14 to 100 letters and digits, like bc1p…; check the one given."
+            )
         return value

@@ -236,7 +236,8 @@ async def test_tokens_sealed_before_a_rotation_or_left_without_keys_are_dropped_
     assert await tokens.drop_stale() == 0  # nothing stale yet
 
     new_key = Fernet.generate_key().decode()
-    rotated = SealedTokenStore(db, load_secret_box(f"{new_key},{key}", Path("unused")))
+    new_box = load_secret_box(f"{new_key},{key}", Path("unused"))
+    rotated = SealedTokenStore(db, new_box)
     # their lookup names follow the first key: after the rotation nobody can find them, so nothing reseals them
     assert await rotated.get(MJ_KEY) is None and await rotated.for_owner(owner).get(MJ_KEY) is None
     await rotated.set(MJ_KEY + "-fresh", LOGIN_TOKEN + "-fresh")
@@ -244,10 +245,33 @@ async def test_tokens_sealed_before_a_rotation_or_left_without_keys_are_dropped_
     assert len(await login_token_rows(db)) == 1
     assert await rotated.get(MJ_KEY + "-fresh") == LOGIN_TOKEN + "-fresh"
 
-    # a token whose keys are gone (removed while a job was still logging in) is dropped too
-    await rotated.for_owner(token_owner(KeyScope.USER, 99, "midjourney")).set(MJ_KEY, LOGIN_TOKEN + "-orphan")
+    # a token whose keys are gone (filed before ``set`` looked for them) is dropped too
+    await db.execute(
+        "INSERT INTO login_tokens (cache_key, sealed, updated_at, owner) VALUES ('orphan', ?, 0, 'user:99:midjourney')",
+        (new_box.seal(LOGIN_TOKEN + "-orphan"),),
+    )
     assert await rotated.drop_stale() == 1
     assert len(await login_token_rows(db)) == 1
+
+
+async def test_a_login_ending_after_its_keys_were_removed_files_no_token(
+    db: aiosqlite.Connection, keys: KeyStore, box: SecretBox
+) -> None:
+    tokens = SealedTokenStore(db, box).for_owner(token_owner(KeyScope.USER, 1, "midjourney"))
+    mj = {"username": LOGIN_USER, "password": "pw-123456"}
+    await keys.set(KeyScope.USER, 1, "midjourney", mj, "••••")
+    await keys.remove(KeyScope.USER, 1, "midjourney")  # while a job was logging in with them
+
+    await tokens.set(MJ_KEY, LOGIN_TOKEN)  # the login ends
+
+    assert await login_token_rows(db) == []
+    assert await tokens.get(MJ_KEY) is None
+    await keys.set(KeyScope.USER, 1, "midjourney", mj, "••••")  # keys again: their logins are cached again
+    await tokens.set(MJ_KEY, LOGIN_TOKEN)
+    assert await tokens.get(MJ_KEY) == LOGIN_TOKEN
+    await tokens.set(MJ_KEY, LOGIN_TOKEN + "-renewed")  # and renewed in place
+    assert [owner for owner, _ in await login_token_rows(db)] == ["user:1:midjourney"]
+    assert await tokens.get(MJ_KEY) == LOGIN_TOKEN + "-renewed"
 
 
 # --- masked hints that showed part of a secret (before migration 0009) ---------------------------------------

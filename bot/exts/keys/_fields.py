@@ -20,6 +20,8 @@ PLACEHOLDER_LIMIT: Final = 100
 MAX_INPUTS: Final = 5
 #: Discord's longest text input
 MAX_INPUT_LENGTH: Final = 4_000
+#: what a copied key may carry around it and a secret loses (white space inside or around it is kept)
+PASTED_LINE_BREAKS: Final = "\r\n"
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,10 +66,24 @@ def field_words(service: type[Provider], field: KeyField, locale: object) -> tup
 
 
 def entered_fields(service: type[Provider], values: Mapping[str, object]) -> dict[str, str]:
-    """The submitted values by field name, trimmed; optional fields left empty are left out."""
-    # only trimmed: a password may contain spaces
-    entered = {f.name: str(values.get(f.name) or "").strip() for f in key_fields(service)}
-    return {name: value for name, value in entered.items() if value}
+    """The submitted values by field name; fields left empty (or only blank) are left out. Public fields (an id, a
+    user name, an address) are trimmed. A secret is kept as typed but for line breaks around it, which only a paste
+    brings: a password may begin or end with a space (``edge_spaced`` lets the answer point that out)."""
+    entered: dict[str, str] = {}
+    for field in key_fields(service):
+        value = str(values.get(field.name) or "")
+        value = value.strip(PASTED_LINE_BREAKS) if field.secret else value.strip()
+        if value.strip():
+            entered[field.name] = value
+    return entered
+
+
+def edge_spaced(service: type[Provider], fields: Mapping[str, str]) -> KeyField | None:
+    """The first secret field that begins or ends with white space (kept as typed), or None."""
+    return next(
+        (f for f in key_fields(service) if f.secret and (value := fields.get(f.name)) and value != value.strip()),
+        None,
+    )
 
 
 def masked_hint(service: type[Provider], fields: Mapping[str, str]) -> str:

@@ -14,9 +14,11 @@ from typing import TYPE_CHECKING, Any, Final
 import discord
 
 from bot.credentials import keys_worked
-from bot.exts.keys._fields import PLACEHOLDER_LIMIT, entered_fields, field_words, key_fields, masked_hint
+from bot.exts.keys._fields import PLACEHOLDER_LIMIT, edge_spaced, entered_fields, field_words, key_fields, masked_hint
+from bot.exts.keys._list import kind_text
 from bot.i18n import t
-from bot.i18n.errors import error_text
+from bot.i18n.catalog import DEFAULT_LOCALE, load_catalog, resolve_locale
+from bot.i18n.errors import catalog_key, error_text
 from bot.modal_values import submitted_values
 from bot.replies import refuse
 from providers.core.base import Provider
@@ -94,20 +96,45 @@ async def submit_keys_form(interaction: discord.Interaction[GridBot], match: re.
     name = service.display_name
     try:
         provider = bot.pool.build(service.name, fields)
-    except InvalidInputError as error:  # not logged: the error's cause holds what the member typed
-        await refuse(interaction, t("keys.not_valid", locale, service=name, reason=error_text(error, locale)))
+    except InvalidInputError as error:  # not logged: the member's input is what is wrong
+        reason = reason_text(_with_form_label(service, error, locale), locale)
+        await refuse(interaction, t("keys.not_valid", locale, service=name, reason=reason))
         return
     # the check may take a few seconds (retries, a slow service): well past Discord's 3 s for a first answer
     await interaction.response.defer(ephemeral=True, thinking=True)
     try:
         await provider.check_credentials()
     except ProviderError as error:
-        reason = error_text(error, locale)
         key = "keys.unchecked" if keys_worked(error.kind) else "keys.rejected"
-        await interaction.edit_original_response(content=t(key, locale, service=name, reason=reason))
+        text = t(key, locale, service=name, reason=reason_text(error, locale))
+        spaced = None if keys_worked(error.kind) else edge_spaced(service, fields)
+        if spaced is not None:
+            text += "\n" + t("keys.edge_spaces", locale, field=field_words(service, spaced, locale)[0])
+        await interaction.edit_original_response(content=text)
         return
     await bot.key_store.set(scope, owner_of(interaction, scope), service.name, fields, masked_hint(service, fields))
     await interaction.edit_original_response(content=t(await _saved_text(interaction, scope), locale, service=name))
+
+
+def reason_text(error: ProviderError, locale: object) -> str:
+    """Why the keys were not saved, wholly in the reader's language: a message the catalog does not know (a
+    service's own words) is English, so other readers get the kind of failure instead."""
+    key = catalog_key(error)
+    if resolve_locale(locale) == DEFAULT_LOCALE or (key is not None and key in load_catalog().texts[DEFAULT_LOCALE]):
+        return error_text(error, locale)
+    return t("keys.reason_kind", locale, kind=kind_text(error.kind, locale))
+
+
+def _with_form_label(service: type[Provider], error: InvalidInputError, locale: object) -> InvalidInputError:
+    """``error`` naming the field at fault as the form labels it in ``locale`` (the model's title is English)."""
+    field = next((f for f in key_fields(service) if f.name == error.values.get("credential")), None)
+    if field is None or "field" not in error.values:
+        return error
+    label = field_words(service, field, locale)[0]
+    return InvalidInputError(
+        error.user_message, field=error.field, provider=error.provider, key=error.key,
+        values={**error.values, "field": label},
+    )
 
 
 async def _saved_text(interaction: discord.Interaction[GridBot], scope: KeyScope) -> str:

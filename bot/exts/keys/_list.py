@@ -12,12 +12,23 @@ import discord
 from bot.credentials import KEY_FAILURE_KINDS
 from bot.i18n import t
 from bot.i18n.catalog import DEFAULT_LOCALE, load_catalog
+from providers.core.errors import ErrorKind
 from storage.keys import OUTCOME_OK, KeySummary
 
 #: Discord's longest message
 MESSAGE_LIMIT: Final = 2_000
 #: the outcome migration 0009 gave calls noted before kinds were kept (they failed; the kind was not stored)
 LEGACY_FAILED: Final = "failed"
+#: failures the service gave after it took the keys: the keys themselves were accepted
+ACCEPTED_KINDS: Final = frozenset(
+    {ErrorKind.INVALID_INPUT, ErrorKind.UNSUPPORTED, ErrorKind.NOT_FOUND, ErrorKind.MODERATION, ErrorKind.JOB_FAILED}
+)
+#: failures before the service judged the keys: it did not answer (or not so that the bot could read it), or turned
+#: the call away for its rate
+UNJUDGED_KINDS: Final = frozenset(
+    {ErrorKind.SERVER, ErrorKind.TIMEOUT, ErrorKind.CONNECTION, ErrorKind.DECODE, ErrorKind.SUBMIT_UNKNOWN,
+     ErrorKind.RATE_LIMITED}
+)
 _ENTRY: Final = "\n• "
 
 
@@ -34,7 +45,17 @@ def list_text(
     if server is not None:
         lines += ["", t("keys.list_guild", locale), *_entries(server, display, locale)]
     lines += ["", t("keys.list_hint", locale)]
+    if server is not None:
+        lines.append(t("keys.list_hint_guild", locale))
     return _within(("\n".join(lines)), locale, limit)
+
+
+def server_list_text(
+    server: Sequence[KeySummary], display: Callable[[str], str], locale: object, *, limit: int = MESSAGE_LIMIT
+) -> str:
+    """``/server-settings keys list``: the server's keys only, then where to change them."""
+    lines = [t("keys.list_guild", locale), *_entries(server, display, locale), "", t("keys.list_hint_guild", locale)]
+    return _within("\n".join(lines), locale, limit)
 
 
 def status_text(summary: KeySummary, locale: object) -> str:
@@ -49,8 +70,15 @@ def status_text(summary: KeySummary, locale: object) -> str:
         return t("keys.worked", locale, when=when)
     if outcome == LEGACY_FAILED:
         return t("keys.failed_no_reason", locale, when=when)
-    refused = "keys.keys_refused" if outcome in KEY_FAILURE_KINDS else "keys.call_failed"
-    return t(refused, locale, when=when, reason=kind_text(outcome, locale))
+    if outcome in KEY_FAILURE_KINDS:
+        verdict = "keys.keys_refused"
+    elif outcome in ACCEPTED_KINDS:
+        verdict = "keys.call_failed"
+    elif outcome in UNJUDGED_KINDS:
+        verdict = "keys.call_unanswered"
+    else:  # a kind this version does not know: no claim about the keys
+        verdict = "keys.call_failed_unjudged"
+    return t(verdict, locale, when=when, reason=kind_text(outcome, locale))
 
 
 def kind_text(kind: str, locale: object) -> str:

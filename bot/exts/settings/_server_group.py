@@ -12,6 +12,7 @@ import discord
 from discord import app_commands
 
 from bot.choices import MAX_CHOICES, service_choices
+from bot.exts.keys import server_keys_group
 from bot.exts.settings._edits import DEFAULT_CHOICE
 from bot.exts.settings._server import ServerSettingsCommands
 from bot.permissions import admin_only, require_admin
@@ -114,6 +115,8 @@ def server_group(bot: GridBot) -> app_commands.Group:
 
     group.add_command(_words_group(handlers))
     group.add_command(_channels_group(handlers))
+    # the server's keys: the same form and code as /keys, under the command members without Manage Server never see
+    group.add_command(server_keys_group(bot))
     return group
 
 

@@ -41,8 +41,19 @@ EN = {
     "keys.worked": "last used {when}: worked",
     "keys.keys_refused": "last used {when}: the keys were refused ({reason})",
     "keys.call_failed": "last used {when}: failed ({reason}); the keys themselves were accepted",
+    "keys.call_unanswered": "last used {when}: failed ({reason}); the service did not get to judge the keys",
+    "keys.call_failed_unjudged": "last used {when}: failed ({reason})",
     "keys.failed_no_reason": "last used {when}: failed",
     "keys.list_hint": "Add or replace keys with `/keys set`, remove them with `/keys remove`.",
+    "keys.list_hint_guild": (
+        "The server's keys: `/server-settings keys set`, `/server-settings keys list`, `/server-settings keys remove`."
+    ),
+    # why the keys were not saved, when the service's own words have no translation: the kind of failure
+    "keys.reason_kind": "{kind}.",
+    "keys.edge_spaces": (
+        "Note: your {field} starts or ends with a space, kept as typed (a password may have one); if the paste added "
+        "it, try again without it."
+    ),
     # what went wrong with a key's last call, by failure kind
     "keys.kind.invalid_input": "the request was not valid",
     "keys.kind.unsupported": "not something the service can do",
@@ -112,8 +123,17 @@ ZH_CN = {
     "keys.worked": "最近使用 {when}：成功",
     "keys.keys_refused": "最近使用 {when}：密钥被拒绝（{reason}）",
     "keys.call_failed": "最近使用 {when}：失败（{reason}）；密钥本身是被接受的",
+    "keys.call_unanswered": "最近使用 {when}：失败（{reason}）；服务未能对密钥作出判断",
+    "keys.call_failed_unjudged": "最近使用 {when}：失败（{reason}）",
     "keys.failed_no_reason": "最近使用 {when}：失败",
     "keys.list_hint": "用 `/keys set` 添加或替换密钥，用 `/keys remove` 删除。",
+    "keys.list_hint_guild": (
+        "服务器密钥：`/server-settings keys set`、`/server-settings keys list`、`/server-settings keys remove`。"
+    ),
+    "keys.reason_kind": "{kind}。",
+    "keys.edge_spaces": (
+        "注意：你的{field}开头或结尾有空格，已按原样保留（密码可能含有空格）；如果是粘贴时带上的，请去掉后再试。"
+    ),
     "keys.kind.invalid_input": "请求无效",
     "keys.kind.unsupported": "该服务不支持此操作",
     "keys.kind.auth": "服务不接受这些密钥",
@@ -153,9 +173,13 @@ COMMANDS_ZH_CN = {
     "Show your keys (masked) and how their last use went": "查看你的密钥（已遮盖）以及最近一次使用的结果",
     "Remove keys for a service": "删除某个服务的密钥",
     "Which image service": "哪个图像服务",
-    "Whose keys: just yours, or the whole server's (needs Manage Server)": (
-        "谁的密钥：仅你自己，或整个服务器（需要“管理服务器”权限）"
+    "Whose keys: yours, or the server's (Manage Server; also /server-settings keys)": (
+        "谁的密钥：你自己的，或服务器的（需要“管理服务器”权限；也可用 /server-settings keys）"
     ),
+    "The server's keys for the image services": "本服务器的图像服务密钥",
+    "Add or replace the server's keys for a service (checked first)": "添加或替换本服务器某个服务的密钥（会先检查）",
+    "Show the server's keys (masked) and how their last use went": "查看本服务器的密钥（已遮盖）以及最近一次使用的结果",
+    "Remove the server's keys for a service": "删除本服务器某个服务的密钥",
     "Just me": "仅我自己",
     "This server": "本服务器",
 }

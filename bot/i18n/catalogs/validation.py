@@ -139,6 +139,21 @@ EN = {
     "validation.not_an_image": "That file is not a PNG, JPEG, WebP or GIF image.",
     "validation.parent_prompt_unknown": "{service} cannot start from that job: its prompt is not known.",
     "validation.not_an_image_profile_job": "That job was not started through NGPU's image profile.",
+    # --- keys typed in the /keys form (providers/core/credentials.py; {field}: the form's label) ------------
+    "validation.credentials_field_missing": "{service} needs the {field}.",
+    "validation.credentials_field_too_long": (
+        "{service}'s {field} is at most {limit} characters; this one has {length}."
+    ),
+    "validation.credentials_field_too_short": (
+        "{service}'s {field} is at least {limit} characters; this one has {length}."
+    ),
+    "validation.credentials_control_characters": (
+        "{service}'s {field} contains a control or invisible character (a tab, a line break, a zero-width space…); "
+        "type it again without it."
+    ),
+    "validation.credentials_field_invalid": "{service} cannot use this {field}; check it and type it again.",
+    "validation.credentials_invalid": "{service} cannot use these keys; check them and type them again.",
+    "validation.btc_address_invalid": "A BTC address is 14 to 100 letters and digits, like bc1p…; check the one given.",
     # --- image links the bot refuses to fetch (providers/core/url_policy.py) ----------------------------------
     "validation.address_not_allowed": (
         "That link points to a private or local network address; the bot only fetches images from public "
@@ -264,6 +279,16 @@ ZH_CN = {
     "validation.not_an_image": "该文件不是 PNG、JPEG、WebP 或 GIF 图片。",
     "validation.parent_prompt_unknown": "{service} 无法基于该任务继续：不知道它的提示词。",
     "validation.not_an_image_profile_job": "该任务不是通过 NGPU 的图像配置启动的。",
+    # --- keys typed in the /keys form ---------------------------------------------------------------------------
+    "validation.credentials_field_missing": "{service} 需要填写{field}。",
+    "validation.credentials_field_too_long": "{service} 的{field}最多 {limit} 个字符；这里有 {length} 个。",
+    "validation.credentials_field_too_short": "{service} 的{field}至少 {limit} 个字符；这里只有 {length} 个。",
+    "validation.credentials_control_characters": (
+        "{service} 的{field}中含有控制字符或不可见字符（制表符、换行符、零宽空格等）；请去掉后重新输入。"
+    ),
+    "validation.credentials_field_invalid": "{service} 无法使用这个{field}；请检查后重新输入。",
+    "validation.credentials_invalid": "{service} 无法使用这些密钥；请检查后重新输入。",
+    "validation.btc_address_invalid": "BTC 地址由 14 到 100 个字母和数字组成，例如 bc1p…；请检查填写的地址。",
     # --- image links the bot refuses to fetch -------------------------------------------------------------------
     "validation.address_not_allowed": "该链接指向私有或本地网络地址；机器人只从公网地址获取图片。",
     "validation.link_scheme_not_allowed": "机器人只获取 http 或 https 链接的图片。",

@@ -22,6 +22,7 @@ from providers.jumdata.provider import JumdataProvider
 from providers.midjourney import prompting as midjourney_prompting
 from providers.midjourney.provider import MidjourneyProvider
 from providers.ngpu import request as ngpu_request
+from providers.ngpu.provider import NgpuProvider
 from providers.picpik import mapping as picpik_mapping
 from providers.picpik.generation_rules import check_generate_request
 from providers.picpik.models import (
@@ -219,6 +220,13 @@ CASES: dict[str, Callable[[], object]] = {
     "option_needs_number": lambda: ngpu_request.validate_options({"cfg_scale": "high"}),
     "option_out_of_range": lambda: ngpu_request.validate_options({"cfg_scale": 99}),
     "sampler_name": lambda: ngpu_request.validate_options({"sampler_name": ""}),
+    # keys typed in the /keys form
+    "credentials_field_missing": lambda: NgpuProvider._accept_credentials({"btc_address": "bc1pexampleaddress"}),
+    "credentials_field_too_long": lambda: PicpikProvider._accept_credentials({"public_key": "p" * 300}),
+    "credentials_control_characters": lambda: NgpuProvider._accept_credentials({"workspace_id": "work\x00space"}),
+    "credentials_field_invalid": lambda: JumdataProvider._accept_credentials({"app_id": 5, "app_secret": "s"}),
+    "credentials_invalid": lambda: PicpikProvider._accept_credentials({"public_key": "p", "private_key": "k", "x": 1}),
+    "btc_address_invalid": lambda: NgpuProvider._accept_credentials({"workspace_id": "w", "btc_address": "not one!"}),
 }
 #: the same setting spelled twice with different names, one per labelled setting that has two spellings
 BOTH_SET = {"aspect_ratio": "a fox --ar 1:1 --aspect 1:1", "model": "a fox --model x --style y",

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from bot.exts.keys._fields import LABEL_LIMIT, PLACEHOLDER_LIMIT, field_words, key_fields, masked_hint
+from bot.exts.keys._fields import (
+    LABEL_LIMIT,
+    PLACEHOLDER_LIMIT,
+    edge_spaced,
+    entered_fields,
+    field_words,
+    key_fields,
+    masked_hint,
+)
 from bot.exts.keys._form import TITLE_LIMIT, keys_form
 from bot.i18n.catalog import DEFAULT_LOCALE, ZH_CN, load_catalog
 from providers.registry import PROVIDERS
@@ -69,3 +77,15 @@ def test_the_form_speaks_the_members_language_and_says_whose_keys() -> None:
     assert optional["required"] is False and optional["placeholder"] == "可选：没有就留空"
     english = keys_form(PROVIDERS["midjourney"], KeyScope.GUILD, "en-US")
     assert english.title == "This server's Midjourney-style API keys" and len(english.title) <= TITLE_LIMIT
+
+
+def test_a_secret_is_kept_as_typed_but_for_the_line_breaks_a_paste_brings() -> None:
+    midjourney, picpik = PROVIDERS["midjourney"], PROVIDERS["picpik"]
+    typed = {"username": "  alice \n", "password": " pass word \r\n"}
+
+    entered = entered_fields(midjourney, typed)
+
+    assert entered == {"username": "alice", "password": " pass word "}  # a password may begin or end with a space
+    assert edge_spaced(midjourney, entered) == next(f for f in key_fields(midjourney) if f.name == "password")
+    assert edge_spaced(midjourney, {"username": " alice ", "password": "pass word"}) is None  # public ones: trimmed
+    assert entered_fields(picpik, {"public_key": "pk", "private_key": " \n "}) == {"public_key": "pk"}  # blank: none

@@ -41,7 +41,8 @@ def test_every_failure_kind_has_words_in_both_languages() -> None:
     [
         ("ok", "worked", "成功"),
         ("auth", "the keys were refused (not accepted by the service)", "密钥被拒绝（服务不接受这些密钥）"),
-        ("server", "failed (an error at the service); the keys themselves were accepted", "失败（服务出错）"),
+        ("server", "failed (an error at the service); the service did not get to judge the keys", "未能对密钥作出判断"),
+        ("not_found", "failed (something asked for was not found); the keys themselves were accepted", "密钥本身是"),
         ("moderation", "failed (the service's moderation refused the prompt)", "内容审核"),
         ("timeout", "failed (the service did not answer in time)", "未能及时响应"),
         ("failed", "failed", "失败"),
@@ -51,6 +52,22 @@ def test_every_failure_kind_has_words_in_both_languages() -> None:
 def test_the_outcome_is_worded_in_the_readers_language(outcome: str, english: str, chinese: str) -> None:
     assert english in status_text(summary("picpik", outcome), "en-US")
     assert chinese in status_text(summary("picpik", outcome), "zh-CN")
+
+
+@pytest.mark.parametrize("kind", [kind.value for kind in ErrorKind])
+def test_only_kinds_that_came_after_the_service_took_the_keys_say_they_were_accepted(kind: str) -> None:
+    english = status_text(summary("picpik", kind), "en-US")
+    said = [verdict for verdict in ("were accepted", "were refused", "did not get to judge") if verdict in english]
+    assert len(said) == 1, english  # every kind has its verdict
+    if kind in {"server", "timeout", "connection", "decode", "submit_unknown", "rate_limited"}:
+        assert said == ["did not get to judge"]
+    chinese = status_text(summary("picpik", kind), "zh-CN")
+    assert not any("a" <= ch.lower() <= "z" for ch in chinese.split(">")[-1]), chinese
+
+
+def test_a_kind_from_a_later_version_makes_no_claim_about_the_keys() -> None:
+    text = status_text(summary("picpik", "a-kind-from-the-future"), "en-US")
+    assert text.endswith(": failed (an error)")
 
 
 def test_unused_and_unknown_outcomes() -> None:
