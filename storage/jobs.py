@@ -526,6 +526,11 @@ class JobStore:
         )
         return int(rows[0][0]) if rows else None
 
+    async def record_observation(self, job_id: int, observation: JobState) -> bool:
+        """What a ``JobFollower`` has seen of an open job so far, kept as its ``result`` until the finished
+        observation replaces it, so that a restart of the bot keeps it. False when the job is over."""
+        return await self._update(job_id, {"result_json": observation.model_dump_json()}, only_open=True)
+
     # --- internals --------------------------------------------------------------------------------------
 
     def _record(self, row: Iterable[Any]) -> JobRecord:

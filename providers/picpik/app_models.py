@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 from enum import IntEnum
+from typing import Annotated, Final
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, SecretStr
 
 from providers.picpik.models import FlexibleList, PlatformResponse
 
@@ -88,8 +89,10 @@ _DESCRIPTIONS: dict[AppState, str] = {
 
 #: The seed says only that an app must be shut down (6) before it is deleted. Inference: an app whose creation,
 #: initialisation or start failed never came up, and one whose delete failed is to be deleted again, so those can be
-#: deleted as they are; an app that may still be up (running, a failed shutdown or restart, an interrupted ComfySrv)
-#: is stopped first. The emulator accepts the same states.
+#: deleted as they are; an app that is or may still be up (running, a failed shutdown or restart, an interrupted
+#: ComfySrv) is stopped first, and so is one on its way up (initialising 2, 3, 4, restarting 9, starting 10), as a
+#: cloud host can be shut down while it boots. Should the live service refuse a stop in some of these states, its
+#: refusal is shown as it comes. The emulator accepts the same states.
 DELETABLE_STATES: frozenset[AppState] = frozenset(
     {
         AppState.SHUT_DOWN,
@@ -101,7 +104,17 @@ DELETABLE_STATES: frozenset[AppState] = frozenset(
     }
 )
 STOPPABLE_STATES: frozenset[AppState] = frozenset(
-    {AppState.RUNNING, AppState.SHUTDOWN_FAILED, AppState.RESTART_FAILED, AppState.COMFY_SERVICE_INTERRUPTED}
+    {
+        AppState.RUNNING,
+        AppState.SHUTDOWN_FAILED,
+        AppState.RESTART_FAILED,
+        AppState.COMFY_SERVICE_INTERRUPTED,
+        AppState.INITIALISING,
+        AppState.INITIALISING_COMFY_SERVICE,
+        AppState.COMFY_STARTING,
+        AppState.RESTARTING,
+        AppState.STARTING,
+    }
 )
 
 
@@ -111,8 +124,13 @@ def describe_state(code: int) -> str:
     return state.description if state is not None else f"unknown state {code}"
 
 
+#: a price of more digits than this (in yuan, decimals included) is garbled, not a price: shown as "?"
+MAX_PRICE_DIGITS: Final = 12
+
+
 def fen_to_yuan(fen: str | int | float | None) -> Decimal | None:
-    """A price in fen (1/100 yuan; the service sends strings such as "9.99") as yuan, or None if unreadable.
+    """A price in fen (1/100 yuan; the service sends strings such as "9.99") as yuan, or None if unreadable: not a
+    number, below zero, or longer than ``MAX_PRICE_DIGITS`` digits. Zero stays a price (a free bundle).
 
     Inference: the seed's table says 单位：分 (fen), yet its example "9.99" reads like yuan (as fen it is ¥0.0999 an
     hour). The table, the one explicit statement, is followed; should the live service send yuan, this one function
@@ -124,20 +142,37 @@ def fen_to_yuan(fen: str | int | float | None) -> Decimal | None:
         value = Decimal(str(fen).strip())
     except InvalidOperation:
         return None
-    return value / 100 if value.is_finite() else None
+    # the size is checked before dividing: "1e2000" would otherwise print as two thousand digits
+    if not value.is_finite() or value < 0 or value.adjusted() >= MAX_PRICE_DIGITS:
+        return None
+    yuan = value / 100
+    digits = sum(character.isdigit() for character in _yuan_text(yuan))
+    return yuan if digits <= MAX_PRICE_DIGITS else None
+
+
+def _yuan_text(yuan: Decimal) -> str:
+    """Two decimals, more only when fen fractions need them ("0.0999")."""
+    return f"{yuan:.2f}" if yuan == yuan.quantize(Decimal("0.01")) else f"{yuan.normalize():f}"
 
 
 def format_yuan(fen: str | int | float | None) -> str:
     """A fen price for people: "¥0.10"; more decimals only when fen fractions need them; "?" if unreadable."""
     yuan = fen_to_yuan(fen)
-    if yuan is None:
-        return "?"
-    try:
-        if yuan == yuan.quantize(Decimal("0.01")):
-            return f"¥{yuan:.2f}"
-    except InvalidOperation:  # more digits than a price has (a garbled field): shown as it is
-        pass
-    return f"¥{yuan.normalize():f}"
+    return "?" if yuan is None else f"¥{_yuan_text(yuan)}"
+
+
+def _price_as_text(value: object) -> str | None:
+    """A price as text: the seed types it String, but a number (199, 9.99) means the same and is taken too;
+    anything else is no price (None) rather than a reply that cannot be read at all."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return str(value)
+    return value if isinstance(value, str) else None
+
+
+#: ``ActualHourPrice`` / ``OriginalHourPrice``, in fen
+PriceText = Annotated[str | None, BeforeValidator(_price_as_text)]
 
 
 class _Info(BaseModel):
@@ -151,8 +186,8 @@ class PicpikBundle(_Info):
     Name: str | None = None
     Description: str | None = None
     MDText: str | None = None
-    ActualHourPrice: str | None = None  # fen
-    OriginalHourPrice: str | None = None  # fen
+    ActualHourPrice: PriceText = None
+    OriginalHourPrice: PriceText = None
     LogoUrl: str | None = None
     Region: str | None = None
     Version: str | None = None

@@ -2,17 +2,50 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, Final, TypeVar
 
 from providers.core.errors import InvalidInputError
-from providers.picpik.app_models import CreateAppResponse, ListAppsResponse, ListBundlesResponse
+from providers.picpik.app_models import (
+    CreateAppResponse,
+    ListAppsResponse,
+    ListBundlesResponse,
+    PicpikApp,
+    PicpikBundle,
+)
 from providers.picpik.caller import PlatformCaller, Send
 from providers.picpik.models import PlatformResponse
+
+Listed = TypeVar("Listed", ListAppsResponse, ListBundlesResponse)
+Item = TypeVar("Item", PicpikApp, PicpikBundle)
 
 #: what ``NewRemark`` is set to for "no remark". The seed marks ``NewRemark`` required, and the emulator, like a
 #: UCloud-style gateway, refuses an empty string as missing. Inference: a single space is a remark that reads as
 #: none (``PicpikApp.remark`` strips it); should the live service refuse it too, its refusal is shown as it is.
 CLEARED_REMARK = " "
+#: Inference: the seed says a list asked for without ``Page`` is whole (不传默认查询全部). Should Picpik page it all the
+#: same (its ``PageSize`` defaults to 20), fewer items than ``TotalCount`` arrive: the rest is asked for page by page,
+#: in pages the size of the first answer, at most this many pages in all.
+MAX_LIST_PAGES: Final = 50
+
+
+async def _every_page(
+    fetch: Callable[[int | None, int | None], Awaitable[Listed]],
+    items_of: Callable[[Listed], Sequence[Item]],
+    id_of: Callable[[Item], str],
+) -> list[Item]:
+    """Every item of a paged list (see ``MAX_LIST_PAGES``), each once, in the service's order."""
+    first = await fetch(None, None)
+    found = list(items_of(first))
+    page, size, total = 1, len(found), first.TotalCount
+    while total is not None and len(found) < total and size and page < MAX_LIST_PAGES:
+        page += 1
+        more = items_of(await fetch(page, size))
+        if not more:
+            break
+        found.extend(more)
+    # a list that changed between two pages may show an item twice
+    return list({id_of(item): item for item in found}.values())
 
 
 def _paging(page: int | None, page_size: int | None) -> dict[str, Any]:
@@ -34,6 +67,14 @@ class AppActions(PlatformCaller):
     async def list_bundles(self, *, page: int | None = None, page_size: int | None = None) -> ListBundlesResponse:
         return await self._call("ListPicpikBundles", _paging(page, page_size), ListBundlesResponse)
 
+    async def list_all_bundles(self) -> list[PicpikBundle]:
+        """Every bundle, however many pages Picpik sends them in."""
+
+        async def fetch(page: int | None, size: int | None) -> ListBundlesResponse:
+            return await self.list_bundles(page=page, page_size=size)
+
+        return await _every_page(fetch, lambda listed: listed.Bundles, lambda bundle: bundle.BundleId)
+
     async def create_app(
         self, region: str, bundle_id: str, *, remark: str | None = None, count: int | None = None
     ) -> CreateAppResponse:
@@ -52,6 +93,19 @@ class AppActions(PlatformCaller):
         if app_id is not None:
             params.update(_app_id(app_id))
         return await self._call("ListPicpikApps", params, ListAppsResponse)
+
+    async def list_all_apps(self) -> list[PicpikApp]:
+        """Every app of the account, however many pages Picpik sends them in."""
+
+        async def fetch(page: int | None, size: int | None) -> ListAppsResponse:
+            return await self.list_apps(page=page, page_size=size)
+
+        return await _every_page(fetch, lambda listed: listed.Apps, lambda app: app.AppId)
+
+    async def look_up_app(self, app_id: str) -> ListAppsResponse:
+        """One app (``ListPicpikApps`` with its ``AppId``), asked once and not retried: for a caller with a deadline
+        of its own (a form must open within Discord's 3 s), which a retry after a time-out would overrun."""
+        return await self._call("ListPicpikApps", _app_id(app_id), ListAppsResponse, send=Send.ONCE)
 
     async def modify_app_remark(self, app_id: str, new_remark: str) -> PlatformResponse:
         """Set an app's remark; an empty (or blank) one clears it (sent as ``CLEARED_REMARK``)."""

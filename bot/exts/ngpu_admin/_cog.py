@@ -3,7 +3,8 @@
 The workspace is the one in the server's own NGPU keys (``/keys set … scope:server``), never the bot's settings
 keys: those belong to the bot's operator, and their task list spans every server. ``brc20`` alone, a public call
 that sends no workspace id, also works on the settings' keys. Every answer is private (admin data), after
-"thinking…", since NGPU may take a few seconds.
+"thinking…", since NGPU may take a few seconds. On a bot that does not offer NGPU (it is not among its services, as
+``/talk`` decides too) every subcommand says so.
 """
 
 from __future__ import annotations
@@ -52,6 +53,8 @@ class NgpuAdminCog(commands.Cog):
     # --- the subcommands ------------------------------------------------------------------------------
 
     async def tasks(self, interaction: discord.Interaction[GridBot], start: str | None, end: str | None) -> None:
+        if not await self._offered(interaction):
+            return
         days = await self._days(interaction, start, end)
         if days is None:
             return
@@ -69,6 +72,8 @@ class NgpuAdminCog(commands.Cog):
     async def node_tasks(
         self, interaction: discord.Interaction[GridBot], node: str, start: str | None, end: str | None
     ) -> None:
+        if not await self._offered(interaction):
+            return
         days = await self._days(interaction, start, end)
         if days is None:
             return
@@ -86,6 +91,8 @@ class NgpuAdminCog(commands.Cog):
         await self._answer(interaction, guild_ref(_guild(interaction)), listed)
 
     async def nodes(self, interaction: discord.Interaction[GridBot]) -> None:
+        if not await self._offered(interaction):
+            return
         client = await self._workspace(interaction)
         if client is None:
             return
@@ -96,6 +103,8 @@ class NgpuAdminCog(commands.Cog):
         await self._answer(interaction, guild_ref(_guild(interaction)), listed)
 
     async def task(self, interaction: discord.Interaction[GridBot], task_id: str) -> None:
+        if not await self._offered(interaction):
+            return
         client = await self._workspace(interaction)
         if client is None:
             return
@@ -106,6 +115,8 @@ class NgpuAdminCog(commands.Cog):
         await self._answer(interaction, guild_ref(_guild(interaction)), detail)
 
     async def brc20(self, interaction: discord.Interaction[GridBot], address: str) -> None:
+        if not await self._offered(interaction):
+            return
         # public and sent without a workspace id: the server's keys, else the bot's own, only carry the request
         ref = guild_ref(_guild(interaction))
         provider = await self.bot.pool.for_ref(SERVICE, ref)
@@ -126,7 +137,7 @@ class NgpuAdminCog(commands.Cog):
     ) -> list[app_commands.Choice[str]]:
         """The workspace's nodes as the admin types (checks do not run for autocompletes: asked here)."""
         permissions = interaction.permissions
-        if interaction.guild_id is None or not getattr(permissions, ADMIN_PERMISSION):
+        if interaction.guild_id is None or not getattr(permissions, ADMIN_PERMISSION) or not self._is_offered():
             return []
         provider = await self.bot.pool.for_ref(SERVICE, guild_ref(interaction.guild_id))
         if not isinstance(provider, NgpuProvider):
@@ -141,6 +152,16 @@ class NgpuAdminCog(commands.Cog):
         return [app_commands.Choice(name=a[:MAX_CHOICE_CHARS], value=a) for a in addresses][:MAX_CHOICES]
 
     # --- shared steps ---------------------------------------------------------------------------------
+
+    def _is_offered(self) -> bool:
+        return SERVICE in self.bot.service_classes
+
+    async def _offered(self, interaction: discord.Interaction[GridBot]) -> bool:
+        """Whether the bot offers NGPU; when not, the admin is told so (before anything else is checked)."""
+        if self._is_offered():
+            return True
+        await refuse(interaction, t("ngpu_admin.not_offered", interaction.locale))
+        return False
 
     @staticmethod
     async def _days(interaction: discord.Interaction[GridBot], start: str | None, end: str | None) -> DayRange | None:

@@ -38,7 +38,9 @@ class PicpikAppCog(commands.Cog):
     async def cog_load(self) -> None:
         grace = SETTLE_GRACE_SECONDS * self.bot.front_end.poll_interval_scale
         timeout = self.bot.front_end.app_action_timeout_seconds
-        self.bot.job_followers[JobKind.APP_ACTION] = AppActionFollower(grace_seconds=grace, timeout_seconds=timeout)
+        self.bot.job_followers[JobKind.APP_ACTION] = AppActionFollower(
+            grace_seconds=grace, timeout_seconds=timeout, store=self.bot.store
+        )
         self.bot.add_dynamic_items(*BUTTONS)
         if SERVICE in self.bot.service_classes:
             self.group = PicpikAppGroup(self.console)

@@ -6,6 +6,7 @@ to the admin who asks. Actions that change an app go to ``_start`` and live in a
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import Mapping
@@ -34,6 +35,9 @@ log = logging.getLogger(__name__)
 
 Listing = Literal["apps", "bundles"]
 _PER_PAGE: Final[Mapping[str, int]] = {"apps": _render.APPS_PER_PAGE, "bundles": _render.BUNDLES_PER_PAGE}
+#: how long the remark form waits for Picpik to say the current remark (asked once, not retried): a form must be the
+#: first answer, within Discord's 3 s, and the keys must be looked up before
+REMARK_READ_SECONDS: Final = 1.5
 
 
 class Console:
@@ -97,11 +101,11 @@ class Console:
 
     @staticmethod
     async def _load_apps(account: ServerApps) -> list[PicpikApp]:
-        return list((await account.actions.list_apps()).Apps)
+        return await account.actions.list_all_apps()
 
     @staticmethod
     async def _load_bundles(account: ServerApps) -> list[PicpikBundle]:
-        return list((await account.actions.list_bundles()).Bundles)
+        return await account.actions.list_all_bundles()
 
     # --- one app -------------------------------------------------------------------------------------
 
@@ -153,13 +157,31 @@ class Console:
     # --- remark --------------------------------------------------------------------------------------
 
     async def open_remark_form(self, interaction: discord.Interaction[GridBot], typed: str) -> None:
-        """The remark form (a modal must be the first answer: nothing here calls Picpik)."""
+        """The remark form, filled with the remark Picpik has now. A form must be the first answer, so Picpik gets
+        ``REMARK_READ_SECONDS`` to say it; failing that, the last list known says it, and failing that the form
+        opens empty and says that an empty answer keeps the remark (it must never silently clear one)."""
         app_id = await self._app_id(interaction, typed)
-        if app_id is None or await self._account(interaction) is None:
+        account = await self._account(interaction) if app_id is not None else None
+        if app_id is None or account is None:
             return
-        known = self.apps.peek(interaction.guild_id or 0) or []
-        current = next((app.remark for app in known if app.AppId == app_id), None)
-        await interaction.response.send_modal(_views.remark_form(app_id, current, interaction.locale))
+        locale = interaction.locale
+        listed: list[PicpikApp] | None
+        try:
+            async with asyncio.timeout(REMARK_READ_SECONDS):
+                listed = list((await account.actions.look_up_app(app_id)).Apps)
+        except NotFoundError:
+            listed = []
+        except (ProviderError, TimeoutError) as error:
+            log.info("the remark of %s could not be read for its form: %s", app_id, str(error) or "no answer in time")
+            listed = self.apps.peek(interaction.guild_id or 0)  # however old: better than nothing
+            if listed is not None and all(app.AppId != app_id for app in listed):
+                listed = None  # not in it: still unknown, not missing
+        if listed is not None and all(app.AppId != app_id for app in listed):
+            await refuse(interaction, t("picpik_app.no_app", locale, app=app_id))
+            return
+        current = next((app.remark for app in listed or () if app.AppId == app_id), None)
+        form = _views.remark_form(app_id, current, locale, known=listed is not None)
+        await interaction.response.send_modal(form)
 
     async def save_remark(self, interaction: discord.Interaction[GridBot], match: re.Match[str]) -> None:
         account = await self._account(interaction, check=True)
@@ -168,6 +190,10 @@ class Console:
         app_id, locale = match["app"], interaction.locale
         data: Mapping[str, Any] = interaction.data or {}  # type: ignore[assignment]
         remark = " ".join(str(submitted_values(data.get("components", [])).get(_views.REMARK_INPUT) or "").split())
+        if not remark and match["keep"]:
+            # the form did not show the remark Picpik has: empty is no decision to clear it
+            await interaction.response.send_message(t("picpik_app.remark_kept", locale, app=app_id), ephemeral=True)
+            return
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
             # an empty remark clears it (how Picpik is told so is the client's: ``AppActions.modify_app_remark``)
@@ -177,7 +203,8 @@ class Console:
             return
         self.apps.forget(interaction.guild_id or 0)
         key = "picpik_app.remark_saved" if remark else "picpik_app.remark_cleared"
-        await interaction.edit_original_response(content=t(key, locale, app=app_id, remark=_render.safe(remark)))
+        shown = _render.safe(remark, _render.REMARK_LIMIT)
+        await interaction.edit_original_response(content=t(key, locale, app=app_id, remark=shown))
 
     # --- actions -------------------------------------------------------------------------------------
 
@@ -226,7 +253,8 @@ class Console:
 
     async def ask_delete(self, interaction: discord.Interaction[GridBot], typed: str) -> None:
         """A private confirmation: Delete when Picpik deletes the app as it is (shut down, or a failure that left it
-        down), an offer to stop it first when it may be up, else why it cannot be deleted yet."""
+        down), an offer to stop it first when it is, may be or is on its way up (``STOPPABLE_STATES``), else why it
+        cannot be deleted yet (shutting down, deleting, or a state the documents do not list)."""
         app_id = await self._app_id(interaction, typed)
         account = await self._account(interaction) if app_id is not None else None
         if app_id is None or account is None:
@@ -249,7 +277,7 @@ class Console:
             view = _views.confirm_view("stop", app_id, owner, locale)
         elif state is not None and state in (AppState.SHUTTING_DOWN, AppState.DELETING, AppState.DELETED):
             text = t(f"picpik_app.delete_wait_{state.value}", locale, app=app_id, state=words)
-        else:  # on its way somewhere (starting, restarting …), or a state the documents do not list
+        else:  # a state the documents do not list
             text = t("picpik_app.delete_wait", locale, app=app_id, state=words)
         await interaction.edit_original_response(content=text, view=view)
 

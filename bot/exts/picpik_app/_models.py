@@ -3,17 +3,31 @@ handle's ``meta``)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from enum import StrEnum
 from typing import Final
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from providers.core.models import JobState
 from providers.picpik.app_models import AppState
 from storage.jobs import JobRecord
 
 #: the failure kind of an action whose apps did not all end where it wanted (or were not created at all)
 APP_FAILED: Final = "app_failed"
+#: an action's handle is ``app-action-<row id>``: the follower finds the row (and what it saw before) by it
+_HANDLE_PREFIX: Final = "app-action-"
+
+
+def action_handle_id(job_id: int) -> str:
+    return f"{_HANDLE_PREFIX}{job_id}"
+
+
+def job_id_of(handle_id: str) -> int | None:
+    """The row id in an action's handle id; None for an id that is not one."""
+    number = handle_id.removeprefix(_HANDLE_PREFIX)
+    return int(number) if number != handle_id and number.isdigit() else None
 
 
 class AppAction(StrEnum):
@@ -79,6 +93,20 @@ class AppWatch(BaseModel):
     def wanted(self) -> frozenset[AppState]:
         return WANTED[self.action]
 
+    def start_code(self, app: str) -> int | None:
+        """The state ``app`` was in when the action was sent; for a restart whose state before was not read, running
+        (where a restart starts out); None when not known."""
+        before = self.before.get(app)
+        if before is None and self.action is AppAction.RESTART:
+            return AppState.RUNNING.value
+        return before
+
+    def starts_where_it_ends(self, app: str) -> bool:
+        """Whether ``app`` was already in a state the action wants (a restart of a running app): reaching it proves
+        nothing until the app has been seen somewhere else in between."""
+        start = self.start_code(app)
+        return start is not None and AppState.parse(start) in self.wanted
+
     @classmethod
     def of(cls, record: JobRecord) -> AppWatch | None:
         handle = record.handle
@@ -88,3 +116,36 @@ class AppWatch(BaseModel):
             return cls.model_validate(handle.meta)
         except ValidationError:
             return None
+
+
+class Observation(BaseModel):
+    """What the follower has seen of an action's apps, kept in the row's observation (``JobState.raw_status``, stored
+    after every look that changes it, so a restart of the bot keeps it): each app's last state code (None: not
+    listed), and the apps seen on their way (in a state other than ``AppWatch.start_code``)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    apps: dict[str, int | None] = Field(default_factory=dict)
+    moved: list[str] = Field(default_factory=list)
+
+    @classmethod
+    def of(cls, state: JobState | None) -> Observation:
+        """The observation in ``state``; an empty one when there is none (or it cannot be read)."""
+        if state is None or not state.raw_status:
+            return cls()
+        try:
+            decoded = json.loads(state.raw_status)
+        except ValueError:
+            return cls()
+        if not isinstance(decoded, dict):
+            return cls()
+        if isinstance(decoded.get("apps"), dict):
+            try:
+                return cls.model_validate(decoded)
+            except ValidationError:
+                return cls()
+        # rows written before ``moved`` was kept: {app id: code}
+        return cls(apps={str(app): code if isinstance(code, int) else None for app, code in decoded.items()})
+
+    def raw(self) -> str:
+        return self.model_dump_json()

@@ -8,15 +8,17 @@ is cut to a length that keeps the longest page within Discord's limits.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Sequence
 from typing import Final
 
 import discord
 
 from bot import rendering
-from bot.exts.picpik_app._models import APP_FAILED, WANTED, AppAction, AppActionRequest, AppWatch
+from bot.exts.picpik_app._models import APP_FAILED, WANTED, AppAction, AppActionRequest, AppWatch, Observation
 from bot.exts.picpik_app._views import DELETE_NOW, confirm_custom_id
 from bot.i18n import t
+from bot.i18n.catalog import DEFAULT_LOCALE, resolve_locale
 from providers.core.errors import ErrorKind
 from providers.picpik.app_models import AppState, PicpikApp, PicpikBundle, fen_to_yuan, format_yuan
 from storage.jobs import JobRecord
@@ -31,6 +33,9 @@ DESCRIPTION_LIMIT: Final = 300
 LINE_LIMIT: Final = 120
 #: a remark and a bundle in a line of ``list`` (ten lines a page) and the words of a failed create
 LIST_TEXT_LIMIT: Final = 80
+#: a remark where it is shown on its own (``info``, the form's answer): whole, even the longest the form takes (128
+#: characters, every one of them escaped)
+REMARK_LIMIT: Final = 1000
 #: a bundle's name (an embed title), an app id, an address or a bundle id
 TITLE_LIMIT: Final = 250
 ID_LIMIT: Final = 64
@@ -39,6 +44,14 @@ ADDRESS_LIMIT: Final = 60
 CONTENT_MAX: Final = 2000
 DESCRIPTION_MAX: Final = 4096
 _STABLE_ICONS: Final = {AppState.RUNNING: "✅", AppState.SHUT_DOWN: "⏹️", AppState.DELETED: "🗑️"}
+#: the state an app shows while an action is under way (what "never seen on its way" names)
+_UNDER_WAY: Final = {
+    AppAction.CREATE: AppState.INITIALISING,
+    AppAction.START: AppState.STARTING,
+    AppAction.STOP: AppState.SHUTTING_DOWN,
+    AppAction.RESTART: AppState.RESTARTING,
+    AppAction.DELETE: AppState.DELETING,
+}
 
 
 def safe(text: str | None, limit: int = LINE_LIMIT) -> str:
@@ -183,7 +196,7 @@ def apps_page(apps: Sequence[PicpikApp], page: int, locale: object) -> discord.E
 def app_card(app: PicpikApp, locale: object) -> discord.Embed:
     """One app in full, except its API key (shown only on request, to the one who asks)."""
     title = rendering.shortened(app.AppId, ID_LIMIT)
-    embed = discord.Embed(title=title, description=safe(app.remark) or t("picpik_app.no_remark", locale))
+    embed = discord.Embed(title=title, description=safe(app.remark, REMARK_LIMIT) or t("picpik_app.no_remark", locale))
     fields = (
         ("state", f"{state_words(app.State, locale)} ({app.State})"),
         ("bundle", _bundle(app)),
@@ -208,14 +221,14 @@ def app_choice_name(app: PicpikApp, locale: object) -> str:
 def action_text(
     record: JobRecord,
     watch: AppWatch | None,
-    seen: Mapping[str, int | None],
+    seen: Observation,
     service: str = "Picpik",
     *,
     final: bool = False,
 ) -> str:
     """The action's message: what was asked, each app with its state, the creates that failed, and at the end,
     when the action failed, why (an app that did not get where the action wanted, nothing created, or the reason the
-    action did not get as far as the apps' states)."""
+    action did not get as far as the apps' states, with the state each app was last seen in)."""
     locale = record.locale
     request = record.request_as(AppActionRequest)
     action = request.action if request is not None else (watch.action if watch is not None else AppAction.START)
@@ -224,10 +237,15 @@ def action_text(
     failed = final and record.state is LifecycleState.FAILING
     astray = failed and record.failure_kind == APP_FAILED
     for app in apps:
-        if app in seen:
-            lines.append(f"{code(app)} — {_outcome(seen[app], action, locale, astray=astray)}")
-        else:  # not looked at yet; at the end, the reason below says why it never was
+        if app not in seen.apps:  # not looked at yet; at the end, the reason below says why it never was
             lines.append(code(app) if final else f"{code(app)} — {t('picpik_app.state.asked', locale)}")
+        elif failed and not astray:  # stopped following it (time limit, an error): where it was when last seen
+            state = state_words(seen.apps[app], locale, action)
+            lines.append(f"{code(app)} — {t('picpik_app.last_seen', locale, state=state)}")
+        else:
+            never_moved = watch is not None and watch.starts_where_it_ends(app) and app not in seen.moved
+            outcome = _outcome(seen.apps[app], action, locale, astray=astray, never_moved=never_moved)
+            lines.append(f"{code(app)} — {outcome}")
     for not_created in watch.not_created if watch is not None else ():
         reason = safe(not_created.message, LIST_TEXT_LIMIT) or f"RetCode {not_created.code}"
         line = t("picpik_app.not_created", locale, reason=reason)
@@ -236,7 +254,7 @@ def action_text(
         lines.append(t("picpik_app.nothing_created", locale))
     if failed and not astray:
         lines += _reason(record, service)
-    if not final and all(_shows_stable(seen.get(app, 0), action) for app in apps):
+    if not final and all(_shows_stable(seen.apps.get(app, 0), action) for app in apps):
         # every app still shows a state it rests in (or there is none to show yet): the change has not shown yet,
         # and the message says it waits
         lines.append(t("picpik_app.waiting", locale))
@@ -248,10 +266,14 @@ def _shows_stable(code_: int | None, action: AppAction) -> bool:
     return state is not None and state.is_stable
 
 
-def _outcome(code_: int | None, action: AppAction, locale: object, *, astray: bool) -> str:
-    """An app's state; at the end of a failed action, an app that rests somewhere the action did not want says so."""
+def _outcome(code_: int | None, action: AppAction, locale: object, *, astray: bool, never_moved: bool) -> str:
+    """An app's state; at the end of a failed action, an app that rests somewhere the action did not want says so,
+    and so does one that never showed the action under way (a restart of a running app still running)."""
     state = _state_of(code_, action)
     wanted = WANTED[action]
+    if astray and state in wanted and never_moved:
+        under_way = state_name(_UNDER_WAY[action].value, action, locale)
+        return t("picpik_app.never_moved", locale, under_way=under_way, now=state_name(code_, action, locale))
     if not astray or state in wanted or (state is not None and state.is_failure):
         return state_words(code_, locale, action)
     return t(
@@ -291,7 +313,8 @@ def _heading(record: JobRecord, request: AppActionRequest | None, action: AppAct
 
 
 def _reason(record: JobRecord, service: str) -> list[str]:
-    """Why an action ended before its apps settled, in the admin's language."""
+    """Why an action ended before its apps settled, in the admin's language: the reason, then Picpik's own words (as
+    they came) when it gave some. The bot's own detail is English, so only English readers get it."""
     locale, kind = record.locale, record.failure_kind
     if kind == ErrorKind.TIMEOUT:
         return [t("picpik_app.reason.timeout", locale)]
@@ -300,7 +323,24 @@ def _reason(record: JobRecord, service: str) -> list[str]:
     # "no longer knows this job" is the picture jobs' sentence: here it is an app or a bundle it does not know
     reason = t("picpik_app.reason.not_found", locale) if kind == ErrorKind.NOT_FOUND else None
     lines = [f"❌ {reason or rendering.failure_reason(kind, service, locale)}"]
-    details = safe(record.failure_message, rendering.DETAILS_DISPLAY_LIMIT)
-    if details and details not in lines[0]:
-        lines.append(f"> {details}")
+    message = record.failure_message or ""
+    words = service_words(message)
+    if words:
+        lines.append(f"> {t('picpik_app.service_says', locale, words=safe(words, rendering.DETAILS_DISPLAY_LIMIT))}")
+    elif resolve_locale(locale) == DEFAULT_LOCALE:
+        details = safe(message, rendering.DETAILS_DISPLAY_LIMIT)
+        if details and details not in lines[0]:
+            lines.append(f"> {details}")
     return lines
+
+
+#: how ``providers.picpik.codes.error_for_retcode`` quotes the service's ``Message`` after its own English sentence
+_SERVICE_WORDS: Final = re.compile(r"Picpik says: “(?P<words>.*)”\s*$", re.DOTALL)
+
+
+def service_words(message: str) -> str | None:
+    """Picpik's own words in an error's message (its ``Message``, quoted by the client), or None when it has none."""
+    found = _SERVICE_WORDS.search(message)
+    if found is None:
+        return None
+    return found["words"].strip() or None

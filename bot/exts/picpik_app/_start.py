@@ -17,10 +17,9 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.exts.picpik_app import _render
-from bot.exts.picpik_app._models import AppAction, AppActionRequest, AppWatch, NotCreated
+from bot.exts.picpik_app._models import AppAction, AppActionRequest, AppWatch, NotCreated, Observation, action_handle_id
 from bot.exts.picpik_app._service import ServerApps
 from bot.i18n import t
-from bot.i18n.errors import error_text
 from bot.job_start import deferred_message_id
 from providers.core.errors import ErrorKind, ProviderError
 from providers.core.models import JobHandle, JobKind
@@ -88,10 +87,15 @@ async def run_app_action(
             return
         else:
             await bot.pool.record_use(apps.provider.name, apps.ref, failure=error.kind)
-            # due at once: the poller sends the message saying why
-            reason = error_text(error, locale)
+            # due at once: the poller sends the message saying why. The row keeps the error's English message, as
+            # the poller's own failures do; the message shows the reason in the admin's language, Picpik's own
+            # words (quoted in it) as they came, and the rest to English readers only (``_render._reason``)
             await bot.store.mark_failed(
-                record.id, error.kind.value, reason, next_poll_at=time.time(), expected=LifecycleState.PENDING
+                record.id,
+                error.kind.value,
+                error.user_message,
+                next_poll_at=time.time(),
+                expected=LifecycleState.PENDING,
             )
             bot.poller.wake()
             return
@@ -115,10 +119,10 @@ async def _follow(
     """Show the action as sent, then hand it to the poller (shown first: until the row says "submitted" the
     poller leaves it alone, so this edit can never land on top of a later state)."""
     handle = JobHandle(
-        provider=apps.provider.name, kind=JobKind.APP_ACTION, job_id=f"app-action-{job_id}", meta=watch.model_dump()
+        provider=apps.provider.name, kind=JobKind.APP_ACTION, job_id=action_handle_id(job_id), meta=watch.model_dump()
     )
     record = await bot.store.get(job_id)
-    shown = _render.action_text(record, watch, {})
+    shown = _render.action_text(record, watch, Observation())
     try:
         await interaction.followup.edit_message(message_id, content=shown)
         bot.poller.note_progress_shown(job_id, shown)

@@ -24,7 +24,8 @@ CONFIRM_TEMPLATE: Final = (
     rf"picpik-app:(?P<op>delete|stop|{DELETE_NOW}):(?P<app>{APP_ID_PATTERN}):(?P<owner>\d{{1,20}})"
 )
 CANCEL_TEMPLATE: Final = r"picpik-app:cancel:(?P<owner>\d{1,20})"
-REMARK_TEMPLATE: Final = rf"picpik-app:remark:(?P<app>{APP_ID_PATTERN})"
+#: ``:keep`` marks a form opened without the current remark (Picpik did not say it in time): empty keeps the remark
+REMARK_TEMPLATE: Final = rf"picpik-app:remark:(?P<app>{APP_ID_PATTERN})(?P<keep>:keep)?"
 REMARK_INPUT: Final = "remark"
 #: Inference: the documents give no length for a remark; 128 characters keep it readable in a list
 REMARK_MAX_CHARS: Final = 128
@@ -46,8 +47,8 @@ def cancel_custom_id(owner_id: int) -> str:
     return f"picpik-app:cancel:{owner_id}"
 
 
-def remark_custom_id(app_id: str) -> str:
-    return f"picpik-app:remark:{app_id}"
+def remark_custom_id(app_id: str, *, known: bool = True) -> str:
+    return f"picpik-app:remark:{app_id}" + ("" if known else ":keep")
 
 
 def _stopped(*items: discord.ui.Item[discord.ui.View]) -> discord.ui.View:
@@ -104,15 +105,20 @@ def confirm_view(op: str, app_id: str, owner_id: int, locale: object) -> discord
     return _stopped(confirm, cancel)
 
 
-def remark_form(app_id: str, current: str | None, locale: object) -> discord.ui.Modal:
+def remark_form(app_id: str, current: str | None, locale: object, *, known: bool = True) -> discord.ui.Modal:
+    """The remark form, filled with the ``current`` remark. ``known``: whether that is the remark Picpik has (else it
+    is empty, says so, and an empty answer keeps the remark rather than clearing it)."""
     modal = discord.ui.Modal(
-        title=t("picpik_app.remark_title", locale)[:45], custom_id=remark_custom_id(app_id), timeout=None
+        title=t("picpik_app.remark_title", locale)[:45],
+        custom_id=remark_custom_id(app_id, known=known),
+        timeout=None,
     )
+    hint = "picpik_app.remark_hint" if known else "picpik_app.remark_hint_unknown"
     text_input = discord.ui.TextInput(
         custom_id=REMARK_INPUT,
         style=discord.TextStyle.short,
         default=(current or "")[:REMARK_MAX_CHARS] or None,
-        placeholder=t("picpik_app.remark_hint", locale),
+        placeholder=t(hint, locale)[:100],
         max_length=REMARK_MAX_CHARS,
         required=False,
     )

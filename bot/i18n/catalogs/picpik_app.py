@@ -93,6 +93,11 @@ EN = {
     "picpik_app.remark_title": "App remark",
     "picpik_app.remark_label": "Remark of {app}",
     "picpik_app.remark_hint": "Empty clears the remark",
+    "picpik_app.remark_hint_unknown": "Picpik did not say the current remark: empty keeps it",
+    "picpik_app.remark_kept": (
+        "Nothing was changed: Picpik did not say the current remark of `{app}` when the form opened, so an empty "
+        "form keeps it. Open the form again to see it, or to clear it."
+    ),
     "picpik_app.remark_saved": "✅ The remark of `{app}` is now “{remark}”.",
     "picpik_app.remark_cleared": "✅ The remark of `{app}` is cleared.",
     # delete
@@ -126,6 +131,9 @@ EN = {
     "picpik_app.not_created": "❌ not created: {reason}",
     "picpik_app.nothing_created": "❌ No app was created.",
     "picpik_app.not_reached": "❌ did not reach {wanted} (it is {now})",
+    "picpik_app.never_moved": "❌ Picpik never showed it {under_way} (it is still {now})",
+    "picpik_app.last_seen": "last seen: {state}",
+    "picpik_app.service_says": "Picpik says: “{words}”",
     "picpik_app.waiting": "⏳ Waiting for Picpik to act on it…",
     "picpik_app.reason.timeout": (
         "⌛ Stopped following: the app did not settle in time. /picpik-app list shows where it is now."
@@ -174,6 +182,11 @@ ZH_CN = {
     "picpik_app.remark_title": "应用备注",
     "picpik_app.remark_label": "{app} 的备注",
     "picpik_app.remark_hint": "留空即清除备注",
+    "picpik_app.remark_hint_unknown": "Picpik 未返回当前备注：留空则保持不变",
+    "picpik_app.remark_kept": (
+        "没有做任何更改：打开表单时 Picpik 未返回 `{app}` 的当前备注，因此留空的表单会保留原备注。"
+        "请重新打开表单查看或清除备注。"
+    ),
     "picpik_app.remark_saved": "✅ `{app}` 的备注已改为“{remark}”。",
     "picpik_app.remark_cleared": "✅ `{app}` 的备注已清除。",
     "picpik_app.delete_confirm": "删除应用 `{app}`（{what}）？Picpik 会将其永久移除。",
@@ -202,6 +215,9 @@ ZH_CN = {
     "picpik_app.not_created": "❌ 未创建：{reason}",
     "picpik_app.nothing_created": "❌ 没有创建任何应用。",
     "picpik_app.not_reached": "❌ 未能达到“{wanted}”（当前：{now}）",
+    "picpik_app.never_moved": "❌ Picpik 始终未显示其进入“{under_way}”（当前仍为：{now}）",
+    "picpik_app.last_seen": "最后状态：{state}",
+    "picpik_app.service_says": "Picpik 返回：“{words}”",
     "picpik_app.waiting": "⏳ 正在等待 Picpik 执行…",
     "picpik_app.reason.timeout": "⌛ 已停止跟进：应用未能按时进入稳定状态。/picpik-app list 可查看其当前状态。",
     "picpik_app.reason.submit_unknown": (

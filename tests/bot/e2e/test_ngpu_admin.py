@@ -8,6 +8,7 @@ import datetime
 import re
 
 from bot.i18n import t
+from providers.registry import PROVIDERS
 from storage.keys import KeyScope
 from tests.bot.e2e.conftest import Stack
 from tests.emulators.ngpu import (
@@ -183,6 +184,29 @@ async def test_without_server_keys_the_admin_is_told_how_to_add_them(stack: Stac
     assert reply.content.startswith("⚠️ This server has no NGPU keys.")
     assert "/keys set service:NGPU scope:server" in reply.content
     assert sent_to_ngpu(stack, "/user/queryNodes") == []
+
+
+async def test_on_a_bot_that_does_not_offer_ngpu_every_subcommand_says_so(stack: Stack) -> None:
+    without_ngpu = {name: cls for name, cls in PROVIDERS.items() if name != "ngpu"}
+    async with stack.running(stack.new_bot(services=without_ngpu)) as bot:
+        await server_keys(bot, stack)  # keys stored before NGPU was taken off the bot change nothing
+        replies = [
+            await answer(stack, await ngpu(stack, subcommand, options))
+            for subcommand, options in (
+                ("tasks", {}),
+                ("nodes", {}),
+                ("node-tasks", {"node": NODES[0]["nodeAddr"]}),
+                ("task", {"id": HISTORIC_TASK_IDS[0]}),
+                ("brc20", {"address": TEST_BTC_ADDRESS}),
+            )
+        ]
+        chinese = await answer(stack, await ngpu(stack, "tasks", locale="zh-CN"))
+        choices = await offered_nodes(stack, stack.fake.admin)
+
+    assert all(reply.ephemeral and reply.content == "⚠️ NGPU is not offered on this bot." for reply in replies)
+    assert chinese.content == "⚠️ 本机器人没有提供 NGPU。"
+    assert choices == []
+    assert list(stack.emulators["ngpu"][REQUESTS_KEY]) == []
 
 
 async def test_a_refused_workspace_is_explained_and_noted_on_the_keys(stack: Stack, bot) -> None:

@@ -310,8 +310,8 @@ async def test_an_action_picpik_refuses_ends_with_its_reason_in_the_admins_langu
         f"🖥️ **启动** · Picpik 应用 · <@{stack.fake.admin.id}> · #1",
         f"`{app_id}`",
         "❌ Picpik 没有接受这个请求。",
-        # the service's own words stay as they came
-        f"> Picpik rejected the request. Picpik says: “App [{app_id}] cannot start in state 1”",
+        # the service's own words stay as they came, in a sentence of the admin's language
+        f"> Picpik 返回：“App [{app_id}] cannot start in state 1”",
     ]
     [row] = await action_rows(admin_bot, stack, 1)
     assert (row.state, row.failure_kind) == (LifecycleState.FAILED, "invalid_input")

@@ -36,6 +36,8 @@ App instances move through their states over time: each transitional state (2, 3
 * ``map_shape``        while armed, ``Bundles``, ``Apps`` and ``Results`` are JSON objects keyed by id, as the seed's
                        tables type them (``Map[String]…``), instead of the arrays of its examples
 * ``deleted_vanish``   while armed, a deleted app drops out of ``ListPicpikApps`` instead of showing state 8
+* ``pages_by_default`` while armed, ``ListPicpikBundles`` / ``ListPicpikApps`` without ``Page`` answer their first
+                       page (20) only, with the whole ``TotalCount``, instead of the whole list the seed promises
 
 The RetCode values (mostly inferences) are listed in ``_catalog.py``. Run it alone with
 ``python -m tests.emulators.picpik --port 8081``.

@@ -129,8 +129,11 @@ class PicpikEmulator:
             return items
         return {str(item.get(key) or number): item for number, item in enumerate(items)}
 
+    def _paged(self, items: list[dict[str, Any]], body: dict[str, Any]) -> list[dict[str, Any]]:
+        return paged(items, body, pages_by_default=self.app[FAULTS_KEY].is_armed("pages_by_default"))
+
     async def list_bundles(self, request: web.Request, body: dict[str, Any], owner: str) -> dict[str, Any]:
-        return {"Bundles": self._listed(paged(BUNDLES, body), "BundleId"), "TotalCount": len(BUNDLES)}
+        return {"Bundles": self._listed(self._paged(BUNDLES, body), "BundleId"), "TotalCount": len(BUNDLES)}
 
     async def create_app(self, request: web.Request, body: dict[str, Any], owner: str) -> dict[str, Any]:
         region = string_in(body, "Region", "Region", required=True)
@@ -192,7 +195,7 @@ class PicpikEmulator:
         else:
             apps = [app for app in self.state.apps.values() if app.owner == owner and not self._gone(app, now)]
         infos = [app.info(now) for app in apps]
-        return {"Apps": self._listed(paged(infos, body), "AppId"), "TotalCount": len(infos)}
+        return {"Apps": self._listed(self._paged(infos, body), "AppId"), "TotalCount": len(infos)}
 
     async def modify_remark(self, request: web.Request, body: dict[str, Any], owner: str) -> dict[str, Any]:
         app = self._own_app(body, owner)

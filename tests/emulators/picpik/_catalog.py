@@ -34,9 +34,10 @@ CREATE_ERROR_CODE = 8004
 
 #: the app states each action is accepted in. The seed: delete only once shut down (6). Inference for the rest, and
 #: for delete, apps that never came up (-2, -3, -4, -8) or whose delete failed (-6) may be deleted as they are; apps
-#: that may still be up (1, -5, -7, -9) are stopped or restarted; a shut-down app or a failed start is started
+#: that may still be up (1, -5, -7, -9) are stopped or restarted, and apps on their way up (2, 3, 4, 9, 10) can be
+#: stopped too; a shut-down app or a failed start is started
 STARTABLE = frozenset({6, -4})
-STOPPABLE = frozenset({1, -5, -7, -9})
+STOPPABLE = frozenset({1, -5, -7, -9, 2, 3, 4, 9, 10})
 RESTARTABLE = frozenset({1, -7, -9})
 DELETABLE = frozenset({6, -2, -3, -4, -6, -8})
 

@@ -169,10 +169,18 @@ def check_generate(body: dict[str, Any]) -> None:
         number_in(image2image, "ReferStrength", 0, 1, "Image2Image.ReferStrength")
 
 
-def paged(items: list[dict[str, Any]], body: dict[str, Any]) -> list[dict[str, Any]]:
-    """Page/PageSize (default 20); without Page the whole list."""
+#: the seed's default ``PageSize``
+DEFAULT_PAGE_SIZE = 20
+
+
+def paged(items: list[dict[str, Any]], body: dict[str, Any], *, pages_by_default: bool = False) -> list[dict[str, Any]]:
+    """``Page``/``PageSize`` as the seed has them: without ``Page`` the whole list (不传默认查询全部), with it pages
+    of ``PageSize`` (default 20). Inference: a ``PageSize`` without ``Page`` changes nothing (the seed ties "whole"
+    to ``Page`` alone). ``pages_by_default`` (the ``pages_by_default`` fault): a service that, against the seed,
+    answers a list without ``Page`` with its first page only."""
     page = int_in(body, "Page", 1, 1_000_000, "Page")
-    size = int_in(body, "PageSize", 1, 1000, "PageSize") or 20
-    if page is None:
+    size = int_in(body, "PageSize", 1, 1000, "PageSize") or DEFAULT_PAGE_SIZE
+    if page is None and not pages_by_default:
         return items
+    page = page or 1
     return items[(page - 1) * size : page * size]

@@ -6,10 +6,12 @@ import asyncio
 
 import pytest
 
-from providers.core.errors import InvalidInputError, NotFoundError, SubmitOutcomeUnknownError
+from providers.core.errors import InvalidInputError, NotFoundError, ProviderTimeoutError, SubmitOutcomeUnknownError
 from providers.picpik.app_models import AppState, PicpikApp
 from providers.picpik.client import PicpikClient
 from providers.picpik.models import PlatformResponse
+from tests.emulators.picpik import BUNDLES, STATE_KEY, TEST_PUBLIC_KEY
+from tests.emulators.picpik._state import EmulatedApp
 from tests.providers.picpik.conftest import JOB_SECONDS, Emulator
 
 
@@ -275,3 +277,91 @@ async def test_a_deleted_app_can_drop_out_of_the_list(client: PicpikClient, emul
     assert [app.AppId for app in (await client.list_apps()).Apps] == [kept]
     with pytest.raises(NotFoundError):
         await client.list_apps(app_id=app_id)
+
+
+def add_apps(emulator: Emulator, count: int) -> list[str]:
+    """``count`` apps already in the test key pair's account, running."""
+    emulated = emulator.app[STATE_KEY]
+    ids = []
+    for number in range(count):
+        app = EmulatedApp(
+            app_id=f"app-{number:03d}",
+            owner=TEST_PUBLIC_KEY,
+            bundle=BUNDLES[0],
+            remark=f"n{number}",
+            ip="10.0.0.1",
+            api_key="k",
+            created=1735285262,
+        )
+        app.move(0.0, [], 1, emulated.step_seconds)
+        emulated.apps[app.app_id] = app
+        ids.append(app.app_id)
+    return ids
+
+
+async def test_every_app_is_read_whether_or_not_picpik_pages_a_list_without_page(
+    client: PicpikClient, emulator: Emulator
+) -> None:
+    ids = add_apps(emulator, 45)
+
+    whole = await client.list_all_apps()  # as the seed says: no Page, the whole list in one answer
+    assert [app.AppId for app in whole] == ids
+    assert len(emulator.requests("ListPicpikApps")) == 1
+
+    emulator.arm("pages_by_default")  # a service that answers the first 20 only, with TotalCount 45
+    assert len((await client.list_apps()).Apps) == 20
+    paged = await client.list_all_apps()
+    assert [app.AppId for app in paged] == ids
+    asked = [(body.get("Page"), body.get("PageSize")) for body in emulator.requests("ListPicpikApps")[-3:]]
+    assert asked == [(None, None), (2, 20), (3, 20)]
+
+
+async def test_every_bundle_is_read_when_picpik_pages_them(
+    client: PicpikClient, emulator: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    more = [{**BUNDLES[0], "BundleId": f"bundle-{n:02d}"} for n in range(23)]
+    monkeypatch.setattr("tests.emulators.picpik._actions.BUNDLES", more)
+    emulator.arm("pages_by_default")
+
+    bundles = await client.list_all_bundles()
+
+    assert [bundle.BundleId for bundle in bundles] == [bundle["BundleId"] for bundle in more]
+
+
+async def test_paging_stops_at_its_cap(
+    client: PicpikClient, emulator: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_apps(emulator, 45)
+    emulator.arm("pages_by_default")
+    monkeypatch.setattr("providers.picpik.apps.MAX_LIST_PAGES", 2)
+
+    assert len(await client.list_all_apps()) == 40
+    assert len(emulator.requests("ListPicpikApps")) == 2
+
+
+async def test_prices_sent_as_numbers_still_decode(
+    client: PicpikClient, emulator: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    numeric = [
+        {**BUNDLES[0], "ActualHourPrice": 199, "OriginalHourPrice": 299.5},
+        {**BUNDLES[1], "ActualHourPrice": -1},
+    ]
+    monkeypatch.setattr("tests.emulators.picpik._actions.BUNDLES", numeric)
+
+    first, second = (await client.list_bundles()).Bundles
+
+    assert (first.hourly_price, first.original_hourly_price) == ("¥1.99", "¥2.995")
+    assert second.hourly_price == "?"
+
+
+async def test_looking_up_one_app_is_asked_once_for_a_caller_with_a_deadline(
+    client: PicpikClient, emulator: Emulator
+) -> None:
+    [app_id] = add_apps(emulator, 1)
+    (found,) = (await client.look_up_app(app_id)).Apps
+    assert found.AppId == app_id and emulator.requests("ListPicpikApps")[-1]["AppId"] == app_id
+
+    emulator.arm("hang", times=1)
+    with pytest.raises(ProviderTimeoutError):
+        await client.look_up_app(app_id)
+    assert len(emulator.requests("ListPicpikApps")) == 2  # not retried, unlike ``list_apps``

@@ -7,9 +7,10 @@ import discord
 import pytest
 
 from bot.exts.picpik_app import _render
-from bot.exts.picpik_app._models import APP_FAILED, AppAction, AppActionRequest, AppWatch, NotCreated
+from bot.exts.picpik_app._models import APP_FAILED, AppAction, AppActionRequest, AppWatch, NotCreated, Observation
 from providers.core.models import JobHandle, JobKind
 from providers.picpik.app_models import PicpikApp, PicpikBundle
+from providers.picpik.codes import error_for_retcode
 from storage.jobs import JobRecord
 from storage.lifecycle import LifecycleState
 
@@ -35,6 +36,10 @@ def record(request: AppActionRequest, watch: AppWatch | None, **values: object) 
         "delivered_at": None,
     }
     return JobRecord(**{**defaults, **values})  # type: ignore[arg-type]
+
+
+def seen(codes: dict[str, int | None], moved: tuple[str, ...] = ()) -> Observation:
+    return Observation(apps=codes, moved=list(moved))
 
 
 def longest_app(number: int) -> PicpikApp:
@@ -125,7 +130,7 @@ def test_the_longest_create_message_fits(locale: str) -> None:
     apps = [f"app-{n}-" + "z" * 100 for n in range(5)]
     failed = [NotCreated(code=8004, message=MARKDOWN, app_id=f"app-f{n}-" + "z" * 100) for n in range(5)]
     watch = AppWatch(action=AppAction.CREATE, apps=apps, not_created=failed)
-    text = _render.action_text(record(request, watch, locale=locale), watch, dict.fromkeys(apps, 99), final=True)
+    text = _render.action_text(record(request, watch, locale=locale), watch, seen(dict.fromkeys(apps, 99)), final=True)
     assert len(text) <= CONTENT_MAX
     assert text.splitlines()[-1].startswith("`app-f4-")  # every line there, none cut off by the last guard
 
@@ -136,25 +141,25 @@ def test_the_longest_create_message_fits(locale: str) -> None:
 def test_an_action_that_did_not_reach_its_state_ends_with_a_cross_not_a_tick() -> None:
     request = AppActionRequest(action=AppAction.STOP, app_id="app-1")
     watch = AppWatch(action=AppAction.STOP, apps=["app-1"])
-    ignored = _render.action_text(record(request, watch), watch, {"app-1": 1}, final=True)
+    ignored = _render.action_text(record(request, watch), watch, seen({"app-1": 1}), final=True)
     assert ignored.splitlines()[1:] == ["`app-1` — ❌ did not reach shut down (it is running)"]
-    chinese = _render.action_text(record(request, watch, locale="zh-CN"), watch, {"app-1": 1}, final=True)
+    chinese = _render.action_text(record(request, watch, locale="zh-CN"), watch, seen({"app-1": 1}), final=True)
     assert chinese.splitlines()[1:] == ["`app-1` — ❌ 未能达到“已关机”（当前：运行中）"]
-    gone = _render.action_text(record(request, watch), watch, {"app-1": None}, final=True)
+    gone = _render.action_text(record(request, watch), watch, seen({"app-1": None}), final=True)
     assert gone.splitlines()[1:] == ["`app-1` — ❌ did not reach shut down (it is not listed by Picpik)"]
     # a failure state says it by itself
-    failed = _render.action_text(record(request, watch), watch, {"app-1": -5}, final=True)
+    failed = _render.action_text(record(request, watch), watch, seen({"app-1": -5}), final=True)
     assert failed.splitlines()[1:] == ["`app-1` — ❌ shutdown failed"]
 
 
 def test_a_create_that_made_nothing_says_so_and_failed_entries_keep_their_ids() -> None:
     request = AppActionRequest(action=AppAction.CREATE, bundle_id="b", region="r", count=2)
     nothing = AppWatch(action=AppAction.CREATE)
-    assert _render.action_text(record(request, nothing), nothing, {}, final=True).splitlines()[1:] == [
+    assert _render.action_text(record(request, nothing), nothing, Observation(), final=True).splitlines()[1:] == [
         "❌ No app was created."
     ]
     refused = AppWatch(action=AppAction.CREATE, not_created=[NotCreated(code=8004, message="No GPU", app_id="app-9")])
-    assert _render.action_text(record(request, refused), refused, {}, final=True).splitlines()[1:] == [
+    assert _render.action_text(record(request, refused), refused, Observation(), final=True).splitlines()[1:] == [
         "`app-9` — ❌ not created: No GPU",
         "❌ No app was created.",
     ]
@@ -163,9 +168,9 @@ def test_a_create_that_made_nothing_says_so_and_failed_entries_keep_their_ids() 
 def test_while_every_app_still_rests_where_it_was_the_message_says_it_waits() -> None:
     request = AppActionRequest(action=AppAction.START, app_id="app-1")
     watch = AppWatch(action=AppAction.START, apps=["app-1"], before={"app-1": -4})
-    waiting = _render.action_text(record(request, watch, state=LifecycleState.RUNNING), watch, {"app-1": -4})
+    waiting = _render.action_text(record(request, watch, state=LifecycleState.RUNNING), watch, seen({"app-1": -4}))
     assert waiting.splitlines()[1:] == ["`app-1` — ❌ start failed", "⏳ Waiting for Picpik to act on it…"]
-    moving = _render.action_text(record(request, watch, state=LifecycleState.RUNNING), watch, {"app-1": 10})
+    moving = _render.action_text(record(request, watch, state=LifecycleState.RUNNING), watch, seen({"app-1": 10}))
     assert moving.splitlines()[1:] == ["`app-1` — ⏳ starting"]
 
 
@@ -177,3 +182,67 @@ def test_delete_now_is_offered_only_under_a_stop_it_first_that_ended_shut_down()
     assert _render.final_buttons(record(then_delete, watch), watch) == ()  # the stop failed
     plain_stop = AppActionRequest(action=AppAction.STOP, app_id="app-1")
     assert _render.final_buttons(record(plain_stop, watch, state=LifecycleState.DELIVERING), watch) == ()
+
+
+def test_a_restart_never_seen_restarting_ends_with_a_cross_saying_so() -> None:
+    request = AppActionRequest(action=AppAction.RESTART, app_id="app-1")
+    watch = AppWatch(action=AppAction.RESTART, apps=["app-1"], before={"app-1": 1})
+    never = _render.action_text(record(request, watch), watch, seen({"app-1": 1}), final=True)
+    assert never.splitlines()[1:] == ["`app-1` — ❌ Picpik never showed it restarting (it is still running)"]
+    chinese = _render.action_text(record(request, watch, locale="zh-CN"), watch, seen({"app-1": 1}), final=True)
+    assert chinese.splitlines()[1:] == ["`app-1` — ❌ Picpik 始终未显示其进入“重启中”（当前仍为：运行中）"]
+    done = record(request, watch, state=LifecycleState.DELIVERING, failure_kind=None)
+    restarted = _render.action_text(done, watch, seen({"app-1": 1}, moved=("app-1",)), final=True)
+    assert restarted.splitlines()[1:] == ["`app-1` — ✅ running"]
+
+
+@pytest.mark.parametrize(
+    ("locale", "lines"),
+    [
+        ("en-US", ["`app-1` — last seen: ⏳ starting", "⌛ Stopped following: the app did not settle in time."]),
+        ("zh-CN", ["`app-1` — 最后状态：⏳ 启动中", "⌛ 已停止跟进：应用未能按时进入稳定状态。"]),
+    ],
+)
+def test_an_action_that_timed_out_shows_where_each_app_was_last_seen(locale: str, lines: list[str]) -> None:
+    request = AppActionRequest(action=AppAction.START, app_id="app-1")
+    watch = AppWatch(action=AppAction.START, apps=["app-1"], before={"app-1": 6})
+    timed_out = record(request, watch, locale=locale, failure_kind="timeout", failure_message="did not finish")
+    text = _render.action_text(timed_out, watch, seen({"app-1": 10}, moved=("app-1",)), final=True)
+    shown = text.splitlines()[1:]
+    assert shown[0] == lines[0] and shown[1].startswith(lines[1])
+
+
+def test_a_refusal_shows_picpiks_own_words_in_a_sentence_of_the_readers_language() -> None:
+    request = AppActionRequest(action=AppAction.START, app_id="app-1")
+    message = error_for_retcode(250, "App [app-1] cannot start in state 1").user_message
+    refused = {"failure_kind": "invalid_input", "failure_message": message}
+    chinese = _render.action_text(record(request, None, locale="zh-CN", **refused), None, Observation(), final=True)
+    assert chinese.splitlines()[1:] == [
+        "`app-1`",
+        "❌ Picpik 没有接受这个请求。",
+        "> Picpik 返回：“App [app-1] cannot start in state 1”",
+    ]
+    english = _render.action_text(record(request, None, **refused), None, Observation(), final=True)
+    assert english.splitlines()[3:] == ["> Picpik says: “App [app-1] cannot start in state 1”"]
+    # the bot's own English detail (no words of Picpik's in it) is for English readers only
+    lost = {"failure_kind": "decode", "failure_message": "The action's app ids were lost."}
+    assert _render.action_text(record(request, None, **lost), None, Observation(), final=True).endswith(
+        "\n> The action's app ids were lost."
+    )
+    in_chinese = _render.action_text(record(request, None, locale="zh-CN", **lost), None, Observation(), final=True)
+    assert "lost" not in in_chinese and in_chinese.splitlines()[-1].startswith("❌ ")
+
+
+def test_info_shows_the_longest_remark_whole() -> None:
+    remark = "_*" * 64  # the form's 128 characters, every one escaped
+    card = _render.app_card(PicpikApp(AppId="app-1", Remark=remark, State=1), "en-US")
+    assert card.description == "\\_\\*" * 64
+
+
+def test_a_price_too_long_to_be_one_is_shown_as_unknown() -> None:
+    absurd = PicpikBundle(BundleId="b", ActualHourPrice="1e2000", OriginalHourPrice="-100")
+    fields = {field.name: field.value for field in _render.bundle_card(absurd, "en-US").fields}
+    assert fields["Price"] == "? per hour"
+    numeric = PicpikBundle.model_validate({"BundleId": "b", "ActualHourPrice": 199, "OriginalHourPrice": 299.0})
+    fields = {field.name: field.value for field in _render.bundle_card(numeric, "en-US").fields}
+    assert fields["Price"] == "~~¥2.99~~ **¥1.99** per hour"
