@@ -48,6 +48,10 @@ class FrontEndSettings(BaseSettings):
     #: following. Inference: the documents give no time for an app to come up; creating one provisions a GPU node,
     #: which can take far longer than a picture (whose ``PICPIK_JOB_TIMEOUT_SECONDS`` is 15 minutes)
     app_action_timeout_seconds: float = Field(default=3600.0, gt=0)
+    #: how long after a ``/picpik-app`` action a stable state it did not ask for (or the one the app was already in,
+    #: or an app missing from the list) is not yet believed: Picpik may not have begun the change. Inference: the
+    #: documents do not say how soon a state changes after an action; a minute leaves a slow service time to show it
+    app_settle_grace_seconds: float = Field(default=60.0, gt=0)
     #: discord.py waits this long for GUILD_CREATEs before READY (tests use a tiny value)
     guild_ready_timeout: float = Field(default=2.0, ge=0)
     #: push the slash commands to Discord at start-up

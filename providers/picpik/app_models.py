@@ -145,6 +145,8 @@ def fen_to_yuan(fen: str | int | float | None) -> Decimal | None:
     # the size is checked before dividing: "1e2000" would otherwise print as two thousand digits
     if not value.is_finite() or value < 0 or value.adjusted() >= MAX_PRICE_DIGITS:
         return None
+    if value == 0:
+        return Decimal("0.00")  # "-0" and "0e5" are zero too, and would print as "-0.00" or "0E+3"
     yuan = value / 100
     digits = sum(character.isdigit() for character in _yuan_text(yuan))
     return yuan if digits <= MAX_PRICE_DIGITS else None

@@ -33,19 +33,23 @@ async def _every_page(
     fetch: Callable[[int | None, int | None], Awaitable[Listed]],
     items_of: Callable[[Listed], Sequence[Item]],
     id_of: Callable[[Item], str],
-) -> list[Item]:
-    """Every item of a paged list (see ``MAX_LIST_PAGES``), each once, in the service's order."""
+) -> tuple[list[Item], int | None]:
+    """Every item of a paged list (see ``MAX_LIST_PAGES``), each once, in the service's order, and the ``TotalCount``
+    the service gave (None when it gave none). Items are counted by id: a page that adds no new one (a service that
+    ignores ``Page`` sends the first again) ends the reading, so fewer than ``TotalCount`` may come back, and the
+    caller can say so."""
     first = await fetch(None, None)
-    found = list(items_of(first))
+    found = {id_of(item): item for item in items_of(first)}
     page, size, total = 1, len(found), first.TotalCount
     while total is not None and len(found) < total and size and page < MAX_LIST_PAGES:
         page += 1
-        more = items_of(await fetch(page, size))
-        if not more:
+        known = len(found)
+        # a list that changed between two pages may show an item twice: the first sighting keeps its place
+        for item in items_of(await fetch(page, size)):
+            found.setdefault(id_of(item), item)
+        if len(found) == known:
             break
-        found.extend(more)
-    # a list that changed between two pages may show an item twice
-    return list({id_of(item): item for item in found}.values())
+    return list(found.values()), total
 
 
 def _paging(page: int | None, page_size: int | None) -> dict[str, Any]:
@@ -73,7 +77,8 @@ class AppActions(PlatformCaller):
         async def fetch(page: int | None, size: int | None) -> ListBundlesResponse:
             return await self.list_bundles(page=page, page_size=size)
 
-        return await _every_page(fetch, lambda listed: listed.Bundles, lambda bundle: bundle.BundleId)
+        bundles, _ = await _every_page(fetch, lambda listed: listed.Bundles, lambda bundle: bundle.BundleId)
+        return bundles
 
     async def create_app(
         self, region: str, bundle_id: str, *, remark: str | None = None, count: int | None = None
@@ -96,6 +101,11 @@ class AppActions(PlatformCaller):
 
     async def list_all_apps(self) -> list[PicpikApp]:
         """Every app of the account, however many pages Picpik sends them in."""
+        apps, _ = await self.list_all_apps_counted()
+        return apps
+
+    async def list_all_apps_counted(self) -> tuple[list[PicpikApp], int | None]:
+        """Every app Picpik sends, and how many it says there are (``TotalCount``; None when it does not say)."""
 
         async def fetch(page: int | None, size: int | None) -> ListAppsResponse:
             return await self.list_apps(page=page, page_size=size)

@@ -14,7 +14,7 @@ from discord.ext import commands
 from bot.exts.picpik_app._buttons import BUTTONS
 from bot.exts.picpik_app._commands import PicpikAppGroup
 from bot.exts.picpik_app._console import Console
-from bot.exts.picpik_app._follow import SETTLE_GRACE_SECONDS, AppActionFollower
+from bot.exts.picpik_app._follow import AppActionFollower
 from bot.exts.picpik_app._lookup import APPS_TTL_SECONDS, BUNDLES_TTL_SECONDS, ListCache
 from bot.exts.picpik_app._service import SERVICE
 from bot.exts.picpik_app._views import REMARK_TEMPLATE
@@ -36,7 +36,7 @@ class PicpikAppCog(commands.Cog):
         self.group: PicpikAppGroup | None = None
 
     async def cog_load(self) -> None:
-        grace = SETTLE_GRACE_SECONDS * self.bot.front_end.poll_interval_scale
+        grace = self.bot.front_end.app_settle_grace_seconds
         timeout = self.bot.front_end.app_action_timeout_seconds
         self.bot.job_followers[JobKind.APP_ACTION] = AppActionFollower(
             grace_seconds=grace, timeout_seconds=timeout, store=self.bot.store

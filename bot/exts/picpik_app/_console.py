@@ -19,7 +19,7 @@ from bot.exts.picpik_app import _render, _views
 from bot.exts.picpik_app._lookup import ListCache
 from bot.exts.picpik_app._models import AppAction, AppActionRequest
 from bot.exts.picpik_app._service import ServerApps, admin_refusal, checked_app_id, server_apps
-from bot.exts.picpik_app._start import run_app_action
+from bot.exts.picpik_app._start import already_there, run_app_action
 from bot.i18n import t
 from bot.i18n.errors import error_text
 from bot.modal_values import submitted_values
@@ -35,8 +35,9 @@ log = logging.getLogger(__name__)
 
 Listing = Literal["apps", "bundles"]
 _PER_PAGE: Final[Mapping[str, int]] = {"apps": _render.APPS_PER_PAGE, "bundles": _render.BUNDLES_PER_PAGE}
-#: how long the remark form waits for Picpik to say the current remark (asked once, not retried): a form must be the
-#: first answer, within Discord's 3 s, and the keys must be looked up before
+#: how long the remark form (and a start, stop or restart) waits for Picpik to say the app's remark (state) (asked
+#: once, not retried): a form or a message must be the first answer, within Discord's 3 s, and the keys must be looked
+#: up before
 REMARK_READ_SECONDS: Final = 1.5
 
 
@@ -80,8 +81,13 @@ class Console:
             await interaction.response.defer()
         else:
             await interaction.response.defer(ephemeral=True, thinking=True)
+        items: list[Any]
+        total: int | None = None  # how many apps Picpik says there are (it may send fewer)
         try:
-            items: list[Any] = await (self._load_apps(account) if what == "apps" else self._load_bundles(account))
+            if what == "apps":
+                items, total = await account.actions.list_all_apps_counted()
+            else:
+                items = await self._load_bundles(account)
         except ProviderError as error:
             await _answer_error(interaction, error_text(error, locale), keep_message=from_button)
             return
@@ -93,7 +99,7 @@ class Console:
         pages = _render.pages_of(len(items), _PER_PAGE[what])
         page = min(max(page, 1), pages)
         if what == "apps":
-            content, embeds = "", [_render.apps_page(items, page, locale)]
+            content, embeds = "", [_render.apps_page(items, page, locale, total=total)]
         else:
             content, embeds = _render.bundles_page(items, page, locale)
         view = _views.page_view(what, page, pages, locale)
@@ -158,8 +164,9 @@ class Console:
 
     async def open_remark_form(self, interaction: discord.Interaction[GridBot], typed: str) -> None:
         """The remark form, filled with the remark Picpik has now. A form must be the first answer, so Picpik gets
-        ``REMARK_READ_SECONDS`` to say it; failing that, the last list known says it, and failing that the form
-        opens empty and says that an empty answer keeps the remark (it must never silently clear one)."""
+        ``REMARK_READ_SECONDS`` to say it; failing that, a list loaded within the last ``APPS_TTL_SECONDS`` says it,
+        and failing that the form opens empty and says that an empty answer keeps the remark (it must never silently
+        clear one, nor write back one that may have changed since)."""
         app_id = await self._app_id(interaction, typed)
         account = await self._account(interaction) if app_id is not None else None
         if app_id is None or account is None:
@@ -173,7 +180,7 @@ class Console:
             listed = []
         except (ProviderError, TimeoutError) as error:
             log.info("the remark of %s could not be read for its form: %s", app_id, str(error) or "no answer in time")
-            listed = self.apps.peek(interaction.guild_id or 0)  # however old: better than nothing
+            listed = self.apps.fresh(interaction.guild_id or 0)  # an old list may show a remark changed since
             if listed is not None and all(app.AppId != app_id for app in listed):
                 listed = None  # not in it: still unknown, not missing
         if listed is not None and all(app.AppId != app_id for app in listed):
@@ -195,9 +202,19 @@ class Console:
             await interaction.response.send_message(t("picpik_app.remark_kept", locale, app=app_id), ephemeral=True)
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
+        untouched = False
+        if len(remark) > _views.REMARK_MAX_CHARS:
+            # longer than a new remark may be: only a remark Picpik already has (set elsewhere), left as it was, and
+            # then nothing is written (the form puts it on one line: writing that back would change it)
+            untouched = await self._is_current_remark(account.actions, app_id, remark)
+            if not untouched:
+                limit = _views.REMARK_MAX_CHARS
+                await _answer_error(interaction, t("picpik_app.remark_too_long", locale, limit=limit))
+                return
         try:
             # an empty remark clears it (how Picpik is told so is the client's: ``AppActions.modify_app_remark``)
-            await account.actions.modify_app_remark(app_id, remark[: _views.REMARK_MAX_CHARS])
+            if not untouched:
+                await account.actions.modify_app_remark(app_id, remark)
         except ProviderError as error:
             await _answer_error(interaction, error_text(error, locale))
             return
@@ -206,15 +223,47 @@ class Console:
         shown = _render.safe(remark, _render.REMARK_LIMIT)
         await interaction.edit_original_response(content=t(key, locale, app=app_id, remark=shown))
 
+    @staticmethod
+    async def _is_current_remark(actions: AppActions, app_id: str, remark: str) -> bool:
+        """Whether ``remark`` is the app's remark in Picpik now (as the form shows it: on one line)."""
+        try:
+            listed = (await actions.list_apps(app_id=app_id)).Apps
+        except ProviderError:
+            return False
+        current = next((app.remark for app in listed if app.AppId == app_id), None) or ""
+        return " ".join(current.split()) == remark
+
     # --- actions -------------------------------------------------------------------------------------
 
     async def act(self, interaction: discord.Interaction[GridBot], action: AppAction, typed: str) -> None:
-        """Start, stop or restart an app; the public message follows it until it settles."""
+        """Start, stop or restart an app; the public message follows it until it settles. A start of a running app or
+        a stop of a shut down one is answered privately, and nothing is sent: the app is already there."""
         app_id = await self._app_id(interaction, typed)
         account = await self._account(interaction) if app_id is not None else None
         if app_id is None or account is None:
             return
-        await run_app_action(interaction, account, AppActionRequest(action=action, app_id=app_id))
+        locale = interaction.locale
+        try:
+            # the first answer is due within Discord's 3 s: asked once, briefly; failing that, the action goes ahead
+            # and its state before is read after the answer (``run_app_action``)
+            async with asyncio.timeout(REMARK_READ_SECONDS):
+                listed = (await account.actions.look_up_app(app_id)).Apps
+        except NotFoundError:
+            listed = []
+        except (ProviderError, TimeoutError) as error:
+            log.info("the state of %s could not be read before %s: %s", app_id, action.value, str(error) or "no answer")
+            await run_app_action(interaction, account, AppActionRequest(action=action, app_id=app_id))
+            return
+        app = next((app for app in listed if app.AppId == app_id), None)
+        if app is None:
+            await refuse(interaction, t("picpik_app.no_app", locale, app=app_id))
+            return
+        if already_there(action, app.State):
+            words = _render.state_words(app.State, locale)
+            await refuse(interaction, t(f"picpik_app.already_{action.value}", locale, app=app_id, state=words))
+            return
+        request = AppActionRequest(action=action, app_id=app_id)
+        await run_app_action(interaction, account, request, before={app_id: app.State})
 
     async def create(
         self,

@@ -31,11 +31,6 @@ from providers.picpik.app_models import AppState
 from providers.picpik.apps import AppActions
 from storage.jobs import JobNotFound, JobRecord, JobStore
 
-#: how long after the action a stable state it did not ask for, the state the app was already in, or an app missing
-#: from the list is not yet believed: the service may not have begun the change. Multiplied by the poll interval
-#: scale, like every poll delay. Inference: the documents do not say how soon a state changes after an action (the
-#: emulator's ``late_transition`` fault makes it late).
-SETTLE_GRACE_SECONDS: Final = 10.0
 #: at most this many apps are asked for one by one (the seed's ``AppId``: "查询具体实例详情时，传此参数"); more, and one
 #: read of the whole list answers for all of them
 BY_ID_MAX: Final = 5
@@ -55,9 +50,7 @@ def observe(
     of them before (``earlier``)."""
     seen: dict[str, int | None] = {app: listed.get(app) for app in watch.apps}
     moved = set(earlier.moved if earlier is not None else ()) & set(watch.apps)
-    moved |= {app for app, code in seen.items() if code is not None and code != watch.start_code(app)}
-    # ``moved`` only matters where the state before is known (or, for a restart, inferred)
-    moved = {app for app in moved if watch.start_code(app) is not None}
+    moved |= {app for app, code in seen.items() if watch.shows_moving(app, code)}
     raw = Observation(apps=seen, moved=sorted(moved)).raw()
     young = age_seconds < grace_seconds
     if not all(_settled(watch, app, code, young, app in moved) for app, code in seen.items()):
@@ -93,7 +86,9 @@ def _astray_words(watch: AppWatch, app: str, code: int | None, moved: bool) -> s
 
 
 def _settled(watch: AppWatch, app: str, code: int | None, young: bool, moved: bool) -> bool:
-    """Whether this look is the app's last: a stable state believed (see ``SETTLE_GRACE_SECONDS``)."""
+    """Whether this look is the app's last: a stable state believed. ``young``: within the grace after the action
+    (``FRONTEND_APP_SETTLE_GRACE_SECONDS``), when a stable state it did not ask for, the state the app was already
+    in, or an app missing from the list is not yet believed: the service may not have begun the change."""
     if code is None:
         # not listed: gone, or not shown this time; believed after the grace, or for a delete once the app was seen
         # on its way (deleting)
@@ -109,6 +104,10 @@ def _settled(watch: AppWatch, app: str, code: int | None, young: bool, moved: bo
         return True
     if code == watch.start_code(app) and not moved:
         # early on, the state the app was in before the action (a failed start being retried …) is no outcome
+        return False
+    if state.is_failure and watch.start_unknown(app) and not moved:
+        # early on, with the state before not read, a failure may be the one the app was already in: believed once
+        # the app was seen on its way, or after the grace
         return False
     # early on, only a wanted state or a failure is believed
     return state.is_failure or state in watch.wanted

@@ -46,6 +46,11 @@ class ListCache(Generic[T]):
         entry = self._lists.get(guild_id)
         return entry[1] if entry is not None else None
 
+    def fresh(self, guild_id: int) -> list[T] | None:
+        """The list last loaded for the server while it is younger than ``ttl_seconds``; None otherwise."""
+        entry = self._lists.get(guild_id)
+        return entry[1] if entry is not None and self._clock() - entry[0] < self._ttl else None
+
     async def get(self, guild_id: int, load: Callable[[], Awaitable[list[T]]]) -> list[T]:
         entry = self._lists.get(guild_id)
         if entry is not None and self._clock() - entry[0] < self._ttl:

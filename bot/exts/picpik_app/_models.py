@@ -101,9 +101,31 @@ class AppWatch(BaseModel):
             return AppState.RUNNING.value
         return before
 
+    def start_unknown(self, app: str) -> bool:
+        """Whether the state ``app`` was in before the action was not read (a create's apps start from nothing)."""
+        return self.action is not AppAction.CREATE and app not in self.before
+
+    def shows_moving(self, app: str, code: int | None) -> bool:
+        """Whether ``code`` shows ``app`` on its way: a state other than the one it started in. Where that was not
+        read (a restart assumes running), only a state on its way or the one wanted counts: a failure, or another
+        state it rests in, may be the one it was in all along."""
+        if code is None or self.action is AppAction.CREATE:
+            return False
+        start = self.start_code(app)
+        if not self.start_unknown(app):
+            return code != start
+        state = AppState.parse(code)
+        if state is None or state.is_failure or code == start:
+            return False
+        return not state.is_stable or state in self.wanted
+
     def starts_where_it_ends(self, app: str) -> bool:
-        """Whether ``app`` was already in a state the action wants (a restart of a running app): reaching it proves
-        nothing until the app has been seen somewhere else in between."""
+        """Whether ``app`` was already in the state a restart wants (running): reaching it proves nothing until the
+        app has been seen somewhere else in between. Only a restart: a start of a running app or a stop of a shut
+        down one is answered before it is sent (``_console.Console.act``), and should one be sent all the same, the
+        app resting where it was asked to be is its outcome."""
+        if self.action is not AppAction.RESTART:
+            return False
         start = self.start_code(app)
         return start is not None and AppState.parse(start) in self.wanted
 

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Final
 
 import discord
+from yarl import URL
 
 from bot import rendering
 from bot.exts.picpik_app._models import APP_FAILED, WANTED, AppAction, AppActionRequest, AppWatch, Observation
@@ -40,9 +41,10 @@ REMARK_LIMIT: Final = 1000
 TITLE_LIMIT: Final = 250
 ID_LIMIT: Final = 64
 ADDRESS_LIMIT: Final = 60
-#: Discord's limits: a message's content, an embed's description
+#: Discord's limits: a message's content, an embed's description, a link in an embed (a thumbnail's)
 CONTENT_MAX: Final = 2000
 DESCRIPTION_MAX: Final = 4096
+URL_MAX: Final = 2048
 _STABLE_ICONS: Final = {AppState.RUNNING: "✅", AppState.SHUT_DOWN: "⏹️", AppState.DELETED: "🗑️"}
 #: the state an app shows while an action is under way (what "never seen on its way" names)
 _UNDER_WAY: Final = {
@@ -130,14 +132,27 @@ def price_text(bundle: PicpikBundle, locale: object) -> str:
     return t("picpik_app.price", locale, price=price)
 
 
+def logo_url(url: str | None) -> str | None:
+    """A bundle's logo as a link Discord takes (http or https, a host, no spaces or control characters, at most
+    ``URL_MAX`` characters), else None: one link Discord refuses fails the whole message (400)."""
+    if not url or len(url) > URL_MAX or any(character.isspace() or not character.isprintable() for character in url):
+        return None
+    try:
+        parsed = URL(url)
+    except ValueError:
+        return None
+    return url if parsed.scheme in ("http", "https") and parsed.host else None
+
+
 def bundle_card(bundle: PicpikBundle, locale: object) -> discord.Embed:
     title = safe(bundle.Name or bundle.BundleId, TITLE_LIMIT)
     embed = discord.Embed(title=title, description=safe(bundle.Description, DESCRIPTION_LIMIT))
     embed.add_field(name=t("picpik_app.field.version", locale), value=safe(bundle.Version) or "—")
     embed.add_field(name=t("picpik_app.field.region", locale), value=safe(bundle.Region) or "—")
     embed.add_field(name=t("picpik_app.field.price", locale), value=price_text(bundle, locale))
-    if bundle.LogoUrl and bundle.LogoUrl.startswith(("https://", "http://")) and len(bundle.LogoUrl) <= 2048:
-        embed.set_thumbnail(url=bundle.LogoUrl)
+    logo = logo_url(bundle.LogoUrl)
+    if logo is not None:
+        embed.set_thumbnail(url=logo)
     embed.set_footer(text=rendering.shortened(bundle.BundleId, 100))  # a footer is plain text: nothing to escape
     return embed
 
@@ -184,12 +199,17 @@ def app_line(app: PicpikApp, locale: object) -> str:
     )
 
 
-def apps_page(apps: Sequence[PicpikApp], page: int, locale: object) -> discord.Embed:
+def apps_page(apps: Sequence[PicpikApp], page: int, locale: object, *, total: int | None = None) -> discord.Embed:
+    """A page of the list; ``total``: how many apps Picpik says there are, named in the footer when fewer came."""
     pages = pages_of(len(apps), APPS_PER_PAGE)
     shown = apps[(page - 1) * APPS_PER_PAGE : page * APPS_PER_PAGE]
     lines = "\n\n".join(app_line(app, locale) for app in shown)
     embed = discord.Embed(title=t("picpik_app.apps_title", locale), description=fitted(lines, DESCRIPTION_MAX))
-    embed.set_footer(text=t("picpik_app.apps_footer", locale, page=page, pages=pages, total=len(apps)))
+    if total is not None and total > len(apps):
+        footer = t("picpik_app.apps_footer_partial", locale, page=page, pages=pages, shown=len(apps), total=total)
+    else:
+        footer = t("picpik_app.apps_footer", locale, page=page, pages=pages, total=len(apps))
+    embed.set_footer(text=footer)
     return embed
 
 

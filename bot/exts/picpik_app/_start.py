@@ -10,19 +10,29 @@ message can still be edited after that (with the bot token). It shows ids and st
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 import discord
 
 from bot.exts.picpik_app import _render
-from bot.exts.picpik_app._models import AppAction, AppActionRequest, AppWatch, NotCreated, Observation, action_handle_id
+from bot.exts.picpik_app._models import (
+    WANTED,
+    AppAction,
+    AppActionRequest,
+    AppWatch,
+    NotCreated,
+    Observation,
+    action_handle_id,
+)
 from bot.exts.picpik_app._service import ServerApps
 from bot.i18n import t
 from bot.job_start import deferred_message_id
 from providers.core.errors import ErrorKind, ProviderError
 from providers.core.models import JobHandle, JobKind
+from providers.picpik.app_models import AppState
 from providers.picpik.apps import AppActions
 from storage.lifecycle import LifecycleState
 
@@ -32,6 +42,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _UNEXPECTED = "An unexpected error happened while the action was being sent."
+#: how long a create waits for Picpik's bundle list to name its bundle (the message is deferred by then)
+BUNDLE_NAME_SECONDS: Final = 3.0
 #: errors after which an action on an existing app may or may not have happened: its state will tell
 _OUTCOME_UNKNOWN = frozenset({ErrorKind.SUBMIT_UNKNOWN, ErrorKind.TIMEOUT})
 
@@ -59,9 +71,13 @@ async def run_app_action(
     *,
     from_button: bool = False,
     closing: str | None = "",
+    before: dict[str, int] | None = None,
 ) -> None:
+    """``before``: the app's state just read by the caller ({} when it could not be); None, and it is read here."""
     bot, locale = interaction.client, interaction.locale
     message_id = await open_public_message(interaction, from_button=from_button, closing=closing)
+    if request.action is AppAction.CREATE and request.bundle_name is None and request.bundle_id:
+        request = await with_bundle_name(apps.actions, request)
     record = await bot.store.create(
         kind=JobKind.APP_ACTION,
         provider=apps.provider.name,
@@ -75,7 +91,8 @@ async def run_app_action(
         request=request,
         credential_ref=apps.ref,
     )
-    before = await states_before(apps.actions, request)
+    if before is None:
+        before = await states_before(apps.actions, request)
     try:
         watch = await send_action(apps.actions, request, before)
     except ProviderError as error:
@@ -134,6 +151,19 @@ async def _follow(
     bot.poller.wake()
 
 
+async def with_bundle_name(actions: AppActions, request: AppActionRequest) -> AppActionRequest:
+    """A create's request with its bundle's name, for the message (the autocomplete's list was not at hand): asked
+    after the answer was deferred, for ``BUNDLE_NAME_SECONDS`` at most; failing that the message shows the id."""
+    try:
+        async with asyncio.timeout(BUNDLE_NAME_SECONDS):
+            bundles = await actions.list_all_bundles()
+    except (ProviderError, TimeoutError) as error:
+        log.info("the name of bundle %s could not be read: %s", request.bundle_id, str(error) or "no answer in time")
+        return request
+    name = next((bundle.Name for bundle in bundles if bundle.BundleId == request.bundle_id and bundle.Name), None)
+    return request.model_copy(update={"bundle_name": name}) if name else request
+
+
 async def states_before(actions: AppActions, request: AppActionRequest) -> dict[str, int]:
     """The state of the app an action is about, just before it is sent ({} for a create, or when Picpik does not
     say: the action itself is then sent all the same, and Picpik's answer to it tells)."""
@@ -145,6 +175,13 @@ async def states_before(actions: AppActions, request: AppActionRequest) -> dict[
         log.info("app action on %s: its state before could not be read: %s", request.app_id, error.kind.value)
         return {}
     return {app.AppId: app.State for app in listed if app.AppId == request.app_id}
+
+
+def already_there(action: AppAction, code: int | None) -> bool:
+    """Whether an app in state ``code`` already is where a start or a stop would take it (a restart always acts)."""
+    if code is None or action not in (AppAction.START, AppAction.STOP):
+        return False
+    return AppState.parse(code) in WANTED[action]
 
 
 async def send_action(actions: AppActions, request: AppActionRequest, before: dict[str, int]) -> AppWatch:
@@ -160,6 +197,10 @@ async def send_action(actions: AppActions, request: AppActionRequest, before: di
         ]
         return AppWatch(action=request.action, apps=ids, not_created=failed)
     app_id = request.app_id or ""
+    if already_there(request.action, before.get(app_id)):
+        # a start of a running app or a stop of a shut down one (the "Stop it first" button pressed late): nothing to
+        # send. Watched without its state before, so the state it is found in is believed at once as the outcome
+        return AppWatch(action=request.action, apps=[app_id])
     calls = {
         AppAction.START: actions.start_app,
         AppAction.STOP: actions.stop_app,

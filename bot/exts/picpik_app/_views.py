@@ -27,8 +27,11 @@ CANCEL_TEMPLATE: Final = r"picpik-app:cancel:(?P<owner>\d{1,20})"
 #: ``:keep`` marks a form opened without the current remark (Picpik did not say it in time): empty keeps the remark
 REMARK_TEMPLATE: Final = rf"picpik-app:remark:(?P<app>{APP_ID_PATTERN})(?P<keep>:keep)?"
 REMARK_INPUT: Final = "remark"
-#: Inference: the documents give no length for a remark; 128 characters keep it readable in a list
+#: Inference: the documents give no length for a remark; 128 characters keep a new one readable in a list. A longer
+#: remark Picpik already has (set elsewhere) is shown whole in the form and kept as it is when left untouched
 REMARK_MAX_CHARS: Final = 128
+#: Discord's limit for a text input's value
+FORM_INPUT_MAX: Final = 4000
 
 
 def page_custom_id(what: str, page: int) -> str:
@@ -114,12 +117,15 @@ def remark_form(app_id: str, current: str | None, locale: object, *, known: bool
         timeout=None,
     )
     hint = "picpik_app.remark_hint" if known else "picpik_app.remark_hint_unknown"
+    current = (current or "")[:FORM_INPUT_MAX]
     text_input = discord.ui.TextInput(
         custom_id=REMARK_INPUT,
         style=discord.TextStyle.short,
-        default=(current or "")[:REMARK_MAX_CHARS] or None,
+        default=current or None,
         placeholder=t(hint, locale)[:100],
-        max_length=REMARK_MAX_CHARS,
+        # room for the remark as it is (never cut: an untouched remark is saved unchanged); a new one is held to
+        # ``REMARK_MAX_CHARS`` when it is saved
+        max_length=max(REMARK_MAX_CHARS, len(current)),
         required=False,
     )
     modal.add_item(discord.ui.Label(text=t("picpik_app.remark_label", locale, app=app_id)[:45], component=text_input))

@@ -2,7 +2,7 @@
 
 EN = {
     "ngpu_admin.no_server_keys": (
-        "This server has no NGPU keys. A server admin adds them with `/keys set service:NGPU scope:server`; "
+        "This server has no NGPU keys. A server admin adds them with `/server-settings keys set service:NGPU`; "
         "these commands show that workspace's tasks and nodes."
     ),
     "ngpu_admin.not_offered": "NGPU is not offered on this bot.",
@@ -51,7 +51,7 @@ EN = {
 
 ZH_CN = {
     "ngpu_admin.no_server_keys": (
-        "本服务器没有设置 NGPU 密钥。服务器管理员可用 `/keys set service:NGPU scope:server` 添加；"
+        "本服务器没有设置 NGPU 密钥。服务器管理员可用 `/server-settings keys set service:NGPU` 添加；"
         "这些命令显示该工作空间的任务和节点。"
     ),
     "ngpu_admin.not_offered": "本机器人没有提供 NGPU。",

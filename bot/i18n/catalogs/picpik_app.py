@@ -51,7 +51,7 @@ _STATES_ZH_CN = {
 EN = {
     **_STATES_EN,
     "picpik_app.no_server_keys": (
-        "This server has no Picpik keys. A server manager adds them with `/keys set picpik scope:server`: "
+        "This server has no Picpik keys. A server admin adds them with `/server-settings keys set service:Picpik`: "
         "the app console runs on the server's own Picpik account only."
     ),
     "picpik_app.bad_app_id": "“{app}” is not an app id. Pick one of the suggestions (they come from Picpik).",
@@ -74,6 +74,11 @@ EN = {
     # apps
     "picpik_app.apps_title": "Picpik apps of this server",
     "picpik_app.apps_footer": "Page {page} of {pages} · {total} apps",
+    "picpik_app.apps_footer_partial": (
+        "Page {page} of {pages} · {shown} of {total} apps: Picpik did not send the others"
+    ),
+    "picpik_app.already_start": "`{app}` is already running ({state}): nothing was sent to Picpik.",
+    "picpik_app.already_stop": "`{app}` is already shut down ({state}): nothing was sent to Picpik.",
     "picpik_app.app_line": "**{app}** · {remark}\n{bundle} · {address} · {state} · created {created}",
     "picpik_app.no_remark": "no remark",
     "picpik_app.no_address": "no address yet",
@@ -147,8 +152,8 @@ EN = {
 ZH_CN = {
     **_STATES_ZH_CN,
     "picpik_app.no_server_keys": (
-        "本服务器没有 Picpik 密钥。请服务器管理员用 `/keys set picpik scope:server` 添加：应用控制台只使用服务器自己的 "
-        "Picpik 账户。"
+        "本服务器没有 Picpik 密钥。服务器管理员可用 `/server-settings keys set service:Picpik` 添加："
+        "应用控制台只使用服务器自己的 Picpik 账户。"
     ),
     "picpik_app.bad_app_id": "“{app}”不是应用 ID。请从建议中选择（它们来自 Picpik）。",
     "picpik_app.bad_bundle": "Picpik 没有应用包“{bundle}”。请从建议中选择，或查看 /picpik-app bundles。",
@@ -166,6 +171,9 @@ ZH_CN = {
     "picpik_app.price_discounted": "每小时 ~~{original}~~ **{price}**",
     "picpik_app.apps_title": "本服务器的 Picpik 应用",
     "picpik_app.apps_footer": "第 {page}/{pages} 页 · 共 {total} 个应用",
+    "picpik_app.apps_footer_partial": "第 {page}/{pages} 页 · 共 {total} 个应用，Picpik 只返回了其中 {shown} 个",
+    "picpik_app.already_start": "`{app}` 已在运行（{state}）：没有向 Picpik 发送任何请求。",
+    "picpik_app.already_stop": "`{app}` 已经关机（{state}）：没有向 Picpik 发送任何请求。",
     "picpik_app.app_line": "**{app}** · {remark}\n{bundle} · {address} · {state} · 创建于 {created}",
     "picpik_app.no_remark": "无备注",
     "picpik_app.no_address": "暂无地址",

@@ -182,7 +182,7 @@ async def test_without_server_keys_the_admin_is_told_how_to_add_them(stack: Stac
 
     assert reply.ephemeral
     assert reply.content.startswith("⚠️ This server has no NGPU keys.")
-    assert "/keys set service:NGPU scope:server" in reply.content
+    assert "`/server-settings keys set service:NGPU`" in reply.content
     assert sent_to_ngpu(stack, "/user/queryNodes") == []
 
 

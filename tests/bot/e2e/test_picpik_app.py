@@ -51,6 +51,16 @@ STATE_WORDS = {
 }
 
 
+#: ``FRONTEND_APP_SETTLE_GRACE_SECONDS`` in these tests (a minute by default): the emulator acts at once
+TEST_GRACE_SECONDS = 0.3
+
+
+@pytest.fixture(autouse=True)
+def quick_grace(stack: Stack) -> None:
+    """The bots of a test judge app actions after ``TEST_GRACE_SECONDS`` (before any bot is made)."""
+    stack.front_end = stack.front_end.model_copy(update={"app_settle_grace_seconds": TEST_GRACE_SECONDS})
+
+
 async def server_keys(bot: GridBot, stack: Stack) -> None:
     fields = {"public_key": SERVER_PUBLIC_KEY, "private_key": KEY_PAIRS[SERVER_PUBLIC_KEY]}
     await bot.key_store.set(KeyScope.GUILD, stack.fake.guild.id, "picpik", fields, masked="••••-key")
@@ -302,16 +312,16 @@ async def test_an_app_that_fails_to_start_is_shown_as_a_failure(stack: Stack, ad
 
 
 async def test_an_action_picpik_refuses_ends_with_its_reason_in_the_admins_language(stack: Stack, admin_bot) -> None:
-    app_id = add_app(stack, 1)
+    app_id = add_app(stack, 6)
 
-    refused = await settled(stack, await console(stack, "start", {"app": app_id}, locale="zh-CN"))  # already running
+    refused = await settled(stack, await console(stack, "restart", {"app": app_id}, locale="zh-CN"))  # shut down
 
     assert refused.content.splitlines() == [
-        f"🖥️ **启动** · Picpik 应用 · <@{stack.fake.admin.id}> · #1",
+        f"🖥️ **重启** · Picpik 应用 · <@{stack.fake.admin.id}> · #1",
         f"`{app_id}`",
         "❌ Picpik 没有接受这个请求。",
         # the service's own words stay as they came, in a sentence of the admin's language
-        f"> Picpik 返回：“App [{app_id}] cannot start in state 1”",
+        f"> Picpik 返回：“App [{app_id}] cannot restart in state 6”",
     ]
     [row] = await action_rows(admin_bot, stack, 1)
     assert (row.state, row.failure_kind) == (LifecycleState.FAILED, "invalid_input")
@@ -424,7 +434,7 @@ async def test_a_member_without_manage_server_is_refused(stack: Stack, admin_bot
 async def test_without_server_keys_the_console_says_how_to_add_them(stack: Stack, bot) -> None:
     # the bot's settings have Picpik keys, but apps are billed by the hour: only the server's own keys are used
     refused = await answer(stack, await console(stack, "list"))
-    assert refused.ephemeral and "/keys set picpik scope:server" in refused.content
+    assert refused.ephemeral and "`/server-settings keys set service:Picpik`" in refused.content
     assert app_calls(stack) == []
 
 

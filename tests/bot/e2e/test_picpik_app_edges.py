@@ -25,6 +25,7 @@ from tests.bot.e2e.test_picpik_app import (
     console,
     description,
     public_message,
+    quick_grace,  # noqa: F401 (an autouse fixture: app actions judged after a short grace)
     server_keys,
     settled,
     until,

@@ -38,6 +38,8 @@ App instances move through their states over time: each transitional state (2, 3
 * ``deleted_vanish``   while armed, a deleted app drops out of ``ListPicpikApps`` instead of showing state 8
 * ``pages_by_default`` while armed, ``ListPicpikBundles`` / ``ListPicpikApps`` without ``Page`` answer their first
                        page (20) only, with the whole ``TotalCount``, instead of the whole list the seed promises
+* ``page_ignored``     while armed, both lists answer their first page (20) whatever ``Page`` asks for
+A start of a running app and a stop of a shut down one are taken and change nothing (the seed does not refuse them).
 
 The RetCode values (mostly inferences) are listed in ``_catalog.py``. Run it alone with
 ``python -m tests.emulators.picpik --port 8081``.

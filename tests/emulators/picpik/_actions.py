@@ -130,7 +130,13 @@ class PicpikEmulator:
         return {str(item.get(key) or number): item for number, item in enumerate(items)}
 
     def _paged(self, items: list[dict[str, Any]], body: dict[str, Any]) -> list[dict[str, Any]]:
-        return paged(items, body, pages_by_default=self.app[FAULTS_KEY].is_armed("pages_by_default"))
+        faults = self.app[FAULTS_KEY]
+        return paged(
+            items,
+            body,
+            pages_by_default=faults.is_armed("pages_by_default"),
+            page_ignored=faults.is_armed("page_ignored"),
+        )
 
     async def list_bundles(self, request: web.Request, body: dict[str, Any], owner: str) -> dict[str, Any]:
         return {"Bundles": self._listed(self._paged(BUNDLES, body), "BundleId"), "TotalCount": len(BUNDLES)}
@@ -220,6 +226,10 @@ class PicpikEmulator:
         app = self._own_app(body, owner)
         now = time.monotonic()
         current = app.state(now)
+        if current == final and final in (1, 6) and verb in ("start", "stop"):
+            # Inference: the seed does not say a start of a running app (a stop of a shut down one) is refused; it
+            # is taken and changes nothing, as a cloud host's API does
+            return {}
         if current not in allowed:
             raise Refusal(WRONG_STATE, f"App [{app.app_id}] cannot {verb} in state {current}")
         if self.take("action_ignored"):  # accepted, then never acted on

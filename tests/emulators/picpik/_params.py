@@ -173,12 +173,21 @@ def check_generate(body: dict[str, Any]) -> None:
 DEFAULT_PAGE_SIZE = 20
 
 
-def paged(items: list[dict[str, Any]], body: dict[str, Any], *, pages_by_default: bool = False) -> list[dict[str, Any]]:
+def paged(
+    items: list[dict[str, Any]],
+    body: dict[str, Any],
+    *,
+    pages_by_default: bool = False,
+    page_ignored: bool = False,
+) -> list[dict[str, Any]]:
     """``Page``/``PageSize`` as the seed has them: without ``Page`` the whole list (不传默认查询全部), with it pages
     of ``PageSize`` (default 20). Inference: a ``PageSize`` without ``Page`` changes nothing (the seed ties "whole"
     to ``Page`` alone). ``pages_by_default`` (the ``pages_by_default`` fault): a service that, against the seed,
-    answers a list without ``Page`` with its first page only."""
+    answers a list without ``Page`` with its first page only; ``page_ignored`` (the fault): one that answers every
+    request with its first page, whatever ``Page`` says."""
     page = int_in(body, "Page", 1, 1_000_000, "Page")
+    if page_ignored:
+        return items[:DEFAULT_PAGE_SIZE]
     size = int_in(body, "PageSize", 1, 1000, "PageSize") or DEFAULT_PAGE_SIZE
     if page is None and not pages_by_default:
         return items

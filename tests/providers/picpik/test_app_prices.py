@@ -22,6 +22,9 @@ from providers.picpik.app_models import MAX_PRICE_DIGITS, ListBundlesResponse, f
         ("1" * 40, "?"),
         ("12345.123456789", "?"),  # more decimals than a price has
         ("0", "¥0.00"),  # free
+        ("-0", "¥0.00"),  # zero with a sign is still zero, not "¥-0.00"
+        ("-0.0", "¥0.00"),
+        ("0e5", "¥0.00"),
         ("-100", "?"),
         ("-0.5", "?"),
         ("NaN", "?"),

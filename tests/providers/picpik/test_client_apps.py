@@ -180,10 +180,11 @@ async def test_lifecycle_stop_delete_start_restart(client: PicpikClient) -> None
 async def test_start_can_fail(client: PicpikClient, emulator: Emulator) -> None:
     app_id = await create_one(client)
     await wait_for_state(client, app_id, AppState.RUNNING)
-    with pytest.raises(InvalidInputError, match="cannot start"):
-        await client.start_app(app_id)  # already running
+    assert (await client.start_app(app_id)).RetCode == 0  # already running: taken, and nothing changes
     await client.stop_app(app_id)
     await wait_for_state(client, app_id, AppState.SHUT_DOWN)
+    with pytest.raises(InvalidInputError, match="cannot restart"):
+        await client.restart_app(app_id)  # shut down: a restart is refused
     emulator.arm("app_start_fails", times=1)
     await client.start_app(app_id)
     seen = await wait_for_state(client, app_id, AppState.START_FAILED)

@@ -60,8 +60,41 @@ def test_early_on_only_the_wanted_state_is_believed() -> None:
     # a restart starts out running: "running" right after it proves nothing, and never seen restarting it failed
     assert observe(watch(AppAction.RESTART, "app-1"), {"app-1": 1}, 1.0, GRACE).status is JobStatus.RUNNING
     assert observe(watch(AppAction.RESTART, "app-1"), {"app-1": 1}, LATE, GRACE).status is JobStatus.FAILED
-    # a failure is believed at once
-    assert observe(watch(AppAction.RESTART, "app-1"), {"app-1": -7}, 1.0, GRACE).status is JobStatus.FAILED
+    # a failure the app was not in before is believed at once
+    known = AppWatch(action=AppAction.RESTART, apps=["app-1"], before={"app-1": 1})
+    assert observe(known, {"app-1": -7}, 1.0, GRACE).status is JobStatus.FAILED
+
+
+@pytest.mark.parametrize(
+    ("action", "failure"),
+    [(AppAction.START, -4), (AppAction.STOP, -5), (AppAction.RESTART, -9), (AppAction.DELETE, -6)],
+)
+def test_with_the_state_before_unread_a_failure_is_believed_after_the_grace_or_a_move(
+    action: AppAction, failure: int
+) -> None:
+    # the state before the action could not be read: the failure may be the one the app was already in (a restart
+    # is assumed to start running, yet an app at -9 is no restart that failed until the grace is over)
+    unread = watch(action, "app-1")
+    early = observe(unread, {"app-1": failure}, 1.0, GRACE)
+    assert early.status is JobStatus.RUNNING and Observation.of(early).moved == []
+    assert observe(unread, {"app-1": failure}, LATE, GRACE).status is JobStatus.FAILED
+    # seen on its way first (a state it passes through, kept across looks), the failure is believed at once
+    on_its_way = {AppAction.START: 10, AppAction.STOP: 5, AppAction.RESTART: 9, AppAction.DELETE: 7}[action]
+    moving = Observation.of(observe(unread, {"app-1": on_its_way}, 0.5, GRACE))
+    assert moving.moved == ["app-1"]
+    assert observe(unread, {"app-1": failure}, 1.0, GRACE, moving).status is JobStatus.FAILED
+
+
+def test_a_start_or_stop_finding_the_app_already_there_ends_well_a_restart_does_not() -> None:
+    # only a restart has to be seen on its way: a start of a running app (sent when its state could not be read
+    # first) or a stop of a shut down one found there is where the admin wanted it
+    for action, state in ((AppAction.START, 1), (AppAction.STOP, 6)):
+        already = AppWatch(action=action, apps=["app-1"], before={"app-1": state})
+        assert observe(already, {"app-1": state}, 1.0, GRACE).status is JobStatus.RUNNING  # the grace first
+        assert observe(already, {"app-1": state}, LATE, GRACE).status is JobStatus.SUCCEEDED
+        assert observe(watch(action, "app-1"), {"app-1": state}, 1.0, GRACE).status is JobStatus.SUCCEEDED
+    restarted = AppWatch(action=AppAction.RESTART, apps=["app-1"], before={"app-1": 1})
+    assert observe(restarted, {"app-1": 1}, LATE, GRACE).status is JobStatus.FAILED
 
 
 def test_an_app_missing_from_the_list_is_deleted_for_a_delete_and_gone_otherwise() -> None:

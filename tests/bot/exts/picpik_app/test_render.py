@@ -246,3 +246,28 @@ def test_a_price_too_long_to_be_one_is_shown_as_unknown() -> None:
     numeric = PicpikBundle.model_validate({"BundleId": "b", "ActualHourPrice": 199, "OriginalHourPrice": 299.0})
     fields = {field.name: field.value for field in _render.bundle_card(numeric, "en-US").fields}
     assert fields["Price"] == "~~¥2.99~~ **¥1.99** per hour"
+
+
+@pytest.mark.parametrize(
+    ("url", "kept"),
+    [
+        ("https://picpik.example/logo/comfy.png", True),
+        ("http://picpik.example/a.png?size=64", True),
+        ("https://exa mple.com/a b.png", False),  # whitespace: Discord refuses the whole message (400)
+        ("https://picpik.example/a\u0000.png", False),  # a control character
+        ("https://picpik.example/\u200b.png", False),  # an invisible format character: not taken either
+        ("https://picpik.example/logo-标志.png", True),  # letters of any script are
+        ("ftp://picpik.example/a.png", False),
+        ("https:///a.png", False),  # no host
+        ("//picpik.example/a.png", False),
+        ("logo.png", False),
+        ("https://picpik.example/" + "a" * 2025, True),  # 2,048 characters
+        ("https://picpik.example/" + "a" * 2026, False),
+        ("", False),
+        (None, False),
+    ],
+)
+def test_a_logo_is_shown_only_as_a_link_discord_takes(url: str | None, kept: bool) -> None:
+    assert _render.logo_url(url) == (url if kept else None)
+    bundle = PicpikBundle(BundleId="b", Name="n", LogoUrl=url)
+    assert ("thumbnail" in _render.bundle_card(bundle, "en-US").to_dict()) is kept
