@@ -157,6 +157,10 @@ class UrlPolicy:
         host = url.raw_host
         if not host:
             raise AddressNotAllowedError("That image link names no host.", key="link_without_host")
+        try:
+            url.host  # noqa: B018 - decodes an ``xn--`` name, which a broken one cannot survive
+        except UnicodeError:
+            raise AddressNotAllowedError("That image link's host name is not valid.", key="link_host_invalid") from None
         return host
 
     async def addresses(self, url: URL) -> list[IPAddress]:

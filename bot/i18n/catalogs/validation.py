@@ -161,6 +161,7 @@ EN = {
     ),
     "validation.link_scheme_not_allowed": "The bot only fetches images from http or https links.",
     "validation.link_without_host": "That image link names no host.",
+    "validation.link_host_invalid": "That image link's host name is not valid.",
 }
 
 ZH_CN = {
@@ -293,4 +294,5 @@ ZH_CN = {
     "validation.address_not_allowed": "该链接指向私有或本地网络地址；机器人只从公网地址获取图片。",
     "validation.link_scheme_not_allowed": "机器人只获取 http 或 https 链接的图片。",
     "validation.link_without_host": "该图片链接没有主机名。",
+    "validation.link_host_invalid": "该图片链接的主机名无效。",
 }

@@ -199,3 +199,10 @@ async def test_any_link_text_is_accepted_only_with_public_addresses(text: str) -
     for link in (text, f"http://{text}/", f"https://{text}:8443/x"):
         accepted = await _accepted(UrlPolicy(), link)
         assert accepted is None or all(is_public(a) for a in accepted), (link, accepted)
+
+
+@pytest.mark.parametrize("host", ["xn--", "xn--a.example", "xn--" + "a" * 70])
+async def test_a_host_name_that_does_not_decode_is_refused_not_raised(host: str) -> None:
+    with pytest.raises(AddressNotAllowedError) as refused:
+        await UrlPolicy().addresses(URL(f"https://{host}/a.png"))
+    assert refused.value.key == "link_host_invalid"
