@@ -13,6 +13,8 @@ from storage.settings import ServerSettings
 
 OWNER, OTHER = 1, 2
 HOME, ELSEWHERE = 100, 200
+#: the job's channel in HOME, and another channel of HOME (which may be private to a role on real Discord)
+JOB_CHANNEL, OTHER_CHANNEL = 1000, 1001
 COMMAND = discord.InteractionType.application_command
 BUTTON = discord.InteractionType.component
 FORM = discord.InteractionType.modal_submit
@@ -33,17 +35,19 @@ def bot(*open_servers: int) -> SimpleNamespace:
 
 
 def job(guild_id: int | None = HOME) -> SimpleNamespace:
-    return SimpleNamespace(owner_id=OWNER, guild_id=guild_id)
+    return SimpleNamespace(owner_id=OWNER, guild_id=guild_id, channel_id=JOB_CHANNEL)
 
 
-def interaction(user_id: int, guild_id: int | None, kind: discord.InteractionType = COMMAND) -> SimpleNamespace:
-    return SimpleNamespace(user=SimpleNamespace(id=user_id), guild_id=guild_id, type=kind)
+def interaction(
+    user_id: int, guild_id: int | None, kind: discord.InteractionType = COMMAND, channel_id: int = JOB_CHANNEL
+) -> SimpleNamespace:
+    return SimpleNamespace(user=SimpleNamespace(id=user_id), guild_id=guild_id, type=kind, channel_id=channel_id)
 
 
 @pytest.mark.parametrize("where", [HOME, ELSEWHERE, None])
 @pytest.mark.parametrize("job_place", [HOME, None])
 async def test_the_owner_may_use_their_job_anywhere(where: int | None, job_place: int | None) -> None:
-    assert await may_use(bot(), job(job_place), OWNER, where)
+    assert await may_use(bot(), job(job_place), OWNER, where, OTHER_CHANNEL)
 
 
 @pytest.mark.parametrize(
@@ -58,12 +62,19 @@ async def test_the_owner_may_use_their_job_anywhere(where: int | None, job_place
 async def test_someone_else_only_in_the_jobs_own_server_with_the_switch_on(
     where: int | None, open_servers: tuple[int, ...], allowed: bool
 ) -> None:
-    assert await may_use(bot(*open_servers), job(), OTHER, where) is allowed
+    assert await may_use(bot(*open_servers), job(), OTHER, where, JOB_CHANNEL) is allowed
+
+
+async def test_someone_else_only_in_the_jobs_own_channel() -> None:
+    assert await may_use(bot(HOME), job(), OTHER, HOME, JOB_CHANNEL)
+    assert not await may_use(bot(HOME), job(), OTHER, HOME, OTHER_CHANNEL)
+    assert not await may_use(bot(HOME), job(), OTHER, HOME, None)
+    assert await access(bot(HOME), job(), interaction(OTHER, HOME, COMMAND, OTHER_CHANNEL)) is Access.HIDDEN  # type: ignore[arg-type]
 
 
 async def test_nobody_else_may_use_a_job_started_in_a_dm() -> None:
-    assert not await may_use(bot(HOME), job(None), OTHER, None)
-    assert not await may_use(bot(HOME), job(None), OTHER, HOME)
+    assert not await may_use(bot(HOME), job(None), OTHER, None, JOB_CHANNEL)
+    assert not await may_use(bot(HOME), job(None), OTHER, HOME, JOB_CHANNEL)
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 The job number is shown at the end of every job's message (``· #17``); the ``job`` option also offers the
 member's own recent grids as they type. A prompt turns a variation into a remix where the service can. A number
-is usable where ``bot.job_access`` says: the member's own jobs anywhere, someone else's only in its own server
+is usable where ``bot.job_access`` says: the member's own jobs anywhere, someone else's only in its own channel
 when that server allows it; any other number is answered as if it did not exist.
 """
 
@@ -77,7 +77,13 @@ class FollowUpCommands(commands.Cog):
                 return
             # a variation of an upscaled image is a variation of its grid cell (whose own access start_follow_up
             # checks: an upscale may have been started from someone else's grid)
+            upscale = record
             record = await read_job(self.bot, record.parent_job_id) if record.parent_job_id is not None else None
+            if record is not None and await access(self.bot, record, interaction) is not Access.ALLOWED:
+                # the member upscaled it, so they know that grid exists: say honestly why, not "no such job"
+                text = t("follow_up.grid_elsewhere", interaction.locale, job=upscale.id, grid=record.id)
+                await refuse(interaction, text)
+                return
         await start_follow_up(interaction, FollowUp(record, kind, index, prompt) if record is not None else None)
 
     @upscale.autocomplete("job")

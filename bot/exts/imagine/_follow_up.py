@@ -4,8 +4,8 @@ A follow-up of an upscaled image is a follow-up of the grid it came from, at the
 image #2 is V2 of its grid, 🔄 re-rolls the grid's prompt. That is what every service understands (the
 Midjourney-style API only varies grids), and the full-size image is the same picture as the grid cell.
 
-Who may start one, and where, is ``bot.job_access``: the owner anywhere, anyone else only in the grid's own
-server while it lets anyone press; a refusal never tells a stranger whether the job exists.
+Who may start one, and where, is ``bot.job_access``: the owner anywhere, anyone else only in the grid's own channel
+while its server lets anyone press; a refusal never tells a stranger whether the job exists.
 """
 
 from __future__ import annotations

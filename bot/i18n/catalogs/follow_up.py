@@ -9,6 +9,10 @@ EN = {
     "follow_up.unsupported": "{service} cannot do that.",
     "follow_up.no_such_image": "There is no image {index}: that grid has {count}.",
     "follow_up.already_upscaled": "Job #{job} is already a single upscaled image.",
+    "follow_up.grid_elsewhere": (
+        "Job #{job} was upscaled from someone else's grid #{grid}, which can only be used in its own channel "
+        "(and only while its server lets anyone use other members' jobs). Start the variation there."
+    ),
     "follow_up.remix_title": "Remix",
     "follow_up.remix_image": "Which image",
     "follow_up.remix_image_option": "Image {index}",
@@ -33,6 +37,10 @@ ZH_CN = {
     "follow_up.unsupported": "{service} 不支持此操作。",
     "follow_up.no_such_image": "没有第 {index} 张图：该宫格只有 {count} 张。",
     "follow_up.already_upscaled": "任务 #{job} 已经是放大后的单张图片。",
+    "follow_up.grid_elsewhere": (
+        "任务 #{job} 是从别人的宫格 #{grid} 放大而来，该宫格只能在它所在的频道中使用"
+        "（且仅当该服务器允许任何人使用其他成员的任务时）。请到那里生成变体。"
+    ),
     "follow_up.remix_title": "改写变体",
     "follow_up.remix_image": "选择图片",
     "follow_up.remix_image_option": "第 {index} 张",
