@@ -45,6 +45,8 @@ log = logging.getLogger(__name__)
 
 BLEND_MIN_LINKS = 2
 BLEND_MAX_LINKS = 5
+#: how many of the latest login tokens the client's scrubber takes out
+_HELD_TOKENS = 2
 
 
 def token_key(base_url: str, username: str) -> str:
@@ -108,8 +110,11 @@ class MidjourneyClient:
         self._credentials = credentials
         self._tokens = token_store
         #: takes the password out of the service's own texts before they reach an error (``providers.core.scrub``);
-        #: a reply to a call made with a login token is cleaned of that token too
-        self.scrub = Scrubber.of(credentials)
+        #: ``scrub`` adds the login tokens this client holds
+        self._credentials_scrub = Scrubber.of(credentials)
+        #: the login tokens sent lately, newest last (the one before a refresh too: a job's text may quote it)
+        self._held_tokens: tuple[str, ...] = ()
+        self._scrub = self._credentials_scrub
         self._token_key = token_key(str(transport.base_url), credentials.username)
         # one login at a time: concurrent calls that find no (or an expired) token wait for one login
         self._login_lock = asyncio.Lock()
@@ -121,6 +126,17 @@ class MidjourneyClient:
     @property
     def provider(self) -> str:
         return self._transport.provider
+
+    @property
+    def scrub(self) -> Scrubber:
+        """Takes the password and the login tokens this client holds out of the service's texts (a job's
+        failure reason in a poll may quote the token as well as a call's error)."""
+        return self._scrub
+
+    def _hold(self, token: str | None) -> None:
+        if token and token not in self._held_tokens:
+            self._held_tokens = (*self._held_tokens, token)[-_HELD_TOKENS:]
+            self._scrub = self._credentials_scrub.with_secrets(*self._held_tokens)
 
     # --- endpoints --------------------------------------------------------------------------------
     async def login(self) -> LoginData:
@@ -195,13 +211,16 @@ class MidjourneyClient:
             raise unreadable
         return job
 
-    async def find_jobs(self, hashes: Iterable[str], *, newer_than_ms: int | None = None) -> FoundJobs:
+    async def find_jobs(
+        self, hashes: Iterable[str], *, newer_than_ms: int | None = None, newest_submit_ms: int | None = None
+    ) -> FoundJobs:
         """Jobs by hash, paging back newest first with ``timestamp_smaller_than`` as the cursor; a job whose entry
         does not have the documented shape is its own ``DecodeError`` (the others on the page are unaffected), and
         an entry that makes its page unreadable is narrowed down and stepped over (``find_walk``).
 
         Stops when every hash is found, at the last page, when pages reach back before
-        ``newer_than_ms`` (the jobs cannot be older than their submit), or after ``max_pages``.
+        ``newer_than_ms`` (the jobs cannot be older than their submit), or after ``max_pages``. ``newest_submit_ms``
+        (the newest job's submit, when known) lets a walk step over a remembered unreadable newest entry at once.
         """
 
         async def find(limit: int, cursor: int | None) -> FindPage:
@@ -214,6 +233,7 @@ class MidjourneyClient:
             max_pages=self.max_pages,
             newer_than_ms=newer_than_ms,
             spans=self._unreadable,
+            newest_wanted_ms=newest_submit_ms,
             provider=self.provider,
         )
         found = await walk.run()
@@ -243,6 +263,7 @@ class MidjourneyClient:
             ) from None
 
     async def _send(self, request: MidjourneyRequest, token: str | None) -> Any:
+        self._hold(token)
         headers = {"Authorization": f"Bearer {token}"} if token else None
         body = request.body()
 
@@ -281,6 +302,7 @@ class MidjourneyClient:
     async def _login_unlocked(self) -> LoginData:
         request = LoginRequest(username=self._credentials.username, password=self._credentials.password)
         data: LoginData = await self._send(request, None)
+        self._hold(data.token)
         await self._tokens.set(self._token_key, data.token)
         return data
 

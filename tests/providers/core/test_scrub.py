@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import BaseModel, SecretStr
 
-from providers.core.scrub import NO_SECRETS, REDACTED, Scrubber, encodings, one_line, secret_values
+from providers.core.scrub import MIN_SECRET_RUN, NO_SECRETS, REDACTED, Scrubber, encodings, one_line, secret_values
 
 SECRET = 'Sk/3+9=äq"x'  # characters that every encoding changes
 
@@ -91,3 +91,48 @@ def test_no_text_ever_carries_the_secret_out(secret: str, before: str, after: st
     cleaned = Scrubber([secret])(before + secret + after, limit=200)
     assert secret not in cleaned
     assert "\n" not in cleaned and len(cleaned) <= 200
+
+
+LONG_SECRET = "Sup3rSecretValue123xyz"
+
+
+@pytest.mark.parametrize(
+    ("echoed", "expected"),
+    [
+        ('{"PrivateKey": "Sup3rSecretValue12..."}', f'{{"PrivateKey": "{REDACTED}..."}}'),
+        ("bad key Sup3rSecretV…", f"bad key {REDACTED}…"),
+        ('invalid key "Sup3rSecretValue123xy".', f'invalid key "{REDACTED}".'),
+        ("key=%53up3rSecretValue123xyz", f"key={REDACTED}"),  # an escape at its start
+        ("key=%53%75%70%33%72%53ecretV and more", f"key={REDACTED} and more"),
+        ("key=%2553%2575%2570%2533%2572Sec.", f"key={REDACTED}."),  # escaped twice
+        ("x etValue123 y", f"x {REDACTED} y"),  # a piece from its middle, as it is or base64
+        (f"b64 {base64.b64encode(LONG_SECRET.encode()).decode()[3:14]} end", f"b64 {REDACTED} end"),
+    ],
+)
+def test_a_piece_of_a_secret_anywhere_is_taken_out(echoed: str, expected: str) -> None:
+    assert Scrubber([LONG_SECRET])(echoed) == expected
+
+
+def test_short_pieces_and_short_secrets_are_left_alone() -> None:
+    # seven characters of a long secret, and pieces of a secret shorter than eight, say nothing
+    assert Scrubber([LONG_SECRET])("see Sup3rSe, 100% sure") == "see Sup3rSe, 100% sure"
+    assert Scrubber(["abcdefg"])("abcdef abcdefg %61%62%63%64%65%66%67") == f"abcdef {REDACTED} {REDACTED}"
+
+
+#: secrets long enough for pieces of them to count (see ``MIN_SECRET_RUN``)
+LONG_KEYS = st.text(KEY_CHARACTERS, min_size=MIN_SECRET_RUN, max_size=40)
+
+
+@given(secret=LONG_KEYS, data=st.data(), before=st.text(), after=st.text())
+def test_no_piece_of_eight_or_more_characters_of_a_secret_ever_survives(
+    secret: str, data: st.DataObject, before: str, after: str
+) -> None:
+    start = data.draw(st.integers(0, len(secret) - MIN_SECRET_RUN))
+    end = data.draw(st.integers(start + MIN_SECRET_RUN, len(secret)))
+    cleaned = _folded(Scrubber([secret])(before + secret[start:end] + after))
+    windows = {_folded(secret[i : i + MIN_SECRET_RUN]) for i in range(len(secret) - MIN_SECRET_RUN + 1)}
+    assert not [window for window in windows if window in cleaned]
+
+
+def _folded(text: str) -> str:
+    return "".join(low if len(low := char.lower()) == 1 else char for char in text)
