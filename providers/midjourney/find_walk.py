@@ -8,8 +8,11 @@ in smaller pages (halving ``limit``: the API's narrowest query, as it has no has
 that cannot be read, which is stepped over with the cursor. Its timestamp cannot be read either: it is found by
 asking one-entry pages below guessed cursors (doubling the distance from its newer neighbour, then halving the gap:
 about 2·log2 of that gap in milliseconds) and remembered (``UnreadableSpans``), so that later walks step over it
-without asking and start with a page that ends just above it. The extra calls of one walk are capped
-(``MAX_EXTRA_FINDS``); when nothing is unreadable there are none.
+without asking and start with a page that ends just above it. When the one remembered is the account's newest
+entry, a one-entry page from the top that cannot be read confirms it is still the newest and the walk steps over it
+at once, with no new search. Where a search found one, a second read of its one-entry page confirms it before it is
+remembered, so that a passing fault during the search leaves no phantom behind. The extra calls of one walk are
+capped (``MAX_EXTRA_FINDS``); when nothing is unreadable there are none.
 
 Known limit: one-entry pages only tell whether the newest entry below a cursor is readable, so where two unreadable
 entries lie close together with readable ones between them, the search may land on the older one and step over
@@ -37,6 +40,9 @@ MAX_EXTRA_FINDS = 64
 #: where the walk starts looking for an unreadable newest job: how far past the bot's clock the service's may run
 #: is unknown, so the first guess is now and the distance doubles from this many milliseconds
 _AHEAD_STEP_MS = 1024
+
+#: how far an entry's timestamp may lie after the submit of its job, as the bot's clock saw it
+SUBMIT_SLACK_MS = 5_000
 
 #: ``/jobs/find`` with ``limit`` and ``timestamp_smaller_than``
 FindCall = Callable[[int, int | None], Awaitable[FindPage]]
@@ -72,6 +78,10 @@ class UnreadableSpans:
             return None
         return next(((at, error) for at, below, error in self.spans if at < cursor <= below), None)
 
+    def newest(self) -> tuple[int, DecodeError] | None:
+        """The newest unreadable entry known."""
+        return max(((at, error) for at, _, error in self.spans), key=lambda span: span[0], default=None)
+
     def newest_before(self, cursor: int) -> int | None:
         """The newest unreadable entry known below ``cursor``: the newest entry below its timestamp is readable."""
         return max((at for at, _, _ in self.spans if at < cursor), default=None)
@@ -97,6 +107,11 @@ class Found:
         if self.stopped_at is not None:
             return self.stopped_at
         return next((error for at, error in self.unreadable if since_ms is None or at >= since_ms), None)
+
+    def unreadable_within(self, low_ms: int, high_ms: int) -> DecodeError | None:
+        """Why a job not found, whose entry can only lie in ``[low_ms, high_ms]``, may have been unreadable: an
+        entry stepped over there (``stopped_at`` aside); None: none was."""
+        return next((error for at, error in self.unreadable if low_ms <= at <= high_ms), None)
 
 
 class _OutOfCalls(Exception):
@@ -135,6 +150,9 @@ class FindWalk:
     max_pages: int
     newer_than_ms: int | None
     spans: UnreadableSpans
+    #: the newest submit among the wanted jobs (ms, the bot's clock), when known: an unreadable newest entry is taken
+    #: for the one remembered only when no wanted job is newer than that one (else a newer one may hide them)
+    newest_wanted_ms: int | None = None
     provider: str = "midjourney"
     max_extra: int = MAX_EXTRA_FINDS
     clock: Callable[[], float] = time.time
@@ -150,6 +168,15 @@ class FindWalk:
         #: readable and ends just above that one
         hint = self.spans.depth if self.spans.depth and self.spans.depth < self.page_size else None
         pages = 0
+        if (newest := self._newest_remembered()) is not None:
+            try:
+                page = await calls.page(1, None, extra=True)
+            except DecodeError:  # still the newest: stepped over without a search
+                cursor = self._step_over(*newest)
+                if self._before_oldest(cursor):
+                    return self.found
+            else:  # newer jobs came: walked as usual
+                self._take(page)
         while self.wanted - self.found.jobs.keys():
             known = self.spans.below(cursor)
             if known is not None:  # the next entry is one known to be unreadable: stepped over without asking
@@ -180,6 +207,13 @@ class FindWalk:
                 if at is None:
                     self._give_up(error)
                     break
+                try:
+                    confirmed = not await calls.readable(at + 1)  # a passing fault in the search leaves no phantom
+                except _OutOfCalls:
+                    confirmed = False
+                if not confirmed:
+                    suspects = None  # the page is asked again; the walk's extra calls bound the retries
+                    continue
                 self.spans.add(at, cursor if cursor is not None else at + 1, error)
                 cursor, suspects = self._step_over(at, error), None
                 if self._before_oldest(cursor):
@@ -200,6 +234,16 @@ class FindWalk:
                 # counted off in full without meeting it: the unreadable reply was a passing fault
                 suspects = suspects - fresh if suspects > fresh else None
         return self.found
+
+    def _newest_remembered(self) -> tuple[int, DecodeError] | None:
+        """The remembered unreadable entry, when the last walk that reached it found it the account's newest and no
+        wanted job was submitted after it (a few seconds of slack for the clocks)."""
+        newest = self.spans.newest()
+        if self.spans.depth != 0 or newest is None:
+            return None
+        if self.newest_wanted_ms is not None and self.newest_wanted_ms > newest[0] + SUBMIT_SLACK_MS:
+            return None
+        return newest
 
     def _take(self, page: FindPage) -> int:
         """Keep the wanted jobs of ``page``; how many of its entries this walk had not seen yet."""

@@ -8,12 +8,12 @@ than cached in memory, so a ``ParentJob`` rebuilt from the database works the sa
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar, cast
 
 from providers.core.base import Provider, failed
-from providers.core.errors import InvalidInputError, NotFoundError, ProviderError
+from providers.core.errors import DecodeError, InvalidInputError, NotFoundError, ProviderError
 from providers.core.models import (
     BlendDimensions,
     Capability,
@@ -27,13 +27,16 @@ from providers.core.models import (
 )
 from providers.core.validation import validate_imagine_request
 from providers.midjourney.client import MidjourneyClient
-from providers.midjourney.models import MidjourneyCredentials
+from providers.midjourney.find_walk import SUBMIT_SLACK_MS, Found
+from providers.midjourney.models import Job, MidjourneyCredentials
 from providers.midjourney.prompting import MODELS, SEED_MAX, blend_parameters, build_content
 from providers.midjourney.settings import MidjourneySettings
 from providers.midjourney.status import GRID_KINDS, job_state, not_listed_yet
 
 #: how far the service's clock may be behind ours when deciding a job cannot be older than its submit
 CLOCK_SLACK = timedelta(hours=1)
+#: a job younger than this may not be listed yet: an unreadable entry near its submit may be another job's
+INDEX_GRACE = timedelta(seconds=2)
 
 
 class MidjourneyProvider(Provider):
@@ -172,12 +175,17 @@ class MidjourneyProvider(Provider):
         if not handles:
             return {}
         oldest_submit = min(handle.submitted_at for handle in handles)
+        newest_submit = max(handle.submitted_at for handle in handles)
+        asked_at = datetime.now(UTC)  # a job's age when the list was read, not when the walk ended
         try:
             found = await self.client.find_jobs(
-                {handle.job_id for handle in handles}, newer_than_ms=_epoch_ms(oldest_submit - CLOCK_SLACK)
+                {handle.job_id for handle in handles},
+                newer_than_ms=_epoch_ms(oldest_submit - CLOCK_SLACK),
+                newest_submit_ms=_epoch_ms(newest_submit),
             )
         except ProviderError as error:
             return {handle.job_id: error for handle in handles}
+        offset_ms = _clock_offset_ms(handles, found.jobs)
         states: dict[str, JobState | ProviderError] = {}
         for handle in handles:
             job = found.jobs.get(handle.job_id)
@@ -186,10 +194,25 @@ class MidjourneyProvider(Provider):
             elif job is not None:
                 states[handle.job_id] = job_state(job, handle.kind, scrub=self.client.scrub)
             else:
-                # not among the entries read: one the bot could not read where it may be listed is most likely it
-                unreadable = found.unreadable_since(_epoch_ms(handle.submitted_at - CLOCK_SLACK))
-                states[handle.job_id] = unreadable if unreadable is not None else self._unlisted(handle)
+                states[handle.job_id] = self._not_found(handle, found.walk, offset_ms, asked_at)
         return states
+
+    def _not_found(
+        self, handle: JobHandle, walk: Found, offset_ms: int, asked_at: datetime
+    ) -> JobState | ProviderError:
+        """A job not among the entries read. When the walk could not get past an unreadable part, the poll could not
+        be read. An entry the walk stepped over is most likely the job's own only when it lies where the job's entry
+        would (from the start of its submit to a few seconds after, on the service's clock as the jobs found show
+        it) and the job is old enough to be listed; else the job is not listed (yet)."""
+        if walk.stopped_at is not None:
+            return walk.stopped_at
+        if asked_at - handle.submitted_at >= INDEX_GRACE:
+            submit_ms = _epoch_ms(handle.submitted_at) + offset_ms
+            earliest = submit_ms - int(self.settings.timeout_seconds * 1000) - SUBMIT_SLACK_MS
+            unreadable = walk.unreadable_within(earliest, submit_ms + SUBMIT_SLACK_MS)
+            if unreadable is not None:
+                return unreadable
+        return self._unlisted(handle)
 
     async def check_credentials(self) -> None:
         await self.client.login()
@@ -256,6 +279,17 @@ class MidjourneyProvider(Provider):
         if age.total_seconds() > self.settings.job_timeout_seconds:
             return failed("not_found", "The service never listed this job; it was probably not created.")
         return not_listed_yet()
+
+
+def _clock_offset_ms(handles: Sequence[JobHandle], jobs: Mapping[str, Job | DecodeError]) -> int:
+    """How far the service's timestamps run ahead of the bot's submits (the median over the jobs found; 0 when
+    none was): where an unlisted job's entry would be."""
+    offsets = sorted(
+        stamp - _epoch_ms(handle.submitted_at)
+        for handle in handles
+        if isinstance(job := jobs.get(handle.job_id), Job) and (stamp := job.timestamp_ms) is not None
+    )
+    return offsets[len(offsets) // 2] if offsets else 0
 
 
 def _epoch_ms(moment: datetime) -> int:

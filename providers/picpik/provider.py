@@ -5,7 +5,8 @@
   and ``poll`` answers at once.
 * V1–V4 and remix: ``GenerateImages`` again with ``Image2Image`` on the chosen image (its bytes, base64).
 * 🔄: the same parameters with ``Seed`` -1. /describe: ``DescribeImages``; the prompts come in ``TxtList``.
-* Jobs are followed with ``ListTasksDetails``, many TaskUIDs per call.
+* Jobs are followed with ``ListTasksDetails``, many TaskUIDs per call (``poll_round.py``: a reply that cannot be
+  read, a service that answers garbage).
 * A billed submit whose answer times out is looked for in ``ListRunningTasks`` before it is reported as of
   unknown outcome; it is never sent again (``submit_check.py``).
 
@@ -41,14 +42,12 @@ from providers.picpik.generation_rules import SEED_MAX, SEED_MIN, SIZE_MAX, SIZE
 from providers.picpik.mapping import generation_params, parse_options
 from providers.picpik.media import to_base64, to_data_uri
 from providers.picpik.models import GenerateImagesRequest, TaskDetail
+from providers.picpik.poll_round import PollRound, Suspects
 from providers.picpik.settings import PicpikSettings
 from providers.picpik.status import task_state
 from providers.picpik.submit_check import SubmitCheck
 
 log = logging.getLogger(__name__)
-
-#: tasks remembered as unreadable (each asked alone): a few are failing at any time; the bound keeps memory flat
-MAX_ASKED_ALONE = 256
 
 
 class PicpikProvider(Provider):
@@ -90,8 +89,8 @@ class PicpikProvider(Provider):
         self.client = PicpikClient(self.transport, self.credentials)
         #: billed submits: a timed-out one is looked for among the running tasks before it is called unknown
         self.submits = SubmitCheck(self.client)
-        #: tasks whose own ListTasksDetails answer could not be read (insertion-ordered, at most MAX_ASKED_ALONE)
-        self._unreadable: dict[str, None] = {}
+        #: tasks whose own ListTasksDetails answer could not be read lately: asked alone, not in the batches
+        self._suspects = Suspects()
 
     def validate_imagine(self, request: ImagineRequest) -> None:
         super().validate_imagine(request)
@@ -239,8 +238,8 @@ class PicpikProvider(Provider):
         return self._state_for(handle, await self._details([handle.job_id]))
 
     async def poll_many(self, handles: Sequence[JobHandle]) -> dict[str, JobState | ProviderError]:
-        """One ``ListTasksDetails`` call per ``poll_batch_size`` tasks (more only when a reply cannot be read:
-        ``_details_split``); upscales are answered locally."""
+        """One ``ListTasksDetails`` call per ``poll_batch_size`` tasks (a few more, capped, when a reply cannot be
+        read: ``poll_round``); upscales are answered locally."""
         results: dict[str, JobState | ProviderError] = {}
         remote: dict[str, JobHandle] = {}
         for handle in handles:
@@ -251,45 +250,14 @@ class PicpikProvider(Provider):
                     results[handle.job_id] = error
             else:
                 remote[handle.job_id] = handle
-        # a task whose own answer could not be read lately is asked alone, so that it does not spoil (and make
-        # the bot split) the batch of every healthy task polled with it
-        alone = [job_id for job_id in remote if job_id in self._unreadable]
-        batch = self.settings.poll_batch_size
-        ids = [job_id for job_id in remote if job_id not in self._unreadable]
-        chunks = [ids[start : start + batch] for start in range(0, len(ids), batch)] + [[job_id] for job_id in alone]
-        for chunk in chunks:
-            details = await self._details_split(chunk)
-            for job_id in chunk:
-                try:
-                    results[job_id] = self._state_for(remote[job_id], details)
-                except ProviderError as error:
-                    results[job_id] = error
+        poll_round = PollRound(self._details, self._suspects, batch_size=self.settings.poll_batch_size)
+        details = await poll_round.run(list(remote))
+        for job_id, handle in remote.items():
+            try:
+                results[job_id] = self._state_for(handle, details)
+            except ProviderError as error:
+                results[job_id] = error
         return results
-
-    async def _details_split(self, task_uids: list[str]) -> dict[str, TaskDetail | ProviderError]:
-        """``_details``, except that a reply that cannot be read as a whole (over the size cap, not JSON, not the
-        documented shape) is asked for again in halves, down to one task, so that only the task whose own answer
-        is unreadable fails: about 2·log2(n) more calls for one such task among n, one after another (a poll is
-        a read, but the service's rate limit is shared with the submits). Any other error is every task's."""
-        try:
-            details: dict[str, TaskDetail | ProviderError] = dict(await self._details(task_uids))
-        except DecodeError as error:
-            if len(task_uids) == 1:
-                self._note_unreadable(task_uids[0])
-                return {task_uids[0]: error}
-            log.info("picpik: the details of %d tasks could not be read (%s); asking in halves", len(task_uids), error)
-            middle = len(task_uids) // 2
-            return {**await self._details_split(task_uids[:middle]), **await self._details_split(task_uids[middle:])}
-        except ProviderError as error:
-            return dict.fromkeys(task_uids, error)
-        if len(task_uids) == 1:
-            self._unreadable.pop(task_uids[0], None)  # readable again: back into the batches
-        return details
-
-    def _note_unreadable(self, task_uid: str) -> None:
-        self._unreadable[task_uid] = None
-        while len(self._unreadable) > MAX_ASKED_ALONE:
-            del self._unreadable[next(iter(self._unreadable))]  # the oldest: a job long failed or finished
 
     async def _details(self, task_uids: list[str]) -> dict[str, TaskDetail | DecodeError]:
         """One malformed entry becomes that task's ``DecodeError``; the other tasks of the call are unaffected."""

@@ -172,3 +172,52 @@ async def test_whatever_the_list_one_unreadable_entry_hides_no_other(
     found = await _walk(account, account.readable(), spans, page_size=page_size, max_pages=50).run()
     assert found.jobs.keys() == account.readable()
     assert found.stopped_at is None
+
+
+async def test_a_remembered_newest_unreadable_entry_is_stepped_over_after_one_check() -> None:
+    stamps = [NOW_MS - 3_600_000 - 1000 * n for n in range(30)]  # the newest, an hour old, cannot be read
+    account = Account(stamps, {stamps[0]})
+    spans = UnreadableSpans()
+    wanted = frozenset(_hash(s) for s in stamps[1:6])
+    for walk in range(4):
+        account.calls.clear()
+        found = await _walk(account, wanted, spans, page_size=50, newer_than_ms=NOW_MS - 4 * 3_600_000).run()
+        assert found.jobs.keys() == wanted and [at for at, _ in found.unreadable] == [stamps[0]]
+        if walk:  # a one-entry page from the top, then the page below it
+            assert account.calls == [(1, None), (50, stamps[0])]
+
+
+async def test_a_remembered_newest_unreadable_entry_is_searched_past_when_a_wanted_job_is_newer() -> None:
+    stamps = [NOW_MS - 60_000 - 1000 * n for n in range(10)]
+    account = Account(stamps, {stamps[0]})
+    spans = UnreadableSpans()
+    await _walk(account, account.readable(), spans).run()
+    # a newer job came, then a newer unreadable one: the newest entry is no longer the one remembered, and taking it
+    # for that one would step over the new job
+    account.stamps = [NOW_MS - 2_000, NOW_MS - 40_000, *stamps]
+    account.unreadable.add(NOW_MS - 2_000)
+    wanted = account.readable()
+    found = await _walk(account, wanted, spans, newest_wanted_ms=NOW_MS - 40_000).run()
+    assert found.jobs.keys() == wanted
+    assert [at for at, _ in found.unreadable] == [NOW_MS - 2_000, stamps[0]]
+
+
+async def test_a_passing_fault_during_the_search_leaves_no_phantom_entry() -> None:
+    stamps = [NOW_MS - 1000 - 1000 * n for n in range(8)]
+    account = Account(stamps)
+    real_find = account.find
+    faults = 5  # the first page, its halves down to one entry, the first one-entry page of the search
+
+    async def garbled_at_first(limit: int, cursor: int | None) -> FindPage:
+        nonlocal faults
+        if faults:
+            faults -= 1
+            account.calls.append((limit, cursor))
+            raise DecodeError("The service sent a reply that is not JSON.", provider="midjourney")
+        return await real_find(limit, cursor)
+
+    account.find = garbled_at_first  # type: ignore[method-assign]
+    spans = UnreadableSpans()
+    found = await _walk(account, account.readable(), spans, newer_than_ms=NOW_MS - 60_000).run()
+    assert found.jobs.keys() == account.readable() and not found.unreadable and found.stopped_at is None
+    assert not spans.spans

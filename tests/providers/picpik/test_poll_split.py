@@ -69,3 +69,19 @@ async def test_an_error_of_the_whole_call_is_not_split(provider: PicpikProvider,
     states = await provider.poll_many(handles)
     assert all(isinstance(state, AuthenticationError) for state in states.values())
     assert _asked(emulator) == [4]
+
+
+async def test_garbage_from_the_whole_service_costs_three_calls_a_batch(
+    provider: PicpikProvider, emulator: Emulator
+) -> None:
+    handles = await _tasks(provider, emulator, 50, broken=None)
+    emulator.arm("malformed_json")  # every reply, until cleared
+    for _ in range(2):  # nothing is remembered as a task of its own: each round is the batch and its two halves
+        before = len(_asked(emulator))
+        states = await provider.poll_many(handles)
+        assert all(isinstance(state, DecodeError) for state in states.values())  # one unreadable poll each
+        assert _asked(emulator, before) == [50, 25, 25]
+    emulator.clear()
+    before = len(_asked(emulator))
+    assert all(isinstance(state, JobState) for state in (await provider.poll_many(handles)).values())
+    assert _asked(emulator, before) == [50]
