@@ -5,6 +5,19 @@ way in and out: a field added later reads as its default from older rows, a fiel
 and a row that no longer validates is read field by field (``_salvaged``): what still fits is kept, and only what
 does not reads as its default (logged, by field name), so one bad value cannot wipe a server's banned words.
 
+A server's rule that restricts something fails CLOSED instead (``_CLOSED``): read as its default it would open
+what the admin had closed. Such a field that cannot be read (or a whole row that cannot) reads as
+
+* ``allowed_services``: only the server's default service when one is set, else no service at all;
+* ``channel_ids``: no channel (the bot tells members so; admin commands still answer);
+* ``max_running_per_member`` and ``daily_server_key_jobs``: 1;
+* ``ngpu_requires_ainn``: on (``server_keys_allowed`` and ``others_may_press`` default to off already).
+
+Nothing older is kept to go back to, so these are the most restrictive values that still make sense. Each such
+field is logged and remembered (``unreadable_fields``; stored with the row until a save changes that field), and
+``/server-settings show`` shows a warning, so the admin knows to set it again. ``banned_words``, ``queue_cap`` and
+``default_service`` read as their defaults (a lost banned-words list cannot be guessed; the warning names it).
+
 Rows written before ``SERVER_SETTINGS_VERSION`` 2 read with the server-keys switch off: until then the switch
 defaulted to on and every row stored it, so an admin's "on" cannot be told from the old default, and the safe
 reading is the one that bills nobody's server keys unasked (the admin turns it on again with one command).
@@ -42,6 +55,8 @@ MAX_CHANNELS: Final = 50
 #: jobs waiting in a server's queue, at most, unless the admin sets another cap
 DEFAULT_QUEUE_CAP: Final = 10
 MAX_QUEUE_CAP: Final = 100
+#: the key of a stored server row that names the fields read as ``_CLOSED`` (not a setting: not in the model)
+UNREADABLE_KEY: Final = "unreadable_fields"
 #: 2: ``server_keys_allowed`` defaults to off (rows without a version are from before: see the module's text)
 SERVER_SETTINGS_VERSION: Final = 2
 
@@ -97,6 +112,25 @@ class ServerSettings(BaseModel):
         return self.channel_ids is None or channel_id in self.channel_ids
 
 
+def _closed_services(data: dict[str, Any]) -> frozenset[str]:
+    default = data.get("default_service")
+    return frozenset({default}) if isinstance(default, str) and default else frozenset()
+
+
+#: what a restrictive server rule reads as when it cannot be read (see the module's text), from the rest of the row
+_CLOSED: Final[dict[str, Callable[[dict[str, Any]], Any]]] = {
+    "allowed_services": _closed_services,
+    "channel_ids": lambda _: frozenset(),
+    "max_running_per_member": lambda _: 1,
+    "daily_server_key_jobs": lambda _: 1,
+    "ngpu_requires_ainn": lambda _: True,
+    "server_keys_allowed": lambda _: False,
+    "others_may_press": lambda _: False,
+}
+#: the fields whose loss is worth telling the admin about, though they read as their defaults
+_REPORTED: Final = frozenset({*_CLOSED, "banned_words"})
+
+
 class SettingsStore:
     """Reads and saves members' and servers' settings over the bot's one SQLite connection."""
 
@@ -105,6 +139,8 @@ class SettingsStore:
         self._clock = clock
         self._members: dict[int, MemberSettings] = {}
         self._servers: dict[int, ServerSettings] = {}
+        #: per server, the fields that could not be read and were reset (see the module's text)
+        self._unreadable: dict[int, frozenset[str]] = {}
 
     async def member(self, user_id: int) -> MemberSettings:
         cached = self._members.get(user_id)
@@ -119,9 +155,16 @@ class SettingsStore:
             return ServerSettings()
         cached = self._servers.get(guild_id)
         if cached is None:
-            cached = await self._read(ServerSettings, "server_settings", "guild_id", guild_id)
-            self._servers[guild_id] = cached
+            cached, unreadable = await self._read_server(guild_id)
+            self._servers[guild_id], self._unreadable[guild_id] = cached, unreadable
         return cached
+
+    async def unreadable_fields(self, guild_id: int | None) -> frozenset[str]:
+        """The server's rules that could not be read and were reset (closed), until a save changes them."""
+        if guild_id is None:
+            return frozenset()
+        await self.server(guild_id)
+        return self._unreadable.get(guild_id, frozenset())
 
     async def save_member(self, user_id: int, settings: MemberSettings) -> None:
         await self._db.execute(
@@ -133,47 +176,84 @@ class SettingsStore:
         self._members[user_id] = settings
 
     async def save_server(self, guild_id: int, settings: ServerSettings, *, updated_by: int | None = None) -> None:
+        before = self._servers.get(guild_id)
+        # a reset field stays flagged until a save sets it to something else
+        unreadable = frozenset(
+            name
+            for name in self._unreadable.get(guild_id, frozenset())
+            if before is not None and getattr(before, name, None) == getattr(settings, name, None)
+        )
+        stored = settings.model_dump(mode="json")
+        if unreadable:
+            stored[UNREADABLE_KEY] = sorted(unreadable)
         await self._db.execute(
             "INSERT INTO server_settings (guild_id, settings_json, updated_at, updated_by) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (guild_id) DO UPDATE SET settings_json = excluded.settings_json, "
             "updated_at = excluded.updated_at, updated_by = excluded.updated_by",
-            (guild_id, settings.model_dump_json(), self._clock(), updated_by),
+            (guild_id, json.dumps(stored, separators=(",", ":"), ensure_ascii=False), self._clock(), updated_by),
         )
-        self._servers[guild_id] = settings
+        self._servers[guild_id], self._unreadable[guild_id] = settings, unreadable
 
     async def _read(self, model: type[ModelT], table: str, key_column: str, key: int) -> ModelT:
+        _, data = await self._row(table, key_column, key)
+        if data is None:
+            return model()
+        settings, _ = _salvaged(model, data, f"{table} of {key}")
+        return settings
+
+    async def _read_server(self, guild_id: int) -> tuple[ServerSettings, frozenset[str]]:
+        """A server's rules, restrictive ones that cannot be read closed (``_CLOSED``), and the fields reset so."""
+        found, data = await self._row("server_settings", "guild_id", guild_id)
+        if not found:
+            return ServerSettings(), frozenset()
+        carried: set[str] = set()  # reset at an earlier read, and stored closed since
+        if data is None:  # a row that is no settings object at all
+            settings, lost, data = ServerSettings(), set(ServerSettings.model_fields), {}
+        else:
+            flagged = data.pop(UNREADABLE_KEY, None)
+            carried = {name for name in flagged if isinstance(name, str)} if isinstance(flagged, list) else set()
+            where = f"server_settings of {guild_id}"
+            settings, lost = _salvaged(ServerSettings, _upgraded_server(data, guild_id), where)
+        closed = {name: _CLOSED[name](data) for name in lost if name in _CLOSED}
+        unreadable = frozenset((lost | carried) & _REPORTED)
+        if lost & _REPORTED:
+            log.warning("server %s: %s could not be read; reset, closed", guild_id, ", ".join(sorted(lost & _REPORTED)))
+        return settings.model_copy(update=closed), unreadable
+
+    async def _row(self, table: str, key_column: str, key: int) -> tuple[bool, dict[str, Any] | None]:
+        """Whether there is a row, and its JSON object (None: not a settings object)."""
         # table and column names are ours, never input
         sql = f"SELECT settings_json FROM {table} WHERE {key_column} = ?"
         rows = list(await self._db.execute_fetchall(sql, (key,)))
-        row = rows[0] if rows else None
-        if row is None:
-            return model()
+        if not rows:
+            return False, None
         try:
-            data = json.loads(row[0])
+            data = json.loads(rows[0][0])
         except ValueError:  # not JSON at all
             data = None
         if not isinstance(data, dict):
             log.warning("the stored %s of %s is not a settings object; using the defaults", table, key)
-            return model()
-        if model is ServerSettings:
-            data = _upgraded_server(data, key)
-        return _salvaged(model, data, f"{table} of {key}")
+            return True, None
+        return True, data
 
 
-def _salvaged(model: type[ModelT], data: dict[str, Any], where: str) -> ModelT:
+def _salvaged(model: type[ModelT], data: dict[str, Any], where: str) -> tuple[ModelT, set[str]]:
     """``data`` as ``model``, keeping whatever still fits: an item that no longer fits is dropped from its list, a
-    list longer than allowed keeps its first items, and any other field that does not fit reads as its default."""
+    list longer than allowed keeps its first items, and any other field that does not fit reads as its default;
+    and the names of the fields that read as their defaults (every field: the row as a whole did not fit)."""
+    lost: set[str] = set()
     for _ in range(2 * len(model.model_fields) + 1):  # each round mends at least one field
         try:
-            return model.model_validate(data)
+            return model.model_validate(data), lost
         except ValidationError as error:
             mended = _mended(data, error)
         if mended is None:
             break
         data, fields = mended
+        lost |= {name for name in fields if name not in data}
         log.warning("the stored %s: %s no longer fit; the rest is kept", where, ", ".join(sorted(fields)))
     log.warning("the stored %s no longer fit; using the defaults", where)
-    return model()
+    return model(), set(model.model_fields)
 
 
 def _mended(data: dict[str, Any], error: ValidationError) -> tuple[dict[str, Any], set[str]] | None:

@@ -115,7 +115,9 @@ async def test_a_row_with_a_bad_field_keeps_every_field_that_still_fits(
     assert "channel_ids" not in warned and "dragon" not in warned  # names the fields, not their values
     too_long = await store.server(2)  # lists over their size keep their first items: still a restriction
     assert too_long.channel_ids == frozenset(range(1, 51)) and len(too_long.banned_words) == 200
-    assert await store.server(3) == ServerSettings()
+    # not a settings object: every restrictive rule reads closed (see below), not open
+    assert await store.server(3) == CLOSED
+    assert await store.unreadable_fields(3) >= {"allowed_services", "channel_ids", "banned_words"}
 
 
 def test_limits_are_checked_by_the_model() -> None:
@@ -155,3 +157,57 @@ async def test_an_admins_choice_saved_now_is_kept(db: aiosqlite.Connection) -> N
     assert f'"settings_version":{SERVER_SETTINGS_VERSION}' in stored
 
     assert (await SettingsStore(db).server(3)).server_keys_allowed is True  # a fresh store reads the row again
+
+
+#: a server whose every restrictive rule could not be read: nothing opened that the admin may have closed
+CLOSED = ServerSettings(
+    allowed_services=frozenset(),
+    channel_ids=frozenset(),
+    max_running_per_member=1,
+    daily_server_key_jobs=1,
+    ngpu_requires_ainn=True,
+)
+
+
+async def test_a_restrictive_rule_that_cannot_be_read_fails_closed_and_is_flagged(
+    db: aiosqlite.Connection, caplog: pytest.LogCaptureFixture
+) -> None:
+    stored = {
+        "settings_version": SERVER_SETTINGS_VERSION,
+        "allowed_services": "picpik",  # no longer a list
+        "default_service": "ngpu",
+        "channel_ids": {"general": 1},
+        "max_running_per_member": 0,
+        "daily_server_key_jobs": "lots",
+        "ngpu_requires_ainn": "maybe",
+        "queue_cap": 7,
+    }
+    await insert_server_row(db, 1, json.dumps(stored))
+    store = SettingsStore(db)
+
+    with caplog.at_level(logging.WARNING, logger="storage.settings"):
+        rules = await store.server(1)
+
+    # each one as restrictive as still makes sense, never as its open default
+    assert rules.allowed_services == frozenset({"ngpu"})  # the server's own default service, at least
+    assert rules.channel_ids == frozenset() and rules.max_running_per_member == 1
+    assert rules.daily_server_key_jobs == 1 and rules.ngpu_requires_ainn is True
+    assert rules.queue_cap == 7 and rules.default_service == "ngpu"  # what still fits is kept
+    flagged = {"allowed_services", "channel_ids", "max_running_per_member", "daily_server_key_jobs",
+               "ngpu_requires_ainn"}
+    assert await store.unreadable_fields(1) == flagged
+    assert "allowed_services" in " ".join(record.getMessage() for record in caplog.records)
+
+    # the flags survive a save of another rule and a reopen; setting a rule again clears its flag
+    await store.save_server(1, rules.model_copy(update={"queue_cap": 3}))
+    assert await SettingsStore(db).unreadable_fields(1) == flagged
+    await store.save_server(1, rules.model_copy(update={"queue_cap": 3, "allowed_services": None}))
+    reopened = SettingsStore(db)
+    assert await reopened.unreadable_fields(1) == flagged - {"allowed_services"}
+    assert (await reopened.server(1)).channel_ids == frozenset()  # stored closed, read as stored
+    assert await reopened.unreadable_fields(2) == frozenset() and await reopened.unreadable_fields(None) == frozenset()
+
+
+async def test_allowed_services_without_a_default_service_reads_as_none_allowed(db: aiosqlite.Connection) -> None:
+    await insert_server_row(db, 1, json.dumps({"settings_version": SERVER_SETTINGS_VERSION, "allowed_services": 3}))
+    assert (await SettingsStore(db).server(1)).allowed_services == frozenset()

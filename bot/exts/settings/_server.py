@@ -51,6 +51,10 @@ class ServerSettingsCommands:
         fields = server_fields(await self.rules(interaction), self.bot.service_classes, locale)
         shown = embed(t("settings.server.title", locale), fields)
         shown.set_footer(text=t("settings.server.footer", locale))
+        # rules that could not be read were reset, closed (``storage.settings``): the admin should set them again
+        if reset := await self.bot.settings_store.unreadable_fields(interaction.guild_id):
+            names = ", ".join(t(f"settings_reset.{name}", locale) for name in sorted(reset))
+            shown.description = t("settings_reset.warning", locale, fields=names)
         await interaction.response.send_message(embed=shown, ephemeral=True)
 
     async def services(self, interaction: discord.Interaction[GridBot]) -> None:
