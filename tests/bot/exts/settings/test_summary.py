@@ -117,7 +117,7 @@ def test_a_value_too_long_for_a_field_is_cut_visibly_as_a_last_resort() -> None:
 
 @pytest.mark.parametrize("locale", LOCALES)
 def test_adding_or_removing_the_most_words_answers_within_a_message(locale: str) -> None:
-    # the audit's cases: 200 nine-letter words added, and 200 not-listed words removed (more is refused)
+    # the largest cases: 200 nine-letter words added, and 200 not-listed words removed (more is refused)
     added = add_words((), ",".join(f"w{n:07d}x" for n in range(MAX_WORDS_PER_CHANGE)))
     missing = remove_words(LARGEST_WORDS[:5], ",".join(chr(0x4E00 + n) for n in range(MAX_WORDS_PER_CHANGE)))
     halves = WordsChange(LARGEST_WORDS[:100], list(LARGEST_WORDS[:100]), list(LARGEST_WORDS[100:]))
