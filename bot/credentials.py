@@ -221,7 +221,7 @@ class ProviderPool:
         try:
             owner = parse_ref(ref or SETTINGS_REF)
             if owner is not None:
-                kind = None if failure is None else str(getattr(failure, "value", failure))
+                kind = None if failure is None else str(failure)  # an ErrorKind is a StrEnum: its value
                 await self._keys.record_use(owner[0], owner[1], service, failure=kind)
         except Exception:
             log.warning("could not note the use of the %s keys of %s", service, ref, exc_info=True)

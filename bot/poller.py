@@ -338,8 +338,8 @@ class Poller:
                 others.append((record, outcome))
         if unchanged:
             # the usual answer: still queued, or running at the same percentage — one write for all of them
-            age = min(self._clock() - (r.submitted_at or r.created_at) for r in unchanged)
-            next_at = self._aligned(provider, self._clock() + self._delay(LifecycleState.RUNNING, age, provider, 0))
+            youngest = max(unchanged, key=lambda r: r.submitted_at or r.created_at)
+            next_at = self._next_follow_at(provider, youngest)
             await self._store.reschedule_many([record.id for record in unchanged], next_at)
         if progressed:
             # a new percentage, or started running: one write for all of them, then their messages

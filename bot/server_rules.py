@@ -26,7 +26,7 @@ from bot import rendering
 from bot.banned_words import banned_words_in
 from bot.i18n import t
 from bot.permissions import ADMIN_PERMISSION
-from bot.text_fit import CHANNELS_IN_TEXT_CHARS, fitted
+from bot.text_fit import CHANNELS_IN_TEXT_CHARS, channel_mentions
 from providers.core.base import AccessOutcome, Provider
 from providers.core.errors import ProviderError
 from providers.core.models import Capability, JobKind
@@ -61,7 +61,7 @@ def channel_refusal(server: ServerSettings, channel_ids: Iterable[int | None], l
         return None
     if not server.channel_ids:
         return t("rules.no_channel", locale)
-    channels = fitted([f"<#{cid}>" for cid in sorted(server.channel_ids)], CHANNELS_IN_TEXT_CHARS, locale)
+    channels = channel_mentions(server.channel_ids, CHANNELS_IN_TEXT_CHARS, locale)
     return t("rules.wrong_channel", locale, channels=channels)
 
 

@@ -8,7 +8,7 @@ catalog.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Final
 
 from bot.i18n import t
@@ -38,3 +38,8 @@ def fitted(items: Sequence[str], budget: int, locale: object, *, separator: str 
     if not hidden:
         return separator.join(shown)
     return separator.join([*shown, t("settings.more", locale, count=hidden)])
+
+
+def channel_mentions(channel_ids: Iterable[int], budget: int, locale: object) -> str:
+    """The channels as mentions, in id order, fitted to ``budget`` like ``fitted``."""
+    return fitted([f"<#{channel_id}>" for channel_id in sorted(channel_ids)], budget, locale)

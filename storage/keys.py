@@ -110,7 +110,7 @@ class KeyStore:
             "VALUES (?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (scope, owner_id, service) DO UPDATE SET sealed = excluded.sealed, "
             "masked = excluded.masked, updated_at = excluded.updated_at, "
-            "last_used_at = NULL, last_ok = NULL, last_error = NULL, last_outcome = NULL",
+            "last_used_at = NULL, last_outcome = NULL",
             (KeyScope(scope).value, owner_id, service, self._seal_fields(fields), masked or MASK, now, now),
         )
         await self._drop_login_token(scope, owner_id, service)
@@ -174,9 +174,9 @@ class KeyStore:
         outcome = OUTCOME_OK if failure is None else str(failure)[:MAX_OUTCOME_LENGTH]
         await _write(
             self._db,
-            "UPDATE service_keys SET last_used_at = ?, last_ok = ?, last_outcome = ?, last_error = NULL "
+            "UPDATE service_keys SET last_used_at = ?, last_outcome = ? "
             "WHERE scope = ? AND owner_id = ? AND service = ?",
-            (self._clock(), int(failure is None), outcome, KeyScope(scope).value, owner_id, service),
+            (self._clock(), outcome, KeyScope(scope).value, owner_id, service),
         )
 
     async def refresh_hints(self, hint: Callable[[str, Mapping[str, str]], str]) -> int:

@@ -104,8 +104,9 @@ class Scrubber:
 
     def __init__(self, secrets: Iterable[str | None] = ()) -> None:
         self._secrets: tuple[str, ...] = tuple(dict.fromkeys(secret for secret in secrets if secret))
+        forms_of = {secret: encodings(secret) for secret in self._secrets}
         # longest first: a form that contains another is replaced whole
-        self._forms = sorted({form for secret in self._secrets for form in encodings(secret)}, key=len, reverse=True)
+        self._forms = sorted({form for forms in forms_of.values() for form in forms}, key=len, reverse=True)
         alternatives = "|".join(re.escape(form) for form in self._forms)
         self._pattern = re.compile(alternatives, re.IGNORECASE) if self._forms else None
         # every MIN_SECRET_RUN-character window of every form of a long enough secret: a text's window found here
@@ -114,7 +115,7 @@ class Scrubber:
             folded[start : start + MIN_SECRET_RUN]
             for secret in self._secrets
             if len(secret) >= MIN_SECRET_RUN
-            for form in encodings(secret)
+            for form in forms_of[secret]
             for folded in (_fold(form),)
             for start in range(len(folded) - MIN_SECRET_RUN + 1)
         )

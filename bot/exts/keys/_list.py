@@ -12,11 +12,12 @@ import discord
 from bot.credentials import KEY_FAILURE_KINDS
 from bot.i18n import t
 from bot.i18n.catalog import DEFAULT_LOCALE, load_catalog
+from bot.text_fit import CONTENT_CHARS
 from providers.core.errors import ErrorKind
 from storage.keys import OUTCOME_OK, KeySummary
 
 #: Discord's longest message
-MESSAGE_LIMIT: Final = 2_000
+MESSAGE_LIMIT: Final = CONTENT_CHARS
 #: the outcome migration 0009 gave calls noted before kinds were kept (they failed; the kind was not stored)
 LEGACY_FAILED: Final = "failed"
 #: failures the service gave after it took the keys: the keys themselves were accepted

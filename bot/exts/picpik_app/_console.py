@@ -87,7 +87,7 @@ class Console:
             if what == "apps":
                 items, total = await account.actions.list_all_apps_counted()
             else:
-                items = await self._load_bundles(account)
+                items = await account.actions.list_all_bundles()
         except ProviderError as error:
             await _answer_error(interaction, error_text(error, locale), keep_message=from_button)
             return
@@ -104,14 +104,6 @@ class Console:
             content, embeds = _render.bundles_page(items, page, locale)
         view = _views.page_view(what, page, pages, locale)
         await interaction.edit_original_response(content=content, embeds=embeds, view=view)
-
-    @staticmethod
-    async def _load_apps(account: ServerApps) -> list[PicpikApp]:
-        return await account.actions.list_all_apps()
-
-    @staticmethod
-    async def _load_bundles(account: ServerApps) -> list[PicpikBundle]:
-        return await account.actions.list_all_bundles()
 
     # --- one app -------------------------------------------------------------------------------------
 
@@ -361,7 +353,7 @@ class Console:
         account = await self._quiet_account(interaction)
         if account is None:
             return []
-        apps = await self.apps.get(interaction.guild_id or 0, lambda: self._load_apps(account))
+        apps = await self.apps.get(interaction.guild_id or 0, account.actions.list_all_apps)
         named = [(_render.app_choice_name(app, interaction.locale), app.AppId) for app in apps]
         return _matching(named, typed)
 
@@ -369,7 +361,7 @@ class Console:
         account = await self._quiet_account(interaction)
         if account is None:
             return []
-        bundles = await self.bundles.get(interaction.guild_id or 0, lambda: self._load_bundles(account))
+        bundles = await self.bundles.get(interaction.guild_id or 0, account.actions.list_all_bundles)
         return _matching([(_render.bundle_choice_name(b), b.BundleId) for b in bundles], typed)
 
     async def region_choices(
@@ -379,7 +371,7 @@ class Console:
         account = await self._quiet_account(interaction)
         if account is None:
             return []
-        bundles = await self.bundles.get(interaction.guild_id or 0, lambda: self._load_bundles(account))
+        bundles = await self.bundles.get(interaction.guild_id or 0, account.actions.list_all_bundles)
         chosen = [b.Region for b in bundles if b.BundleId == bundle_id and b.Region]
         regions = list(dict.fromkeys([*chosen, *(b.Region for b in bundles if b.Region)]))
         return _matching([(region, region) for region in regions], typed)

@@ -52,14 +52,14 @@ class ListCache(Generic[T]):
         return entry[1] if entry is not None and self._clock() - entry[0] < self._ttl else None
 
     async def get(self, guild_id: int, load: Callable[[], Awaitable[list[T]]]) -> list[T]:
-        entry = self._lists.get(guild_id)
-        if entry is not None and self._clock() - entry[0] < self._ttl:
-            return entry[1]
+        stale = self.peek(guild_id)
+        if (found := self.fresh(guild_id)) is not None:
+            return found
         try:
             loaded = await asyncio.wait_for(load(), self._answer_within)
         except (TimeoutError, ProviderError) as error:
             log.info("an autocomplete list could not be loaded: %s", error or type(error).__name__)
-            return entry[1] if entry is not None else []
+            return stale if stale is not None else []
         self._lists[guild_id] = (self._clock(), loaded)
         return loaded
 

@@ -14,7 +14,7 @@ import discord
 
 from bot.exts.settings._edits import WordsChange
 from bot.i18n import t
-from bot.text_fit import FIELD_CHARS, fitted
+from bot.text_fit import FIELD_CHARS, channel_mentions, fitted
 from providers.core.base import Provider
 from storage.settings import MemberSettings, ServerSettings
 
@@ -83,7 +83,7 @@ def channels_value(server: ServerSettings, locale: object, budget: int = FIELD_C
         return t("settings.server.every_channel", locale)
     if not server.channel_ids:
         return t("settings.server.no_channel", locale)
-    return fitted([f"<#{channel_id}>" for channel_id in sorted(server.channel_ids)], budget, locale)
+    return channel_mentions(server.channel_ids, budget, locale)
 
 
 def words_count_value(server: ServerSettings, locale: object) -> str:

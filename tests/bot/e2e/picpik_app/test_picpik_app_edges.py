@@ -12,10 +12,9 @@ from typing import Any
 
 import pytest
 
-from bot.app import GridBot
 from storage.lifecycle import LifecycleState
 from tests.bot.e2e.conftest import Stack
-from tests.bot.e2e.test_picpik_app import (
+from tests.bot.e2e.picpik_app.test_picpik_app import (
     COMMAND,
     action_rows,
     add_app,
@@ -25,8 +24,6 @@ from tests.bot.e2e.test_picpik_app import (
     console,
     description,
     public_message,
-    quick_grace,  # noqa: F401 (an autouse fixture: app actions judged after a short grace)
-    server_keys,
     settled,
     until,
 )
@@ -34,12 +31,6 @@ from tests.emulators.common import FAULTS_KEY
 from tests.emulators.picpik import BUNDLES, STATE_KEY
 from tests.fake_discord import StoredMessage
 from tests.fake_discord.interactions import ModalShown
-
-
-@pytest.fixture
-async def admin_bot(stack: Stack, bot: GridBot) -> GridBot:
-    await server_keys(bot, stack)
-    return bot
 
 
 def remark_input(modal: ModalShown) -> dict[str, Any]:

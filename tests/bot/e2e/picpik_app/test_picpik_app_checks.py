@@ -18,7 +18,7 @@ from bot.exts.picpik_app import PicpikAppCog
 from providers.core.models import JobKind
 from storage.lifecycle import LifecycleState
 from tests.bot.e2e.conftest import Stack
-from tests.bot.e2e.test_picpik_app import (
+from tests.bot.e2e.picpik_app.test_picpik_app import (
     COMMAND,
     action_rows,
     add_app,
@@ -27,21 +27,13 @@ from tests.bot.e2e.test_picpik_app import (
     app_state,
     bodies,
     console,
-    quick_grace,  # noqa: F401 (an autouse fixture: app actions judged after a short grace)
     server_keys,
     settled,
     until,
 )
-from tests.bot.e2e.test_picpik_app_edges import remark_form, remark_input
+from tests.bot.e2e.picpik_app.test_picpik_app_edges import remark_form, remark_input
 from tests.emulators.common import FAULTS_KEY
 from tests.emulators.picpik import BUNDLES, STATE_KEY
-
-
-@pytest.fixture
-async def admin_bot(stack: Stack, bot: GridBot) -> GridBot:
-    await server_keys(bot, stack)
-    return bot
-
 
 # --- already where the action would take it ---------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from bot.app import GridBot
 from providers.core.models import JobKind
 from storage.lifecycle import LifecycleState
 from tests.bot.e2e.conftest import Stack
-from tests.bot.e2e.test_picpik_app import (
+from tests.bot.e2e.picpik_app.test_picpik_app import (
     STATE_WORDS,
     action_rows,
     add_app,
@@ -27,7 +27,6 @@ from tests.bot.e2e.test_picpik_app import (
     console,
     description,
     public_message,
-    quick_grace,  # noqa: F401 (an autouse fixture: app actions judged after a short grace)
     server_keys,
     settled,
     until,
@@ -36,12 +35,6 @@ from tests.emulators.picpik import STATE_KEY
 from tests.fake_discord import StoredMessage
 
 CREATE = {"bundle": "bundle-comfyui-sdxl", "region": "cn-wlcb"}
-
-
-@pytest.fixture
-async def admin_bot(stack: Stack, bot: GridBot) -> GridBot:
-    await server_keys(bot, stack)
-    return bot
 
 
 async def _confirmed(stack: Stack, app_id: str, op: str, marker: str) -> StoredMessage:

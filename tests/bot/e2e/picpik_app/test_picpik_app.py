@@ -51,16 +51,6 @@ STATE_WORDS = {
 }
 
 
-#: ``FRONTEND_APP_SETTLE_GRACE_SECONDS`` in these tests (a minute by default): the emulator acts at once
-TEST_GRACE_SECONDS = 0.3
-
-
-@pytest.fixture(autouse=True)
-def quick_grace(stack: Stack) -> None:
-    """The bots of a test judge app actions after ``TEST_GRACE_SECONDS`` (before any bot is made)."""
-    stack.front_end = stack.front_end.model_copy(update={"app_settle_grace_seconds": TEST_GRACE_SECONDS})
-
-
 async def server_keys(bot: GridBot, stack: Stack) -> None:
     fields = {"public_key": SERVER_PUBLIC_KEY, "private_key": KEY_PAIRS[SERVER_PUBLIC_KEY]}
     await bot.key_store.set(KeyScope.GUILD, stack.fake.guild.id, "picpik", fields, masked="••••-key")
@@ -146,12 +136,6 @@ def description(message: StoredMessage) -> str:
 
 def buttons(message: StoredMessage) -> list[dict[str, Any]]:
     return [c for row in message.components for c in row.get("components", [])]
-
-
-@pytest.fixture
-async def admin_bot(stack: Stack, bot: GridBot) -> GridBot:
-    await server_keys(bot, stack)
-    return bot
 
 
 # --- looking things up -----------------------------------------------------------------------------------------
