@@ -10,7 +10,7 @@ import asyncio
 import io
 import json
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +20,8 @@ from PIL import Image, ImageDraw
 
 FAULTS_KEY: web.AppKey[Faults] = web.AppKey("faults", object)  # type: ignore[arg-type]
 FILES_KEY: web.AppKey[dict[str, bytes]] = web.AppKey("files", dict)
+#: the named readings of contested facts this emulator plays (empty: its default, the strongest public evidence)
+VARIANTS_KEY: web.AppKey[frozenset[str]] = web.AppKey("variants", frozenset)
 
 #: faults handled by the shared middleware; each emulator handles its service-specific ones
 GENERIC_FAULTS = ("slow", "hang", "server_error", "malformed_json", "http_rate_limit")
@@ -173,10 +175,20 @@ async def _serve_file(request: web.Request) -> web.Response:
     return web.Response(body=data, headers={"Content-Type": "image/png"})
 
 
-def new_app(faults: Faults | None = None) -> web.Application:
+def chosen_variants(known: Mapping[str, str], chosen: Iterable[str]) -> frozenset[str]:
+    """``chosen`` checked against an emulator's ``VARIANTS`` (name → the reading it plays)."""
+    wanted = frozenset(chosen)
+    unknown = sorted(wanted - set(known))
+    if unknown:
+        raise ValueError(f"unknown emulator variant(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    return wanted
+
+
+def new_app(faults: Faults | None = None, variants: frozenset[str] = frozenset()) -> web.Application:
     """An application with the fault middleware, the control routes and the file store."""
     app = web.Application(middlewares=[fault_middleware], client_max_size=64 * 1024 * 1024)
     app[FAULTS_KEY] = faults or Faults()
+    app[VARIANTS_KEY] = variants
     app[FILES_KEY] = {}
     app.router.add_route("*", "/_emulator/faults", _control_faults)
     app.router.add_get("/_emulator/files/{name}", _serve_file)

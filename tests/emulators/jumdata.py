@@ -33,7 +33,7 @@ import hashlib
 import random
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -44,6 +44,7 @@ from tests.emulators.common import (
     HUGE_REPLY_BYTES,
     JobClock,
     absolute,
+    chosen_variants,
     json_response,
     new_app,
     png_bytes,
@@ -279,8 +280,12 @@ async def wrong_path(request: web.Request) -> web.Response:
     return _reply(404, "接口地址不正确")
 
 
-def make_app(job_seconds: float = 3.0) -> web.Application:
-    app = new_app()
+#: named readings of contested facts (``--variant`` on the command line); none means the default reading
+VARIANTS: dict[str, str] = {}
+
+
+def make_app(job_seconds: float = 3.0, *, variants: Iterable[str] = ()) -> web.Application:
+    app = new_app(variants=chosen_variants(VARIANTS, variants))
     app.middlewares.insert(0, record_requests)  # outermost: sees requests the fault middleware stalls
     app[REQUESTS_KEY] = []
     app[TASKS_KEY] = {}

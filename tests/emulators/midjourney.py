@@ -32,7 +32,7 @@ import re
 import secrets
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -46,6 +46,7 @@ from tests.emulators.common import (
     HUGE_REPLY_BYTES,
     JobClock,
     absolute,
+    chosen_variants,
     grid_png,
     json_response,
     new_app,
@@ -608,9 +609,15 @@ async def record_requests(
     return await handler(request)
 
 
-def make_app(job_seconds: float = 3.0, *, filler_jobs: int = 0) -> web.Application:
+#: named readings of contested facts (``--variant`` on the command line); none means the default reading
+VARIANTS: dict[str, str] = {}
+
+
+def make_app(
+    job_seconds: float = 3.0, *, filler_jobs: int = 0, variants: Iterable[str] = ()
+) -> web.Application:
     """The emulator; ``filler_jobs`` finished jobs exist from the start (older than anything submitted)."""
-    app = new_app()
+    app = new_app(variants=chosen_variants(VARIANTS, variants))
     app.middlewares.insert(0, record_requests)
     app[REQUESTS_KEY] = []
     app[STATE_KEY] = EmulatorState(clock=JobClock(duration=job_seconds))

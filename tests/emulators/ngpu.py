@@ -34,6 +34,7 @@ import json
 import math
 import random
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -41,7 +42,16 @@ from typing import Any
 from aiohttp import web
 from PIL import Image
 
-from tests.emulators.common import FAULTS_KEY, JobClock, absolute, grid_png, json_response, new_app, png_bytes
+from tests.emulators.common import (
+    FAULTS_KEY,
+    JobClock,
+    absolute,
+    chosen_variants,
+    grid_png,
+    json_response,
+    new_app,
+    png_bytes,
+)
 
 TEST_WORKSPACE_ID = "test-workspace"
 #: the seed's example address; holds 100 AINN here
@@ -534,8 +544,12 @@ async def _record(request: web.Request, handler: Any) -> web.StreamResponse:
     return await handler(request)
 
 
-def make_app(job_seconds: float = 3.0) -> web.Application:
-    app = new_app()
+#: named readings of contested facts (``--variant`` on the command line); none means the default reading
+VARIANTS: dict[str, str] = {}
+
+
+def make_app(job_seconds: float = 3.0, *, variants: Iterable[str] = ()) -> web.Application:
+    app = new_app(variants=chosen_variants(VARIANTS, variants))
     app.middlewares.insert(0, _record)
     app[REQUESTS_KEY] = []
     app[HOLDINGS_KEY] = {TEST_BTC_ADDRESS: 100}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -52,6 +52,16 @@ class ProviderCase:
     job_failure_kind: str = "job_failed"
     #: provider-specific arguments for the follow-ups
     extra: dict[str, object] = field(default_factory=dict)
+    #: the emulator's named readings of contested facts (its ``VARIANTS``); the bot must deliver under each
+    variants: Mapping[str, str] = field(default_factory=dict)
+    #: settings an operator would set once they know their service plays a variant (also tried, besides defaults)
+    variant_settings: dict[str, dict[str, object]] = field(default_factory=dict)
+
+    def variant_runs(self) -> list[tuple[str, str]]:
+        """``(variant, "defaults" | "setting")`` pairs: every variant with default settings, and with its setting."""
+        runs = [(variant, "defaults") for variant in self.variants]
+        runs += [(variant, "setting") for variant in self.variant_settings]
+        return runs
 
 
 def fast_settings(settings_class: type[S], base_url: str, **overrides: object) -> S:

@@ -226,3 +226,67 @@ async def test_no_secret_reaches_logs_or_errors(running: Running, caplog: pytest
     said = caplog.text + "\n".join(messages)
     for secret in secrets:
         assert secret not in said
+
+
+# --- every contested reading: the emulator plays one variant, the bot must still deliver -----------------------
+
+VARIANT_RUNS = [(case, variant, how) for case in ALL_CASES for variant, how in case.variant_runs()]
+
+
+@pytest.fixture(
+    params=VARIANT_RUNS or [None],
+    ids=lambda run: f"{run[0].name}:{run[1]}:{run[2]}" if run else "none",
+)
+async def running_variant(request: pytest.FixtureRequest) -> AsyncIterator[Running]:
+    if request.param is None:
+        pytest.skip("no emulator declares variants")
+    case, variant, how = request.param
+    app = case.make_emulator(JOB_SECONDS, variants=frozenset({variant}))
+    async with (
+        serve(app) as emulator_url,
+        serve(image_host_app()) as image_url,
+        aiohttp.ClientSession() as session,
+    ):
+        settings = case.make_settings(emulator_url)
+        if how == "setting":
+            settings = settings.model_copy(update=case.variant_settings[variant])
+        provider = case.provider_class(session, settings, case.credentials)
+        yield Running(case, provider, emulator_url, image_url, app)
+
+
+def test_every_variant_declared_is_run() -> None:
+    declared = {(case.name, variant) for case in ALL_CASES for variant in case.variants}
+    assert declared == {(case.name, variant) for case, variant, _ in VARIANT_RUNS}
+    for case in ALL_CASES:
+        assert set(case.variant_settings) <= set(case.variants), f"{case.name}: a setting for an unknown variant"
+
+
+async def test_variant_delivers_every_capability(running_variant: Running) -> None:
+    """Keys check, /imagine, then every follow-up the service declares, all succeeding under this reading."""
+    running = running_variant
+    provider = running.provider
+    await provider.check_credentials()
+    parent = await _imagine(running)
+    await _assert_images(running, parent.result.images, running.case.imagine_images)
+    follow_ups = []
+    if provider.supports(Capability.UPSCALE):
+        follow_ups.append(("upscale", lambda: provider.upscale(parent, 2), 1))
+    if provider.supports(Capability.VARIATION):
+        follow_ups.append(("variation", lambda: provider.variation(parent, 3), running.case.imagine_images))
+    if provider.supports(Capability.REMIX):
+        remix = lambda: provider.variation(parent, 1, prompt="the same scene at night")  # noqa: E731
+        follow_ups.append(("remix", remix, running.case.imagine_images))
+    if provider.supports(Capability.REROLL):
+        follow_ups.append(("reroll", lambda: provider.reroll(parent), running.case.imagine_images))
+    if provider.supports(Capability.BLEND):
+        images = [sample_image(running.image_url, n) for n in (1, 2)]
+        blend = lambda: provider.blend(images, BlendDimensions.PORTRAIT)  # noqa: E731
+        follow_ups.append(("blend", blend, running.case.imagine_images))
+    for name, submit, count in follow_ups:
+        state, _ = await run_to_end(provider, await submit())
+        assert state.status is JobStatus.SUCCEEDED, (name, state.failure)
+        await _assert_images(running, state.images, count)
+    if provider.supports(Capability.DESCRIBE):
+        state, _ = await run_to_end(provider, await provider.describe(sample_image(running.image_url, 7)))
+        assert state.status is JobStatus.SUCCEEDED, ("describe", state.failure)
+        assert state.texts and all(text.strip() for text in state.texts)

@@ -47,12 +47,12 @@ The RetCode values (mostly inferences) are listed in ``_catalog.py``. Run it alo
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 from aiohttp import web
 
-from tests.emulators.common import JobClock, new_app
+from tests.emulators.common import JobClock, chosen_variants, new_app
 from tests.emulators.picpik._actions import PicpikEmulator
 from tests.emulators.picpik._catalog import (
     BUNDLES,
@@ -106,9 +106,13 @@ def requests_for(app: web.Application, action: str) -> list[dict[str, Any]]:
     return [entry["body"] for entry in app[REQUESTS_KEY] if entry["Action"] == action]
 
 
-def make_app(job_seconds: float = 3.0) -> web.Application:
+#: named readings of contested facts (``--variant`` on the command line); none means the default reading
+VARIANTS: dict[str, str] = {}
+
+
+def make_app(job_seconds: float = 3.0, *, variants: Iterable[str] = ()) -> web.Application:
     """The emulator: tasks take ``job_seconds``; each transitional app state lasts ``job_seconds`` too."""
-    app = new_app()
+    app = new_app(variants=chosen_variants(VARIANTS, variants))
     app.middlewares.insert(0, _record_requests)
     app[STATE_KEY] = PicpikState(clock=JobClock(duration=job_seconds), step_seconds=job_seconds)
     app[REQUESTS_KEY] = []
