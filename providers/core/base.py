@@ -19,7 +19,15 @@ from pydantic import BaseModel, Field, ValidationError
 from pydantic_settings import BaseSettings
 
 from providers.core.credentials import CONTROL_CHARACTERS, credential_error, has_control_characters
-from providers.core.errors import InvalidInputError, ProviderError, UnsupportedError
+from providers.core.diagnosis import Diagnosis
+from providers.core.errors import (
+    AuthenticationError,
+    InvalidInputError,
+    ProviderConnectionError,
+    ProviderError,
+    ProviderTimeoutError,
+    UnsupportedError,
+)
 from providers.core.models import (
     BlendDimensions,
     Capability,
@@ -284,6 +292,29 @@ class Provider(ABC):
     @abstractmethod
     async def check_credentials(self) -> None:
         """One cheap call that fails with ``AuthenticationError`` when the keys do not work."""
+
+    async def diagnose(self) -> Diagnosis:
+        """``python -m bot doctor`` for this service: reachable, keys accepted, and each contested reading checked
+        against what the service answers, with free calls only (never a billed submit). Services override this
+        to add their ``Finding``s; this base only checks the keys."""
+        diagnosis = Diagnosis(service=self.name)
+        await self._diagnose_keys(diagnosis)
+        return diagnosis
+
+    async def _diagnose_keys(self, diagnosis: Diagnosis) -> None:
+        """Fill ``reachable`` / ``keys_accepted`` / ``problem`` from ``check_credentials`` (a free call)."""
+        try:
+            await self.check_credentials()
+        except AuthenticationError as error:
+            diagnosis.reachable, diagnosis.keys_accepted = True, False
+            diagnosis.problem = f"the keys were refused: {error}"
+        except (ProviderTimeoutError, ProviderConnectionError) as error:
+            diagnosis.problem = f"not reachable: {error}"
+        except ProviderError as error:
+            diagnosis.reachable = True
+            diagnosis.problem = f"the keys check failed: {error}"
+        else:
+            diagnosis.reachable, diagnosis.keys_accepted = True, True
 
     @staticmethod
     def _pick(parent: ParentJob, index: int) -> ImageData:
