@@ -1,4 +1,4 @@
-"""``python -m bot``: read settings, check them, start the bot."""
+"""``python -m bot``: read settings, check them, start the bot. ``python -m bot doctor``: check the services."""
 
 from __future__ import annotations
 
@@ -13,8 +13,13 @@ from bot.logs import configure_logging, settings_secrets
 from bot.settings import Settings
 from storage.crypto import SecretConfigError
 
+USAGE = "usage: python -m bot            start the bot\n       python -m bot doctor     check the services (--help)"
 
-def main() -> int:
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if args:
+        return _subcommand(args)
     try:
         settings = Settings()
     except ValidationError as error:
@@ -46,6 +51,19 @@ def main() -> int:
         print(f"Secrets at rest: {error}", file=sys.stderr)
         return 2
     return 0
+
+
+def _subcommand(args: list[str]) -> int:
+    if args[0] == "doctor":
+        from bot.doctor import main as doctor  # only here: starting the bot needs none of it
+
+        return doctor(args[1:])
+    if args[0] in ("-h", "--help"):
+        print(USAGE)
+        return 0
+    # an unknown word must not start the bot as if nothing had been asked
+    print(f"unknown command {args[0]!r}\n{USAGE}", file=sys.stderr)
+    return 2
 
 
 def _problems(error: ValidationError) -> str:

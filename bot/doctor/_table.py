@@ -1,0 +1,83 @@
+"""The doctor's report as people read it: a line per service, a line per finding, the unknown values, a verdict."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from typing import Final
+
+from bot.doctor._run import DoctorReport, ServiceReport
+from providers.core.diagnosis import Diagnosis, Verdict
+
+MARKS: Final = {Verdict.CONFIRMED: "✓", Verdict.REFUTED: "✗", Verdict.UNKNOWN: "?"}
+LEGEND: Final = "✓ confirmed   ✗ refuted: change the setting named   ? could not tell"
+NONE_CONFIGURED: Final = (
+    "No service has keys in the settings, so there is nothing to check: set one service's keys "
+    "(see .env.example) and run the doctor again."
+)
+
+
+def render(report: DoctorReport) -> str:
+    lines = _columns(["service", "reachable", "keys", "usable", "problem"], [_service_row(s) for s in report.services])
+    findings = [
+        [MARKS.get(finding.verdict, "?"), finding.entry, finding.reading, finding.setting or "", finding.saw]
+        for diagnosis in report.configured
+        for finding in diagnosis.findings
+    ]
+    if findings:
+        lines += ["", *_columns(["", "entry", "the bot's reading", "setting to change", "what the service showed"],
+                                findings), LEGEND]
+    lines.append("")
+    if report.unknown_values:
+        lines.append("Values the services sent that the bot does not know (please report them):")
+        rows = [[value.service, value.field, value.value, f"×{count}"] for value, count in report.unknown_values]
+        lines += _columns(["service", "field", "value", "seen"], rows)
+    else:
+        lines.append("No value the bot does not know was seen.")
+    lines.append(_verdict(report))
+    return "\n".join(lines)
+
+
+def _service_row(report: ServiceReport) -> list[str]:
+    diagnosis = report.diagnosis
+    if diagnosis is None:
+        needs = ", ".join(report.key_settings) or "its keys"
+        return [report.name, "", "", "", f"not configured (set {needs})"]
+    reachable, usable = _yes_no(diagnosis.reachable), _yes_no(diagnosis.usable)
+    return [report.name, reachable, _keys(diagnosis), usable, diagnosis.problem or ""]
+
+
+def _yes_no(value: bool) -> str:
+    return "yes" if value else "no"
+
+
+def _keys(diagnosis: Diagnosis) -> str:
+    if diagnosis.keys_accepted is None:
+        return "not known"
+    return "accepted" if diagnosis.keys_accepted else "refused"
+
+
+def _verdict(report: DoctorReport) -> str:
+    configured = report.configured
+    if not configured:
+        return NONE_CONFIGURED
+    unusable = [diagnosis.service for diagnosis in configured if not diagnosis.usable]
+    if not unusable:
+        return f"Every configured service is usable ({len(configured)} of {len(report.services)} configured)."
+    return f"Unusable: {', '.join(unusable)} ({len(unusable)} of {len(configured)} configured)."
+
+
+def _width(text: str) -> int:
+    """Columns ``text`` takes in a terminal (CJK characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def _columns(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    """``rows`` under ``headers``, each column as wide as its widest cell (the last one left ragged)."""
+    table = [list(headers), *(list(row) for row in rows)]
+    widths = [max(_width(row[index]) for row in table) for index in range(len(headers))]
+    lines = []
+    for row in table:
+        cells = [cell + " " * (widths[index] - _width(cell)) for index, cell in enumerate(row[:-1])]
+        lines.append("  ".join([*cells, row[-1]]).rstrip())
+    return lines
