@@ -4,8 +4,10 @@ Both API families sign the same way: every parameter except the signature itself
 ascending (byte order), ``name + encode(value)`` concatenated, the secret appended, then hashed:
 
 * Platform API: SHA1 with the account's ``PrivateKey``, sent as ``Signature``;
-* Service API (an app node): MD5 with the node's ``ApiKey``, sent as ``signature``; there every string
-  value is cut to its first 128 characters (characters, not bytes) before it is encoded.
+* Service API (an app node): SHA1 with the node's ``ApiKey``, sent as ``signature``; there every string
+  value is cut to its first 128 characters (characters, not bytes) before it is encoded. Picpik's own signer
+  (``picpik-ai/signature-tool``) moved the Service API from MD5 to SHA1 in March 2025; the MD5 rule is gone, and
+  the published vector (``bb4c6070…``) is the SHA1 one.
 
 Lists are NOT flattened UCloud-style (``Key.0``, ``Key.1``): their encoded elements are concatenated.
 """
@@ -82,6 +84,6 @@ def platform_signature(params: Mapping[str, Any], private_key: str) -> str:
 
 
 def service_signature(params: Mapping[str, Any], api_key: str) -> str:
-    """``signature`` of a Service API request (an app node): lower-case hex MD5, strings cut to 128 characters."""
+    """``signature`` of a Service API request (an app node): lower-case hex SHA1, strings cut to 128 characters."""
     text = signing_string(params, api_key, max_string_chars=SERVICE_STRING_LIMIT)
-    return hashlib.md5(text.encode("utf-8")).hexdigest()
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()

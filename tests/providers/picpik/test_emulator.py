@@ -9,9 +9,9 @@ from typing import Any
 import aiohttp
 import pytest
 
-from providers.picpik.signing import platform_signature
+from providers.picpik.signing import platform_signature, service_signature
 from tests.emulators.common import png_bytes
-from tests.emulators.picpik import TEST_PRIVATE_KEY, TEST_PUBLIC_KEY, expected_signature
+from tests.emulators.picpik import TEST_PRIVATE_KEY, TEST_PUBLIC_KEY, expected_service_signature, expected_signature
 from tests.providers.picpik.conftest import Emulator
 
 IMAGE = base64.b64encode(png_bytes(64, 64)).decode()
@@ -25,6 +25,30 @@ def test_emulator_signature_reproduces_the_published_vectors() -> None:
         expected_signature({"Action": "StartPicpikApp", "PublicKey": "abcdefg", "AppId": "your_app_id"}, "123456")
         == "c5e65ad1936ff695436917bf807d2281db33e7a3"
     )
+
+
+def test_emulator_service_signature_reproduces_the_published_sha1_vector() -> None:
+    body = {
+        "prompt": "这是生成图片所需的提示词。",
+        "width": 512,
+        "height": 512,
+        "refImage": "如果是图生图，此处填原图的base64字符串",
+    }
+    assert expected_service_signature(body, "ABCDEFG") == "bb4c607024f6eeb6198d070b658b2a9270fd468d"
+    assert expected_service_signature({**body, "signature": "ignored"}, "ABCDEFG") == (
+        "bb4c607024f6eeb6198d070b658b2a9270fd468d"
+    )
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"prompt": "猫" * 300, "list": ["a" * 200, {"deep": "b" * 129}], "n": 0.25, "flag": False},
+        {"prompt": "short", "width": 512.0, "empty": "", "none": None},
+    ],
+)
+def test_client_and_emulator_agree_on_service_signatures(body: dict[str, Any]) -> None:
+    assert service_signature(body, "api-key") == expected_service_signature(body, "api-key")
 
 
 @pytest.mark.parametrize(

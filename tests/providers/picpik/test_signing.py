@@ -25,14 +25,23 @@ def test_published_platform_vector_start_app() -> None:
     assert platform_signature(params, "123456") == "c5e65ad1936ff695436917bf807d2281db33e7a3"
 
 
-def test_published_service_vector() -> None:
-    params = {
-        "prompt": "这是生成图片所需的提示词。",
-        "width": 512,
-        "height": 512,
-        "refImage": "如果是图生图，此处填原图的base64字符串",
-    }
-    assert service_signature(params, "ABCDEFG") == "f082f8b52582dda6c0e976a39d2196b2"
+SERVICE_EXAMPLE = {
+    "prompt": "这是生成图片所需的提示词。",
+    "width": 512,
+    "height": 512,
+    "refImage": "如果是图生图，此处填原图的base64字符串",
+}
+
+
+def test_published_service_vector_is_sha1() -> None:
+    assert service_signature(SERVICE_EXAMPLE, "ABCDEFG") == "bb4c607024f6eeb6198d070b658b2a9270fd468d"
+
+
+def test_the_old_md5_rule_gave_the_documented_contrast_and_is_not_what_is_sent() -> None:
+    # before March 2025 the Service API hashed the same string with MD5; PROVIDERS.md records its result as contrast
+    old = hashlib.md5(signing_string(SERVICE_EXAMPLE, "ABCDEFG", max_string_chars=128).encode()).hexdigest()
+    assert old == "f082f8b52582dda6c0e976a39d2196b2"
+    assert service_signature(SERVICE_EXAMPLE, "ABCDEFG") != old
 
 
 def test_signature_field_is_left_out_whatever_its_value() -> None:
@@ -102,10 +111,10 @@ def test_platform_signature_is_lower_hex_sha1_of_the_string() -> None:
 def test_service_cuts_strings_to_128_characters_not_bytes() -> None:
     long_text = "猫" * 200  # 600 bytes in UTF-8
     cut = "猫" * 128
-    expected = hashlib.md5(f"prompt{cut}KEY".encode()).hexdigest()
+    expected = hashlib.sha1(f"prompt{cut}KEY".encode()).hexdigest()
     assert service_signature({"prompt": long_text}, "KEY") == expected
     # nested strings are cut too
-    expected_nested = hashlib.md5(f"images{cut}KEY".encode()).hexdigest()
+    expected_nested = hashlib.sha1(f"images{cut}KEY".encode()).hexdigest()
     assert service_signature({"images": [long_text]}, "KEY") == expected_nested
 
 
