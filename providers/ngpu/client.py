@@ -1,25 +1,44 @@
 """The raw NGPU API: one method per documented action, each a one-liner over ``_call``.
 
-``_call`` authenticates (``Authorization: Bearer <workspace id>``), sends through the shared transport
-(idempotent reads retried, billed submits sent exactly once), decodes, and maps NGPU's ``result_code``
-to the core errors (``codes.py``).
+``_call`` authenticates, sends through the shared transport (idempotent reads retried, billed submits sent
+exactly once), decodes, and maps NGPU's ``result_code`` to the core errors (``codes.py``). Where the seed and
+NGPU's own bot disagree on a request's form (``forms.py``), it tries the configured form and, when NGPU refuses
+it before taking the call, the other form once; the form that worked is kept for the workspace. A submit is sent
+again only after such a refusal, never when its outcome is unknown.
 """
 
 from __future__ import annotations
 
+import json
+import logging
 import re
 from collections.abc import Mapping
 from datetime import date
+from enum import Enum
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from providers.core.errors import DecodeError, InvalidInputError
+from providers.core.errors import AuthenticationError, DecodeError, InvalidInputError, NotFoundError, ProviderError
 from providers.core.models import JobStatus
 from providers.core.scrub import Scrubber
 from providers.core.transport import HttpResponse, Transport
-from providers.ngpu.codes import raise_for_result
+from providers.core.unknown_values import report_unknown
+from providers.ngpu.codes import SUCCESS_CODES, raise_for_result
 from providers.ngpu.credentials import NgpuCredentials
+from providers.ngpu.forms import (
+    BRC20_PATHS,
+    LEARNED,
+    AuthForm,
+    Brc20Path,
+    DataForm,
+    LearnedForms,
+    WorkspaceForms,
+    order,
+    other_brc20_path,
+    workspace_key,
+    workspace_tag,
+)
 from providers.ngpu.models import (
     Brc20Holdings,
     NodeList,
@@ -37,10 +56,22 @@ from providers.ngpu.models import (
 from providers.ngpu.status import observe_task_data
 
 M = TypeVar("M", bound=BaseModel)
+log = logging.getLogger(__name__)
+
+
+class Auth(Enum):
+    """Whether a call carries the workspace id."""
+
+    #: a public call (the BRC-20 check)
+    NONE = "none"
+    #: sent without it, as both the seed and NGPU's own bot do (``queryTask``); with it only if NGPU asks
+    OPTIONAL = "optional"
+    WORKSPACE = "workspace"
 
 #: what NGPU's own bot sends to schedule its sadTalker image
 SAD_TALKER_PARAM_URL = "sadTalker"
 SAD_TALKER_PORT = 8075
+HTTP_METHOD_NOT_ALLOWED = 405
 #: a path inside the image: segments of letters, digits and - _ . (never "." or ".."), joined by /
 _SEGMENT = r"(?!\.{1,2}(?:/|$))[A-Za-z0-9_.\-]+"
 _IMAGE_PATH = re.compile(rf"^{_SEGMENT}(?:/{_SEGMENT})*$")
@@ -53,6 +84,10 @@ class NgpuClient:
         credentials: NgpuCredentials,
         *,
         sync_timeout: float | None = None,
+        auth_form: AuthForm = AuthForm.BEARER,
+        data_form: DataForm = DataForm.OBJECT,
+        brc20_path: Brc20Path = BRC20_PATHS[0],
+        learned: LearnedForms = LEARNED,
     ) -> None:
         self._transport = transport
         self._credentials = credentials
@@ -60,15 +95,26 @@ class NgpuClient:
         self.scrub = Scrubber.of(credentials)
         self._sync_timeout = sync_timeout
         self.provider = transport.provider
+        #: the forms tried first (the operator's settings); ``learned`` holds what NGPU accepted
+        self.auth_form, self.data_form, self.brc20_path = AuthForm(auth_form), DataForm(data_form), brc20_path
+        self._learned = learned
+        self._base_url = str(transport.base_url)
+        self._workspace = workspace_key(self._base_url, credentials.workspace_id.get_secret_value())
+
+    def accepted_forms(self) -> WorkspaceForms:
+        """The forms NGPU has accepted for this workspace in this process (None: not seen yet)."""
+        return self._learned.of(self._workspace)
+
+    def accepted_brc20_path(self) -> Brc20Path | None:
+        return self._learned.brc20_path(self._base_url)
 
     # --- pass-through ---------------------------------------------------------------------------
     async def passthrough(
         self, path: str, data: str | dict[str, Any], btc_address: str | None = None
     ) -> PassthroughResponse:
         """Sync: ``POST /user/<path>`` runs the image's ``<path>`` and answers its body in ``data``."""
-        body = PassthroughRequest.wrap(data, btc_address).body()
         return await self._call(
-            "POST", f"user/{_image_path(path)}", PassthroughResponse, body=body, billed=True,
+            "POST", f"user/{_image_path(path)}", PassthroughResponse, passed=(data, btc_address), billed=True,
             timeout=self._sync_timeout,
         )
 
@@ -82,11 +128,17 @@ class NgpuClient:
     ) -> ScheduledTask:
         """Async: queue ``data`` for the image's ``param_url`` on ``param_port``; answers the taskID."""
         params = {"paramUrl": _image_path(param_url), "paramPort": str(_port(param_port)), "taskMode": task_mode}
-        body = PassthroughRequest.wrap(data, btc_address).body()
-        return await self._call("POST", "user/schedulingTask", ScheduledTask, params=params, body=body, billed=True)
+        return await self._call(
+            "POST", "user/schedulingTask", ScheduledTask, params=params, passed=(data, btc_address), billed=True
+        )
 
     async def query_task(self, task_id: str) -> TaskQuery:
-        return await self._call("GET", "user/queryTask", TaskQuery, params={"taskID": _task_id(task_id)})
+        """What the task's image has answered so far. Only ``data`` says how the task is going: a top-level
+        ``result_code`` beside a readable ``data`` is not an error (NGPU's own bot never reads it)."""
+        return await self._call(
+            "GET", "user/queryTask", TaskQuery, params={"taskID": _task_id(task_id)}, auth=Auth.OPTIONAL,
+            task_reply=True,
+        )
 
     # --- workspace administration --------------------------------------------------------------
     async def query_task_list(self, start: date | None = None, end: date | None = None) -> TaskList:
@@ -108,12 +160,27 @@ class NgpuClient:
 
     # --- BRC20 ----------------------------------------------------------------------------------
     async def check_address(self, address: str) -> Brc20Holdings:
-        """Which BRC20 inscriptions ``address`` holds (a public call: no workspace id is sent)."""
+        """Which BRC20 inscriptions ``address`` holds (a public call: no workspace id is sent). Asked at the path
+        NGPU answered before, else the configured one and, when that does not exist, the other."""
+        paths = order(self.brc20_path, self.accepted_brc20_path(), other_brc20_path(self.brc20_path))
+        for path in paths:
+            try:
+                holdings = await self.check_address_at(path, address)
+            except (NotFoundError, InvalidInputError) as error:
+                if path == paths[-1] or not is_missing_path(error):
+                    raise
+                log.info("%s: %s does not exist; asking %s", self.provider, path, paths[-1])
+                continue
+            self._learned.accept_brc20_path(self._base_url, path)
+            return holdings
+        raise AssertionError("unreachable: the last path's error is raised")
+
+    async def check_address_at(self, path: Brc20Path, address: str) -> Brc20Holdings:
+        """The BRC-20 check at one of its two known paths; an error ``is_missing_path`` when NGPU has no such path."""
         if not address.strip():
             raise InvalidInputError("Give a BTC address to check.", field="address")
         return await self._call(
-            "GET", "brc20/checkAddress", Brc20Holdings, params={"address": address.strip()},
-            envelope=False, authenticated=False,
+            "GET", path, Brc20Holdings, params={"address": address.strip()}, envelope=False, auth=Auth.NONE
         )
 
     async def holds_ainn(self, address: str, minimum: int = 1) -> bool:
@@ -167,41 +234,116 @@ class NgpuClient:
         *,
         params: Mapping[str, str] | None = None,
         body: dict[str, Any] | None = None,
+        passed: tuple[str | dict[str, Any], str | None] | None = None,
         billed: bool = False,
         timeout: float | None = None,
         envelope: bool = True,
-        authenticated: bool = True,
+        auth: Auth = Auth.WORKSPACE,
+        task_reply: bool = False,
     ) -> M:
-        headers = self._auth_headers() if authenticated else None
+        """One call, in the forms NGPU takes. ``passed`` is a pass-through's (image body, BTC address), wrapped in
+        the data form. A refusal of the auth form (an auth error) or of the data form (a bad-request error) means
+        NGPU did not take the call, so the other form is sent once; every other outcome ends the call."""
+        known = self.accepted_forms()
+        auths = self._auth_order(auth, known.auth)
+        datas: list[DataForm | None] = [None]
+        if passed is not None:
+            datas = list(order(self.data_form, known.data, self.data_form.other))
+        tried_auth = tried_data = 0
+        refused: InvalidInputError | None = None
+        while True:
+            auth_form, data_form = auths[tried_auth], datas[tried_data]
+            sent = body if data_form is None or passed is None else PassthroughRequest.wrap(*passed, data_form).body()
+            try:
+                result = await self._send(
+                    method, path, model, params=params, body=sent, auth_form=auth_form, billed=billed,
+                    timeout=timeout, envelope=envelope, task_reply=task_reply,
+                )
+            except AuthenticationError:
+                if tried_auth + 1 == len(auths):
+                    raise
+                tried_auth += 1
+                continue
+            except InvalidInputError as refusal:
+                if data_form is None or tried_data + 1 == len(datas):
+                    raise _clearer(refused, refusal) from None
+                refused, tried_data = refusal, tried_data + 1
+                continue
+            self._accept(auth_form, data_form, known)
+            return result
+
+    def _auth_order(self, auth: Auth, learned: AuthForm | None) -> list[AuthForm | None]:
+        if auth is Auth.NONE:
+            return [None]
+        forms: list[AuthForm | None] = list(order(self.auth_form, learned, self.auth_form.other))
+        return [None, *forms] if auth is Auth.OPTIONAL else forms
+
+    def _accept(self, auth_form: AuthForm | None, data_form: DataForm | None, known: WorkspaceForms) -> None:
+        """Keep the forms NGPU just took; say so once when they are not the configured ones (the setting that
+        spares the first refusal), naming the workspace only by its tag."""
+        tag = workspace_tag(self._workspace)
+        if auth_form is not None and known.auth is None:
+            self._learned.accept_auth(self._workspace, auth_form)
+            if auth_form is not self.auth_form:
+                log.warning(
+                    "%s refused %s for workspace %s and accepted %s; kept for this workspace "
+                    "(NGPU_AUTH_FORM=%s makes it the first try)",
+                    self.provider, self.auth_form.described, tag, auth_form.described, auth_form.value,
+                )
+        if data_form is not None and known.data is None:
+            self._learned.accept_data(self._workspace, data_form)
+            if data_form is not self.data_form:
+                log.warning(
+                    "%s refused pass-through data as a JSON %s for workspace %s and took it as a JSON %s; kept "
+                    "for this workspace (NGPU_DATA_FORM=%s makes it the first try)",
+                    self.provider, self.data_form.value, tag, data_form.value, data_form.value,
+                )
+
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        model: type[M],
+        *,
+        params: Mapping[str, str] | None,
+        body: dict[str, Any] | None,
+        auth_form: AuthForm | None,
+        billed: bool,
+        timeout: float | None,
+        envelope: bool,
+        task_reply: bool,
+    ) -> M:
+        headers = None if auth_form is None else auth_form.header(self._credentials.workspace_id.get_secret_value())
 
         async def attempt() -> M:
             response = await self._transport.send(
                 method, path, params=params, json_body=body, headers=headers, timeout=timeout
             )
-            return self._decode(response, model, envelope=envelope)
+            return self._decode(response, model, envelope=envelope, task_reply=task_reply)
 
         if billed:
             return await self._transport.submit_once(attempt)
         return await self._transport.retrying(attempt, idempotent=True)
 
-    def _auth_headers(self) -> dict[str, str]:
-        # the seed's form; NGPU's public bot sends the bare id, which NGPU also accepts
-        return {"Authorization": f"Bearer {self._credentials.workspace_id.get_secret_value()}"}
-
-    def _decode(self, response: HttpResponse, model: type[M], *, envelope: bool) -> M:
+    def _decode(self, response: HttpResponse, model: type[M], *, envelope: bool, task_reply: bool = False) -> M:
         if response.status >= 400:
             # NGPU may put its own result_code in an HTTP error; that names the problem better
             try:
                 payload = response.json()
             except DecodeError:
                 payload = None
-            if envelope and isinstance(payload, dict) and "result_code" in payload:
+            if isinstance(payload, dict) and "result_code" in payload:
                 raise_for_result(payload, provider=self.provider, scrub=self.scrub)
             response.raise_for_status()
         payload = response.json()
         if not isinstance(payload, dict):
             raise DecodeError("NGPU sent a reply that is not a JSON object.", provider=self.provider)
-        if envelope:
+        if task_reply and _readable_task_state(payload.get("data")):
+            if payload.get("result_code") not in SUCCESS_CODES:
+                # NGPU's own bot reads only data.result_code; an odd code here is noted, not taken as a failure
+                report_unknown(self.provider, "queryTask result_code beside a task state", payload.get("result_code"))
+        elif envelope or "result_code" in payload:
+            # a reply without an envelope (the BRC-20 check) that carries a result_code is NGPU's error envelope
             raise_for_result(payload, provider=self.provider, scrub=self.scrub)
         try:
             return model.model_validate(payload)
@@ -209,6 +351,33 @@ class NgpuClient:
             raise DecodeError(
                 f"NGPU sent a reply that does not match its documents ({model.__name__}).", provider=self.provider
             ) from None
+
+
+def is_missing_path(error: ProviderError) -> bool:
+    """NGPU has no such path: a 404 (or a 405 where a route of another method covers the path)."""
+    return isinstance(error, NotFoundError) or error.code == HTTP_METHOD_NOT_ALLOWED
+
+
+def _readable_task_state(data: Any) -> bool:
+    """Whether queryTask's ``data`` holds the image's answer as a JSON object (either form)."""
+    if isinstance(data, str):
+        try:
+            data = json.loads(data)
+        except json.JSONDecodeError:
+            return False
+    return isinstance(data, dict)
+
+
+def _clearer(first: InvalidInputError | None, second: InvalidInputError) -> InvalidInputError:
+    """Of two refusals of one call in both data forms, the one that is not about the form of ``data``: when both
+    forms were refused, something else is wrong too, and that is what the member can fix."""
+    if first is None:
+        return second
+    return first if _about_data(second) and not _about_data(first) else second
+
+
+def _about_data(error: InvalidInputError) -> bool:
+    return "data" in error.user_message.lower()
 
 
 def _image_path(path: str) -> str:

@@ -21,6 +21,7 @@ from providers.core.errors import (
     ServerError,
 )
 from providers.core.scrub import NO_SECRETS, Scrubber
+from providers.core.unknown_values import report_unknown
 
 #: the seed says 200 is success; its own examples answer 100. Both count.
 SUCCESS_CODES = frozenset({100, 200})
@@ -110,5 +111,7 @@ def raise_for_result(payload: Mapping[str, Any], *, provider: str, scrub: Scrubb
         raise DecodeError("NGPU sent a reply without a usable result_code.", provider=provider) from None
     if code in SUCCESS_CODES:
         return
+    if code not in CODE_TABLE:
+        report_unknown(provider, "result_code", code)
     msg = payload.get("msg")
     raise error_for(code, msg if isinstance(msg, str) else "", provider=provider, scrub=scrub)

@@ -10,7 +10,19 @@ import json
 from datetime import date
 from typing import Any
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ModelWrapValidatorHandler,
+    PrivateAttr,
+    field_validator,
+    model_validator,
+)
+
+from providers.core.errors import InvalidInputError
+from providers.ngpu.forms import DataForm, form_of_data
 
 
 class _Response(BaseModel):
@@ -25,36 +37,65 @@ class Envelope(_Response):
 
 
 class PassthroughRequest(BaseModel):
-    """The body of a sync pass-through and of ``schedulingTask``: the image's own body as a string."""
+    """The body of a sync pass-through and of ``schedulingTask``: the image's own body in ``data``, as the JSON
+    value itself (``DataForm.OBJECT``, NGPU's own bot) or as its JSON text (``DataForm.STRING``, the seed)."""
 
     model_config = ConfigDict(extra="forbid")
 
     btc_address: str | None = None
-    data: str
+    data: Any
 
     @classmethod
-    def wrap(cls, data: str | dict[str, Any], btc_address: str | None) -> PassthroughRequest:
-        text = data if isinstance(data, str) else json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-        return cls(btc_address=btc_address, data=text)
+    def wrap(
+        cls, data: str | dict[str, Any], btc_address: str | None, form: DataForm = DataForm.OBJECT
+    ) -> PassthroughRequest:
+        """``data`` in ``form``. A text must be JSON in either form: it is the body of a JSON API, and only then
+        can it be sent as the value itself (``InvalidInputError`` before anything is sent)."""
+        if isinstance(data, str):
+            try:
+                value = json.loads(data)
+            except json.JSONDecodeError:
+                raise InvalidInputError(
+                    "The body passed through to the image must be JSON.", field="data", provider="ngpu"
+                ) from None
+            return cls(btc_address=btc_address, data=data if form is DataForm.STRING else value)
+        if form is DataForm.STRING:
+            return cls(btc_address=btc_address, data=json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+        return cls(btc_address=btc_address, data=data)
 
     def body(self) -> dict[str, Any]:
         return self.model_dump(exclude_none=True)
 
 
 class _CarriesData(Envelope):
-    """An envelope whose ``data`` holds the image's own response body as a string."""
+    """An envelope whose ``data`` holds the image's own response body. NGPU's own bot reads it as a JSON object,
+    the seed's table types it as a string: both are read, and kept here as JSON text so readers see one type;
+    ``data_form`` says which form it came in."""
 
     data: str = ""
+    _data_form: DataForm | None = PrivateAttr(default=None)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _note_data_form(cls, value: Any, handler: ModelWrapValidatorHandler[Any]) -> Any:
+        model = handler(value)
+        if isinstance(value, dict) and isinstance(model, _CarriesData):
+            model._data_form = form_of_data(value.get("data"))
+        return model
 
     @field_validator("data", mode="before")
     @classmethod
     def _data_as_text(cls, value: Any) -> Any:
-        # documented as a string; a JSON value sent instead is kept as its JSON text so readers see one type
         if value is None:
             return ""
         if isinstance(value, dict | list):
             return json.dumps(value, ensure_ascii=False)
         return value
+
+    @property
+    def data_form(self) -> DataForm | None:
+        """The form ``data`` came in (None when it was empty or absent)."""
+        return self._data_form
 
     def data_json(self) -> Any:
         """``data`` parsed as JSON (``None`` when empty); raises ``ValueError`` when it is not JSON."""
@@ -72,7 +113,10 @@ class ScheduledTask(Envelope):
 
 
 class TaskQuery(_CarriesData):
-    """``queryTask`` answer: ``data`` is whatever the image has answered so far."""
+    """``queryTask`` answer: ``data`` is whatever the image has answered so far. The top-level ``result_code`` is
+    kept as sent (or None): only ``data`` says how the task is going (``client.NgpuClient.query_task``)."""
+
+    result_code: int | str | None = None  # type: ignore[assignment]  # looser than the envelope's, on purpose
 
     task_id: str | None = Field(default=None, validation_alias=AliasChoices("taskID", "taskId"))
     #: not in the seed; NGPU's public demo reads it as "result present" (> 0)

@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ValidationError
 
 from providers.core.base import AccessOutcome, Provider, ServiceSettings, failed
+from providers.core.diagnosis import Diagnosis
 from providers.core.errors import InvalidInputError
 from providers.core.models import (
     Capability,
@@ -43,6 +44,7 @@ from providers.ngpu.a1111 import (
 )
 from providers.ngpu.client import NgpuClient
 from providers.ngpu.credentials import NgpuCredentials
+from providers.ngpu.diagnose import add_findings
 from providers.ngpu.request import txt2img_body, validate_extras
 from providers.ngpu.sad_talker import TALK_LIMITS, TALK_PROFILE, talk_state
 from providers.ngpu.settings import NgpuSettings
@@ -89,8 +91,14 @@ class NgpuProvider(Provider):
     def _setup(self) -> None:
         self.ngpu_settings: NgpuSettings = self.settings  # type: ignore[assignment]  # checked by the base class
         self.ngpu_credentials: NgpuCredentials = self.credentials  # type: ignore[assignment]
+        settings = self.ngpu_settings
         self.client = NgpuClient(
-            self.transport, self.ngpu_credentials, sync_timeout=self.ngpu_settings.sync_timeout_seconds
+            self.transport,
+            self.ngpu_credentials,
+            sync_timeout=settings.sync_timeout_seconds,
+            auth_form=settings.auth_form,
+            data_form=settings.data_form,
+            brc20_path=settings.brc20_path,
         )
 
     # --- validation ---------------------------------------------------------------------------
@@ -194,6 +202,14 @@ class NgpuProvider(Provider):
 
     async def check_credentials(self) -> None:
         await self.client.query_nodes()
+
+    async def diagnose(self) -> Diagnosis:
+        """The keys (queryNodes), then the auth form, data form, BRC-20 path and queryTask's top-level code as
+        this NGPU shows them to free calls (``diagnose.py``)."""
+        diagnosis = Diagnosis(service=self.name)
+        await self._diagnose_keys(diagnosis)
+        await add_findings(self.client, diagnosis)
+        return diagnosis
 
     async def _check_access(self) -> AccessOutcome:
         address = self.ngpu_credentials.btc_address

@@ -7,6 +7,7 @@ from pydantic_settings import SettingsConfigDict
 
 from providers.core.base import ServiceSettings
 from providers.ngpu.credentials import NgpuCredentials
+from providers.ngpu.forms import BRC20_PATHS, AuthForm, Brc20Path, DataForm
 
 
 class NgpuSettings(ServiceSettings):
@@ -32,6 +33,14 @@ class NgpuSettings(ServiceSettings):
     interrogate_model: str = "clip"
     #: the port NGPU's own bot uses for its sadTalker image
     sad_talker_port: int = 8075
+    #: ``Authorization`` form tried first: ``bearer`` (the seed: ``Bearer <id>``) or ``bare`` (NGPU's own bot: the id
+    #: alone); on an auth refusal the other is tried once and the one that works is kept for the workspace
+    auth_form: AuthForm = AuthForm.BEARER
+    #: ``data`` form sent first in a pass-through: ``object`` (NGPU's own bot: the JSON object) or ``string`` (the
+    #: seed's table: its JSON text); when NGPU refuses it as malformed the other is sent once and kept
+    data_form: DataForm = DataForm.OBJECT
+    #: the BRC-20 check's path tried first (NGPU's own bot's); the seed's ``brc20/checkAddress`` when it does not exist
+    brc20_path: Brc20Path = BRC20_PATHS[0]
     #: a synchronous pass-through waits for the whole job, so it gets a longer timeout than other calls
     sync_timeout_seconds: float = 300.0
 

@@ -1,8 +1,9 @@
 """How a ``queryTask`` answer's ``data`` becomes a job status: the poll rules, in one place.
 
-``data`` is whatever the workspace's image has answered so far, as a string. The seed says nothing about
-it while a task runs; NGPU's own sadTalker bot reads ``data.result_code`` (< 0 failed, 101/102 running,
-100 done, link in ``data.result_url``). The rules, first match wins:
+``data`` is whatever the workspace's image has answered so far, as JSON text (``models._CarriesData`` turns
+the object form into text). Only ``data`` decides: queryTask's top-level ``result_code`` is not read here. The
+seed says nothing about ``data`` while a task runs; NGPU's own sadTalker bot reads ``data.result_code`` (< 0
+failed, 101/102 running, 100 done, link in ``data.result_url``). The rules, first match wins:
 
 | data                                                     | status    | why                                   |
 |----------------------------------------------------------|-----------|---------------------------------------|
@@ -13,7 +14,7 @@ it while a task runs; NGPU's own sadTalker bot reads ``data.result_code`` (< 0 f
 | JSON with A1111's ``error`` / ``detail`` (no result)     | FAILED    | Inference: A1111's error body         |
 | JSON ``result_code`` 101/102                             | RUNNING   | NGPU's bot convention (+ progress)    |
 | JSON ``result_code`` 100/200 without any result          | DecodeError | Inference: "done" but nothing to show |
-| any other JSON object (unknown code, no result)          | RUNNING   | unknown counts as still running       |
+| any other JSON object (unknown code, no result)          | RUNNING   | unknown is kept open (and reported)   |
 | not JSON / not an object                                 | DecodeError | not what any document describes     |
 """
 
@@ -26,6 +27,7 @@ from typing import Any
 from providers.core.errors import DecodeError
 from providers.core.models import JobStatus
 from providers.core.scrub import NO_SECRETS, Scrubber
+from providers.core.unknown_values import report_unknown
 
 #: NGPU's bot: 101/102 are "still running" (which of them means queued is not known, so both are RUNNING)
 RUNNING_CODES = frozenset({101, 102})
@@ -81,6 +83,10 @@ def observe_task_data(data: str, *, provider: str, scrub: Scrubber = NO_SECRETS)
         return TaskObservation(JobStatus.RUNNING, progress=_percent(parsed.get("progress")), code=code, raw=raw)
     if code in DONE_CODES:
         raise DecodeError("NGPU reported the task finished but sent no result.", provider=provider, code=code)
+    if code is None:
+        report_unknown(provider, "queryTask data without a result_code or a result", sorted(parsed)[:8])
+    else:
+        report_unknown(provider, "queryTask data.result_code", code)
     return TaskObservation(JobStatus.RUNNING, progress=_percent(parsed.get("progress")), code=code, raw=raw)
 
 

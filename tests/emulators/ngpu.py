@@ -1,8 +1,15 @@
-"""An NGPU emulator written from seed 004 and PROVIDERS.md §4, with an AUTOMATIC1111 image behind it.
+"""An NGPU emulator written from seed 004 and PROVIDERS.md §4, with an AUTOMATIC1111 image behind it
+(``ngpu_a1111.py``).
 
 NGPU: ``/user/schedulingTask`` (async) and ``/user/<path>`` (sync) pass ``data`` (the image's own request
-body as a string) to the workspace's image; ``/user/queryTask`` answers what the image returned so far.
-Auth: ``Authorization: Bearer <workspace id>`` or the bare id. Success is ``result_code`` 100 or 200.
+body) to the workspace's image; ``/user/queryTask`` answers what the image returned so far. Success is
+``result_code`` 100 or 200.
+
+By default it plays the strongest public evidence, NGPU's own public Discord bot (where it and the seed disagree):
+``data`` is taken only as the JSON object itself (its JSON text is refused as malformed, before any task is made)
+and answered as an object; the workspace id is taken only bare (``Authorization: <id>``; the seed's ``Bearer <id>``
+is refused like a wrong id); ``queryTask`` needs no ``Authorization``; the BRC-20 check is at
+``/user/brc20/checkAddress`` only. ``VARIANTS`` play the other readings, each refusing what that reading refuses.
 
 The seed documents no failure codes. Inference (HTTP-like, all in ``_fail`` calls below): 400 bad
 parameters, 401 unknown workspace, 402 BTC address without AINN, 404 unknown task or path, 503 no node.
@@ -13,7 +20,8 @@ documented).
 Faults (``app[FAULTS_KEY].arm(name)``), besides the generic ones in ``common.py``:
 * ``task_fails``    — the next submitted task ends with data ``{"result_code": -1, "msg": ...}``
 * ``no_ainn``       — a submit is refused with 402: the BTC address holds no AINN
-* ``bad_workspace`` — an authenticated request is refused with 401 even with the right workspace id
+* ``bad_workspace`` — an authenticated request is refused with 401 even with the right workspace id in the right
+  form (a request in a form this NGPU does not take is refused as it always is, without using the fault up)
 * ``no_node``       — a submit is refused with 503: no compute node is available
 
 Garbage, each armed for the next submitted task only (other tasks stay well-formed):
@@ -27,12 +35,9 @@ Garbage, each armed for the next submitted task only (other tasks stay well-form
 from __future__ import annotations
 
 import base64
-import binascii
-import io
 import itertools
 import json
 import math
-import random
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -40,18 +45,17 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from aiohttp import web
-from PIL import Image
 
 from tests.emulators.common import (
     FAULTS_KEY,
+    VARIANTS_KEY,
     JobClock,
     absolute,
     chosen_variants,
-    grid_png,
     json_response,
     new_app,
-    png_bytes,
 )
+from tests.emulators.ngpu_a1111 import A1111_ENDPOINTS, run_a1111
 
 TEST_WORKSPACE_ID = "test-workspace"
 #: the seed's example address; holds 100 AINN here
@@ -62,7 +66,6 @@ TEST_BTC_ADDRESS_WITHOUT_AINN = "bc1qemulatorholdsnoainn000000000000000000"
 ENV_SETTINGS = {"NGPU_WORKSPACE_ID": TEST_WORKSPACE_ID, "NGPU_BTC_ADDRESS": TEST_BTC_ADDRESS}
 A1111_PORT = 7860
 SAD_TALKER_PORT = 8075
-A1111_ENDPOINTS = ("txt2img", "img2img", "extra-single-image", "interrogate")
 NODES = (
     {"nodeAddr": "0x732637A3A3E0D335Dc00d9F8fba8a1033831Bf13", "progress": 100, "status": 1},
     {"nodeAddr": "0xf54B48DBD69d4f0841e458a551422Cf8eC1DEaaa", "progress": 100, "status": 1},
@@ -80,7 +83,23 @@ HISTORIC_TASK_IDS = (
 FAKE_MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isomNGPU-EMULATOR-FAKE-VIDEO"
 #: ``getDetailed``: a finished task's ``responsetime`` is this many seconds after its ``requesttime``
 RESPONSE_SECONDS = 3
-OUTPUT_LONG_SIDE = 128  # images are generated small (aspect kept, each side at least 64)
+#: the BRC-20 check: NGPU's own bot's path (the default) and the seed's (variant ``brc20_seed_path``)
+BRC20_BOT_PATH = "/user/brc20/checkAddress"
+BRC20_SEED_PATH = "/brc20/checkAddress"
+#: queryTask's top-level result_code under variant ``querytask_top_code`` (the task's state stays in ``data``)
+ODD_TOP_CODE = 0
+
+#: named readings of contested facts (``--variant ngpu:NAME``); none means the default reading (see above)
+VARIANTS: dict[str, str] = {
+    "data_string": "pass-through data is taken only as the JSON text of the request body, as the seed's table types "
+    "it (the object itself is refused as malformed); replies carry data as JSON text",
+    "auth_bearer": "the workspace id is taken only as `Authorization: Bearer <id>`, as the seed writes it (the bare "
+    "id is refused)",
+    "brc20_seed_path": "the BRC-20 check is at /brc20/checkAddress, the seed's path (/user/brc20/checkAddress does "
+    "not exist)",
+    "querytask_top_code": f"queryTask's top-level result_code is {ODD_TOP_CODE} (neither 100 nor 200) while data "
+    "carries the task's state",
+}
 
 
 @dataclass
@@ -90,6 +109,23 @@ class RecordedRequest:
     query: dict[str, str]
     authorization: str | None
     body: Any
+    #: the top-level ``result_code`` answered (None: none, or the request never got a JSON answer)
+    result_code: int | None = None
+
+    @property
+    def taken(self) -> bool:
+        """NGPU took the request (a success code), as opposed to refusing it."""
+        return self.result_code in (100, 200)
+
+    def inner_data(self) -> Any:
+        """The image's request inside a pass-through body, in whichever form ``data`` was sent."""
+        data = self.body.get("data") if isinstance(self.body, dict) else None
+        if isinstance(data, str):
+            try:
+                return json.loads(data)
+            except json.JSONDecodeError:
+                return data
+        return data
 
 
 @dataclass
@@ -97,6 +133,7 @@ class Task:
     task_id: str
     param_url: str
     param_port: int
+    #: the image's request as JSON text (what getDetailed's ``request`` shows, as in the seed's sample)
     data: str
     btc_address: str
     requrl: str
@@ -144,7 +181,18 @@ def bomb_png(side: int = BOMB_SIDE) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + rows + chunk(b"IEND", b"")
 
 
-def _garbage_reply(task: Task, finished: bool) -> web.Response | None:
+def _plays(app: web.Application, variant: str) -> bool:
+    return variant in app[VARIANTS_KEY]
+
+
+def _data_out(app: web.Application, value: dict[str, Any] | None) -> Any:
+    """A reply's ``data``: the object itself by default, its JSON text under ``data_string`` ("" when empty)."""
+    if not _plays(app, "data_string"):
+        return value if value is not None else ""
+    return json.dumps(value) if value is not None else ""
+
+
+def _garbage_reply(app: web.Application, task: Task, finished: bool) -> web.Response | None:
     """The broken queryTask reply of a task armed with a garbage fault, or None to answer normally."""
     if task.garbage == "huge_reply":
         return web.Response(body=b'{"data": "' + b"x" * HUGE_REPLY_BYTES + b'"}', content_type="application/json")
@@ -153,12 +201,13 @@ def _garbage_reply(task: Task, finished: bool) -> web.Response | None:
     if task.garbage == "missing_fields":
         return json_response({"msg": "success", "taskID": task.task_id})
     if task.garbage == "wrong_types":
-        data = json.dumps({"images": 7, "parameters": "none", "info": ["not", "json"]})
+        data = {"images": 7, "parameters": "none", "info": ["not", "json"]}
     elif task.garbage == "decompression_bomb":
-        data = json.dumps({"images": [base64.b64encode(bomb_png()).decode()], "parameters": {}, "info": "{}"})
+        data = {"images": [base64.b64encode(bomb_png()).decode()], "parameters": {}, "info": "{}"}
     else:
         return None
-    return json_response({"result_code": 200, "msg": "success", "taskID": task.task_id, "result_size": 1, "data": data})
+    return json_response({"result_code": 200, "msg": "success", "taskID": task.task_id, "result_size": 1,
+                          "data": _data_out(app, data)})
 
 
 def _fail(code: int, msg: str, status: int = 200) -> web.Response:
@@ -166,15 +215,14 @@ def _fail(code: int, msg: str, status: int = 200) -> web.Response:
 
 
 def _workspace_refusal(request: web.Request, *, required: bool) -> web.Response | None:
-    """401-coded refusal unless the workspace id (Bearer or bare) is known; optional endpoints only
-    check a header that is present."""
+    """401-coded refusal unless the workspace id comes in the one form this NGPU takes (bare by default, Bearer
+    under ``auth_bearer``; the other form is refused like a wrong id); optional endpoints only check a header that
+    is present. ``bad_workspace`` refuses a request that is otherwise right."""
     header = request.headers.get("Authorization")
     if header is None and not required:
         return None
-    token = (header or "").strip()
-    if token.lower().startswith("bearer "):
-        token = token[7:].strip()
-    if request.app[FAULTS_KEY].take("bad_workspace") or token != TEST_WORKSPACE_ID:
+    expected = f"Bearer {TEST_WORKSPACE_ID}" if _plays(request.app, "auth_bearer") else TEST_WORKSPACE_ID
+    if (header or "").strip() != expected or request.app[FAULTS_KEY].take("bad_workspace"):
         return _fail(401, "workspace not found or not authorized")
     return None
 
@@ -203,12 +251,20 @@ async def _json_object(request: web.Request) -> dict[str, Any] | None:
 
 
 async def _passthrough_body(request: web.Request) -> tuple[dict[str, Any], dict[str, Any]] | web.Response:
-    """(body, the image's request parsed from ``data``), or the refusal: ``data`` must be a JSON string."""
+    """(body, the image's request), or the refusal (nothing is queued): ``data`` must be the JSON object itself,
+    or under ``data_string`` a string holding its JSON text."""
     body = await _json_object(request)
-    if body is None or not isinstance(body.get("data"), str):
+    if body is None:
+        return _fail(400, "the body must be a JSON object with data")
+    data = body.get("data")
+    if not _plays(request.app, "data_string"):
+        if not isinstance(data, dict):
+            return _fail(400, "data must be the JSON object of the request body, not a string")
+        return body, data
+    if not isinstance(data, str):
         return _fail(400, "data must be a string holding the JSON request body")
     try:
-        inner = json.loads(body["data"])
+        inner = json.loads(data)
     except json.JSONDecodeError:
         return _fail(400, "data is not valid JSON")
     if not isinstance(inner, dict):
@@ -257,107 +313,6 @@ def add_past_tasks(app: web.Application, received: list[datetime]) -> list[str]:
     return [task.task_id for task in tasks]
 
 
-# --- the AUTOMATIC1111 image ----------------------------------------------------------------------
-class _Invalid(Exception):
-    def __init__(self, field_name: str, msg: str) -> None:
-        super().__init__(msg)
-        self.field_name, self.msg = field_name, msg
-
-
-def _number(body: dict[str, Any], name: str, default: float, low: float, high: float, *, whole: bool) -> Any:
-    value = body.get(name, default)
-    if isinstance(value, bool) or not isinstance(value, int if whole else int | float):
-        raise _Invalid(name, "value is not a valid " + ("integer" if whole else "number"))
-    if not low <= value <= high:
-        raise _Invalid(name, f"ensure this value is between {low} and {high}")
-    return value
-
-
-def _image_from(text: Any, name: str) -> Image.Image:
-    if not isinstance(text, str) or not text:
-        raise _Invalid(name, "field required")
-    try:
-        data = base64.b64decode(text.partition(",")[2] if text.startswith("data:") else text, validate=True)
-        image = Image.open(io.BytesIO(data))
-        image.load()
-    except (binascii.Error, ValueError, OSError):
-        raise _Invalid(name, "not a base64 image") from None
-    return image
-
-
-def _small(width: int, height: int) -> tuple[int, int]:
-    scale = min(1.0, OUTPUT_LONG_SIDE / max(width, height))
-    return max(64, round(width * scale)), max(64, round(height * scale))
-
-
-def _b64png(image: Image.Image) -> str:
-    out = io.BytesIO()
-    image.convert("RGB").save(out, format="PNG", compress_level=1)
-    return base64.b64encode(out.getvalue()).decode()
-
-
-def _generate(endpoint: str, body: dict[str, Any], number: int) -> dict[str, Any]:
-    prompt = body.get("prompt", "")
-    if not isinstance(prompt, str):
-        raise _Invalid("prompt", "str type expected")
-    width = _number(body, "width", 512, 64, 2048, whole=True)
-    height = _number(body, "height", 512, 64, 2048, whole=True)
-    for name, side in (("width", width), ("height", height)):
-        if side % 8:
-            raise _Invalid(name, "must be a multiple of 8")
-    batch = _number(body, "batch_size", 1, 1, 8, whole=True)
-    n_iter = _number(body, "n_iter", 1, 1, 4, whole=True)
-    steps = _number(body, "steps", 20, 1, 150, whole=True)
-    cfg = _number(body, "cfg_scale", 7.0, 1, 30, whole=False)
-    seed = _number(body, "seed", -1, -1, 2**32 - 1, whole=True)
-    if endpoint == "img2img":
-        images = body.get("init_images")
-        if not isinstance(images, list) or not images:
-            raise _Invalid("init_images", "field required")
-        for index, text in enumerate(images):
-            _image_from(text, f"init_images.{index}")
-        _number(body, "denoising_strength", 0.75, 0, 1, whole=False)
-    if seed == -1:
-        seed = random.Random(number).randrange(2**32 - 8)
-    count = batch * n_iter
-    all_seeds = [seed + i for i in range(count)]
-    small = _small(width, height)
-    pictures = [base64.b64encode(png_bytes(*small, seed=s, label=f"{endpoint} {i + 1}")).decode()
-                for i, s in enumerate(all_seeds)]
-    first = 0
-    if count > 1 and not body.get("do_not_save_grid", False):  # A1111 returns its grid first by default
-        pictures.insert(0, base64.b64encode(grid_png(small[0] // 2, small[1] // 2, seed=seed)).decode())
-        first = 1
-    info = {
-        "prompt": prompt, "all_prompts": [prompt] * count, "negative_prompt": body.get("negative_prompt", ""),
-        "seed": seed, "all_seeds": all_seeds, "subseed": seed + 1000, "width": width, "height": height,
-        "sampler_name": body.get("sampler_name") or "Euler a", "cfg_scale": cfg, "steps": steps,
-        "batch_size": batch, "index_of_first_image": first, "infotexts": [prompt] * len(pictures),
-    }
-    parameters = {**body, "init_images": None, "mask": None} if endpoint == "img2img" else dict(body)
-    return {"images": pictures, "parameters": parameters, "info": json.dumps(info)}
-
-
-def run_a1111(endpoint: str, body: dict[str, Any], number: int = 0) -> dict[str, Any]:
-    """What the A1111 API answers for ``POST /sdapi/v1/<endpoint>`` (its FastAPI 422 shape on bad input)."""
-    try:
-        if endpoint in ("txt2img", "img2img"):
-            return _generate(endpoint, body, number)
-        image = _image_from(body.get("image"), "image")
-        if endpoint == "extra-single-image":
-            factor = _number(body, "upscaling_resize", 2, 1, 8, whole=False)
-            size = (round(image.width * factor), round(image.height * factor))
-            return {"html_info": f"<p>Upscaled ×{factor:g}</p>", "image": _b64png(image.resize(size))}
-        model = body.get("model", "clip")
-        if model not in ("clip", "deepdanbooru"):
-            return {"detail": f"Model not found {model}"}
-        if model == "deepdanbooru":
-            return {"caption": "abstract, circle, colorful, lines"}
-        return {"caption": f"a colorful abstract picture with a white ring, {image.width}x{image.height}"}
-    except _Invalid as invalid:
-        return {"detail": [{"loc": ["body", invalid.field_name], "msg": invalid.msg, "type": "value_error"}]}
-
-
 def _sad_talker_problem(body: Any) -> str | None:
     if not isinstance(body, dict):
         return "data must be a JSON object"
@@ -367,15 +322,15 @@ def _sad_talker_problem(body: Any) -> str | None:
     return None
 
 
-def _task_data(request: web.Request, task: Task) -> tuple[str, bool]:
-    """(queryTask ``data``, finished) for a task right now."""
+def _task_data(request: web.Request, task: Task) -> tuple[dict[str, Any], bool]:
+    """(what the task's image has answered so far, finished) for a task right now."""
     state = request.app[STATE_KEY]
     phase, progress = state.clock.phase(task.started)
     if phase != "finished":
         code = 101 if phase == "queued" else 102
-        return json.dumps({"result_code": code, "msg": phase, "progress": progress}), False
+        return {"result_code": code, "msg": phase, "progress": progress}, False
     if task.failure:
-        return json.dumps({"result_code": -1, "msg": task.failure}), True
+        return {"result_code": -1, "msg": task.failure}, True
     if task.result is None:
         body = json.loads(task.data)
         if task.param_url == "sadTalker":
@@ -385,7 +340,7 @@ def _task_data(request: web.Request, task: Task) -> tuple[str, bool]:
             task.result = {"result_code": 100, "msg": "success", "result_url": url}
         else:
             task.result = run_a1111(_a1111_endpoint(task.param_url) or "", body, task.number)
-    return json.dumps(task.result), True
+    return task.result, True
 
 
 # --- NGPU routes ----------------------------------------------------------------------------------
@@ -409,7 +364,7 @@ async def scheduling_task(request: web.Request) -> web.Response:
     if refusal := _submit_refusal(request, body.get("btc_address")):
         return refusal
     task = _add_task(
-        request.app[STATE_KEY], param_url=param_url, param_port=int(port_text), data=body["data"],
+        request.app[STATE_KEY], param_url=param_url, param_port=int(port_text), data=json.dumps(inner),
         btc_address=body.get("btc_address") or "", requrl=str(request.rel_url),
         failure="CUDA out of memory on the compute node" if request.app[FAULTS_KEY].take("task_fails") else None,
         garbage=next((name for name in GARBAGE_FAULTS if request.app[FAULTS_KEY].take(name)), None),
@@ -424,10 +379,11 @@ async def query_task(request: web.Request) -> web.Response:
     if task is None:
         return _fail(404, "task not found")
     data, finished = _task_data(request, task)
-    if (garbage := _garbage_reply(task, finished)) is not None:
+    if (garbage := _garbage_reply(request.app, task, finished)) is not None:
         return garbage
-    return json_response({"result_code": 200, "msg": "success", "taskID": task.task_id,
-                          "result_size": 1 if finished else 0, "data": data})
+    code = ODD_TOP_CODE if _plays(request.app, "querytask_top_code") else 200
+    return json_response({"result_code": code, "msg": "success", "taskID": task.task_id,
+                          "result_size": 1 if finished else 0, "data": _data_out(request.app, data)})
 
 
 def _task_ids(request: web.Request, node_addr: str | None = None) -> web.Response:
@@ -476,7 +432,7 @@ async def get_detailed(request: web.Request) -> web.Response:
         "method": "schedulingTask", "userip": request.remote or "127.0.0.1", "nodeip": "43.240.1.180",
         "nodeaddr": task.node_addr, "requesttime": stamp, "responsetime": answered if finished else "",
         "request": task.data, "state": {"queued": 1, "running": 2}.get(phase, 3),
-        "response": data if finished else "", "recordDursion": 1 if finished else 0, "videodursion": 0,
+        "response": json.dumps(data) if finished else "", "recordDursion": 1 if finished else 0, "videodursion": 0,
         "gpudursion": gpu_seconds if finished else 0, "watermarktime": "", "watermarkres": "",
     }
     return json_response({"result_code": 200, "msg": "success", "taskInfo": info})
@@ -511,7 +467,7 @@ async def passthrough(request: web.Request) -> web.Response:
     if refusal := _submit_refusal(request, body.get("btc_address")):
         return refusal
     answer = run_a1111(endpoint, inner, next(request.app[STATE_KEY].numbers))
-    return json_response({"result_code": 200, "msg": "success", "data": json.dumps(answer)})
+    return json_response({"result_code": 200, "msg": "success", "data": _data_out(request.app, answer)})
 
 
 async def check_address(request: web.Request) -> web.Response:
@@ -521,6 +477,10 @@ async def check_address(request: web.Request) -> web.Response:
     if _holds_ainn(request.app, address):
         return json_response({"exists": True, "names": ["AINN"], "balances": [request.app[HOLDINGS_KEY][address]]})
     return json_response({"exists": False, "names": [], "balances": []})
+
+
+async def _no_such_path(_: web.Request) -> web.Response:
+    raise web.HTTPNotFound()
 
 
 async def _serve_video(request: web.Request) -> web.Response:
@@ -539,13 +499,27 @@ async def _record(request: web.Request, handler: Any) -> web.StreamResponse:
             body: Any = json.loads(raw) if raw else None
         except (json.JSONDecodeError, UnicodeDecodeError):
             body = raw.decode(errors="replace")
-        request.app[REQUESTS_KEY].append(RecordedRequest(
-            request.method, request.path, dict(request.query), request.headers.get("Authorization"), body))
+        recorded = RecordedRequest(
+            request.method, request.path, dict(request.query), request.headers.get("Authorization"), body)
+        request.app[REQUESTS_KEY].append(recorded)
+        response = await handler(request)
+        recorded.result_code = _result_code_of(response)
+        return response
     return await handler(request)
 
 
-#: named readings of contested facts (``--variant`` on the command line); none means the default reading
-VARIANTS: dict[str, str] = {}
+def _result_code_of(response: web.StreamResponse) -> int | None:
+    """The top-level ``result_code`` NGPU answered (None: none, or not a JSON reply)."""
+    if not isinstance(response, web.Response) or not isinstance(response.body, bytes):
+        return None
+    if len(response.body) > 1 << 20:  # a garbage fault's huge reply: nothing to learn from it
+        return None
+    try:
+        payload = json.loads(response.body)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return None
+    code = payload.get("result_code") if isinstance(payload, dict) else None
+    return code if isinstance(code, int) else None
 
 
 def make_app(job_seconds: float = 3.0, *, variants: Iterable[str] = ()) -> web.Application:
@@ -568,7 +542,10 @@ def make_app(job_seconds: float = 3.0, *, variants: Iterable[str] = ()) -> web.A
     app.router.add_get("/user/getDetailed", get_detailed)
     app.router.add_post("/user/sadTalker", sad_talker)
     app.router.add_post("/user/{path:.+}", passthrough)
-    app.router.add_get("/brc20/checkAddress", check_address)
+    app.router.add_get("/user/{path:.+}", _no_such_path)  # a GET no route above takes: 404, not aiohttp's 405
+    # only one of the two BRC-20 paths exists; the other is aiohttp's plain 404, as for any unknown path
+    brc20_path = BRC20_SEED_PATH if "brc20_seed_path" in app[VARIANTS_KEY] else BRC20_BOT_PATH
+    app.router.add_get(brc20_path, check_address)
     app.router.add_get("/_emulator/ngpu/videos/{name}", _serve_video)
     return app
 

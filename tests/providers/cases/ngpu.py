@@ -13,9 +13,10 @@ from providers.core.errors import (
 )
 from providers.core.models import ImagineRequest
 from providers.ngpu.credentials import NgpuCredentials
+from providers.ngpu.forms import AuthForm, DataForm
 from providers.ngpu.provider import NgpuProvider
 from providers.ngpu.settings import NgpuSettings
-from tests.emulators.ngpu import TEST_WORKSPACE_ID, make_app
+from tests.emulators.ngpu import TEST_WORKSPACE_ID, VARIANTS, make_app
 from tests.providers.contract import FaultCase, ProviderCase, fast_settings
 
 
@@ -51,4 +52,12 @@ CASE = ProviderCase(
         FaultCase("no_node", "submit", ServerError),
     ),
     job_failure_fault="task_fails",
+    variants=VARIANTS,
+    # the readings an operator can name in a setting; the BRC-20 path and queryTask's top-level code need none
+    # for delivery (the check is not part of imagine, and the code is not read)
+    variant_settings={
+        "data_string": {"data_form": DataForm.STRING},
+        "auth_bearer": {"auth_form": AuthForm.BEARER},
+        "brc20_seed_path": {"brc20_path": "brc20/checkAddress"},
+    },
 )

@@ -13,7 +13,8 @@ from providers.registry import PROVIDERS
 from tests.emulators.ngpu import HOLDINGS_KEY, TEST_BTC_ADDRESS, TEST_BTC_ADDRESS_WITHOUT_AINN, TEST_WORKSPACE_ID
 from tests.providers.ngpu.conftest import Env
 
-CHECK = "/brc20/checkAddress"
+#: NGPU's own bot's path, the only one the default emulator has
+CHECK = "/user/brc20/checkAddress"
 
 
 def keys(address: str | None) -> NgpuCredentials:

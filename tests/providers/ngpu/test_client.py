@@ -21,6 +21,7 @@ from providers.core.errors import (
     SubmitOutcomeUnknownError,
 )
 from providers.ngpu.credentials import NgpuCredentials
+from providers.ngpu.forms import DataForm
 from providers.ngpu.models import SadTalkerResult, ScheduledTask, TaskQuery
 from tests.emulators.ngpu import (
     FAKE_MP4,
@@ -55,45 +56,46 @@ async def sad_talker_settled(env: Env, task_id: str) -> SadTalkerResult:
 
 
 # --- sync pass-through ----------------------------------------------------------------------------
-async def test_passthrough_sends_the_body_as_a_string_and_answers_the_image_body(env: Env) -> None:
+async def test_passthrough_sends_the_body_as_an_object_and_answers_the_image_body(env: Env) -> None:
     answer = await env.client.passthrough("sdapi/v1/txt2img", TXT2IMG)
-    assert answer.result_code == 200
+    assert answer.result_code == 200 and answer.data_form is DataForm.OBJECT
     payload = answer.data_json()
     assert len(payload["images"]) == 2
-    [sent] = env.sent("/user/sdapi/v1/txt2img")
-    assert sent.authorization == f"Bearer {TEST_WORKSPACE_ID}"
-    assert isinstance(sent.body["data"], str) and json.loads(sent.body["data"]) == TXT2IMG
-    assert "btc_address" not in sent.body
+    [sent] = env.taken("/user/sdapi/v1/txt2img")
+    assert sent.authorization == TEST_WORKSPACE_ID
+    assert sent.body == {"data": TXT2IMG}  # the object itself; no btc_address when none is given
 
 
-async def test_passthrough_with_string_data_and_btc_address(env: Env) -> None:
+async def test_passthrough_of_a_json_text_and_a_btc_address(env: Env) -> None:
     data = json.dumps({"image": (await env.client.passthrough("sdapi/v1/txt2img", TXT2IMG)).data_json()["images"][0]})
     answer = await env.client.passthrough("/sdapi/v1/interrogate/", data, btc_address=TEST_BTC_ADDRESS)
     assert "colorful" in answer.data_json()["caption"]
-    assert env.sent("/user/sdapi/v1/interrogate")[0].body == {"btc_address": TEST_BTC_ADDRESS, "data": data}
+    assert env.sent("/user/sdapi/v1/interrogate")[0].body == {"btc_address": TEST_BTC_ADDRESS, "data": json.loads(data)}
 
 
 async def test_passthrough_errors(env: Env) -> None:
-    with pytest.raises(InvalidInputError):
+    with pytest.raises(InvalidInputError):  # not JSON: refused before anything is sent
         await env.client.passthrough("sdapi/v1/txt2img", "not json at all")
+    assert not env.sent("/user/sdapi/v1/txt2img")
     with pytest.raises(NotFoundError):
         await env.client.passthrough("sdapi/v1/nothing-here", TXT2IMG)
     with pytest.raises(InvalidInputError):
         await env.client.passthrough("../../etc/passwd", TXT2IMG)
-    assert not env.sent("/user/../../etc/passwd") and len(env.sent("/user/sdapi/v1/txt2img")) == 1
+    assert not env.sent("/user/../../etc/passwd") and not env.sent("/user/sdapi/v1/txt2img")
 
 
 # --- async scheduling -----------------------------------------------------------------------------
 async def test_schedule_then_query_until_finished(env: Env) -> None:
     task = await env.client.schedule_task("sdapi/v1/txt2img", 7860, TXT2IMG)
     assert re.fullmatch(r"\d{8}_\d{2}_\d{2}_\d{2}_\d{6}", task.task_id)
-    [sent] = env.sent("/user/schedulingTask")
+    [sent] = env.taken("/user/schedulingTask")
     assert sent.query == {"paramUrl": "sdapi/v1/txt2img", "paramPort": "7860", "taskMode": "Async"}
-    assert json.loads(sent.body["data"]) == TXT2IMG
+    assert sent.body["data"] == TXT2IMG
 
     early = await env.client.query_task(task.task_id)
     assert early.task_id == task.task_id and early.result_size == 0
-    assert json.loads(early.data)["result_code"] in (101, 102)
+    assert json.loads(early.data)["result_code"] in (101, 102) and early.data_form is DataForm.OBJECT
+    assert all(r.authorization is None for r in env.sent("/user/queryTask"))  # as the seed and NGPU's bot ask it
 
     done = await wait_finished(env, task.task_id)
     assert len(done.data_json()["images"]) == 2
@@ -122,6 +124,20 @@ def test_both_task_id_spellings_are_accepted() -> None:
     assert ScheduledTask.model_validate({"result_code": 100, "taskID": "a"}).task_id == "a"
     assert ScheduledTask.model_validate({"result_code": 200, "taskId": "b"}).task_id == "b"
     assert TaskQuery.model_validate({"result_code": 200, "taskId": "c", "data": {"x": 1}}).data == '{"x": 1}'
+
+
+@pytest.mark.parametrize(
+    ("data", "form", "text"),
+    [
+        ({"x": 1}, DataForm.OBJECT, '{"x": 1}'),
+        ('{"x": 1}', DataForm.STRING, '{"x": 1}'),
+        ("", None, ""),
+        (None, None, ""),
+    ],
+)
+def test_task_data_is_read_in_either_form(data: object, form: DataForm | None, text: str) -> None:
+    query = TaskQuery.model_validate({"result_code": 200, "taskID": "t", "data": data})
+    assert (query.data, query.data_form) == (text, form)
 
 
 # --- workspace administration ---------------------------------------------------------------------
@@ -197,8 +213,9 @@ async def test_check_address(env: Env) -> None:
     stranger = await env.client.check_address(TEST_BTC_ADDRESS_WITHOUT_AINN)
     assert not stranger.exists and stranger.balance_of("AINN") == 0
     assert not await env.client.holds_ainn(TEST_BTC_ADDRESS_WITHOUT_AINN)
-    sent = env.sent("/brc20/checkAddress")
-    assert sent[0].query == {"address": TEST_BTC_ADDRESS}
+    sent = env.sent("/user/brc20/checkAddress")
+    assert sent[0].query == {"address": TEST_BTC_ADDRESS} and len(sent) == 5
+    assert not env.sent("/brc20/checkAddress")  # the path NGPU's own bot uses exists: the seed's is never asked
     assert all(request.authorization is None for request in sent)  # a public call: no workspace id
     with pytest.raises(InvalidInputError):
         await env.client.check_address("")
@@ -208,9 +225,9 @@ async def test_check_address(env: Env) -> None:
 async def test_sad_talker_scheduled_like_ngpus_bot(env: Env) -> None:
     photo = f"{env.image_url}/img/3.png"
     task = await env.client.sad_talker(photo, "Hello!", "fable", "laba", btc_address=TEST_BTC_ADDRESS)
-    [sent] = env.sent("/user/schedulingTask")
+    [sent] = env.taken("/user/schedulingTask")
     assert sent.query == {"paramUrl": "sadTalker", "paramPort": "8075", "taskMode": "Async"}
-    assert json.loads(sent.body["data"]) == {
+    assert sent.body["data"] == {
         "image_url": photo, "text": "Hello!", "pronouncer": "fable", "backGroundName": "laba",
         "btc_address": TEST_BTC_ADDRESS,
     }
@@ -247,13 +264,12 @@ async def test_unknown_workspace_is_an_authentication_error(env: Env) -> None:
         await env.client.schedule_task("sdapi/v1/txt2img", 7860, TXT2IMG)
 
 
-async def test_bearer_and_bare_workspace_ids_are_both_accepted(env: Env) -> None:
-    for header in (f"Bearer {TEST_WORKSPACE_ID}", TEST_WORKSPACE_ID, "Bearer nope"):
-        async with env.session.get(f"{env.base_url}/user/queryNodes", headers={"Authorization": header}) as resp:
-            body = await resp.json()
-        assert (body["result_code"] == 200) is (header != "Bearer nope")
-    async with env.session.get(f"{env.base_url}/user/queryNodes") as resp:
-        assert (await resp.json())["result_code"] == 401
+async def test_a_refused_workspace_is_tried_in_both_forms_and_stays_refused(env: Env) -> None:
+    env.arm("bad_workspace", times=None)
+    with pytest.raises(AuthenticationError):
+        await env.client.query_nodes()
+    assert [r.authorization for r in env.sent("/user/queryNodes")] == [f"Bearer {TEST_WORKSPACE_ID}", TEST_WORKSPACE_ID]
+    assert env.client.accepted_forms().auth is None  # nothing was accepted, so nothing is kept
 
 
 async def test_address_without_ainn_is_a_quota_error(env: Env) -> None:
@@ -273,6 +289,7 @@ async def test_address_without_ainn_is_a_quota_error(env: Env) -> None:
      ("malformed_json", DecodeError), ("no_node", ServerError)],
 )
 async def test_a_billed_submit_is_sent_exactly_once(env: Env, fault: str, error: type[Exception]) -> None:
+    await env.client.query_nodes()  # the auth form is settled first: only the submit's own fate is counted
     env.arm(fault, times=None)
     with pytest.raises(error):
         await env.client.schedule_task("sdapi/v1/txt2img", 7860, TXT2IMG)
@@ -287,6 +304,8 @@ async def test_a_sync_passthrough_is_sent_exactly_once(env: Env) -> None:
 
 
 async def test_reads_are_retried(env: Env) -> None:
+    await env.client.query_nodes()  # the auth form is settled first
+    env.forget_requests()
     env.arm("server_error", times=1)
     assert (await env.client.query_nodes()).result_size == 3
     assert len(env.sent("/user/queryNodes")) == 2

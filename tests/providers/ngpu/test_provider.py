@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import json
 
 import pytest
 
@@ -22,7 +21,8 @@ REQUEST = ImagineRequest(
 
 
 def sent_data(env: Env, index: int = -1) -> dict:
-    return json.loads(env.sent("/user/schedulingTask")[index].body["data"])
+    """The image's request of a submit NGPU took (a refused first form is left out)."""
+    return env.taken("/user/schedulingTask")[index].inner_data()
 
 
 async def imagine(env: Env, request: ImagineRequest = REQUEST) -> ParentJob:
@@ -34,9 +34,12 @@ async def imagine(env: Env, request: ImagineRequest = REQUEST) -> ParentJob:
 
 async def test_imagine_sends_a_txt2img_batch_and_decodes_four_images(env: Env) -> None:
     parent = await imagine(env)
-    sent = env.sent("/user/schedulingTask")[0]
+    [sent] = env.taken("/user/schedulingTask")
     assert sent.query == {"paramUrl": "sdapi/v1/txt2img", "paramPort": "7860", "taskMode": "Async"}
-    assert sent.authorization == f"Bearer {TEST_WORKSPACE_ID}" and "btc_address" not in sent.body
+    # the default emulator takes only the bare id, so the seed's Bearer form was refused first
+    assert [r.authorization for r in env.sent("/user/schedulingTask")] == [f"Bearer {TEST_WORKSPACE_ID}",
+                                                                          TEST_WORKSPACE_ID]
+    assert isinstance(sent.body["data"], dict) and "btc_address" not in sent.body
     data = sent_data(env)
     assert (data["prompt"], data["negative_prompt"], data["seed"]) == ("a lighthouse at dusk", "blurry", 1234)
     assert (data["width"], data["height"], data["batch_size"], data["steps"]) == (512, 320, 4, 25)
@@ -66,7 +69,7 @@ async def test_progress_while_running(env: Env) -> None:
 async def test_btc_address_from_credentials_is_sent(env: Env) -> None:
     provider = env.with_credentials(NgpuCredentials(workspace_id=TEST_WORKSPACE_ID, btc_address=TEST_BTC_ADDRESS))
     await provider.imagine(REQUEST)
-    assert env.sent("/user/schedulingTask")[0].body["btc_address"] == TEST_BTC_ADDRESS
+    assert env.taken("/user/schedulingTask")[0].body["btc_address"] == TEST_BTC_ADDRESS
     lacking = env.with_credentials(
         NgpuCredentials(workspace_id=TEST_WORKSPACE_ID, btc_address=TEST_BTC_ADDRESS_WITHOUT_AINN)
     )
