@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -17,11 +18,11 @@ from typing import Final
 import aiohttp
 from pydantic import BaseModel, ValidationError
 
-from bot.logs import SecretRedactor, settings_secrets
+from bot.logs import settings_secrets
 from providers.core.base import Provider, ServiceSettings
 from providers.core.diagnosis import Diagnosis, Finding
 from providers.core.errors import ProviderConnectionError, ProviderError, ProviderTimeoutError
-from providers.core.scrub import Scrubber
+from providers.core.scrub import REDACTED, Scrubber
 from providers.core.unknown_values import UnknownValue, unknown_value_counts
 from providers.registry import PROVIDERS
 
@@ -32,6 +33,8 @@ log = logging.getLogger(__name__)
 DEFAULT_TIMEOUT_SECONDS: Final = 60.0
 #: the longest line kept from an unexpected error's text
 MAX_PROBLEM_CHARS: Final = 300
+#: a JSON web token (the Midjourney-style API's login token): three base64url parts, the first two JSON objects
+_LOGIN_TOKEN: Final = re.compile(r"\beyJ[\w-]*\.eyJ[\w-]*\.[\w-]*")
 
 
 @dataclass(frozen=True)
@@ -165,16 +168,14 @@ async def _diagnose(
 
 class _Cleaner:
     """Takes every secret out of a report's texts: the settings' keys in any form a service may echo them
-    (``Scrubber``), and whatever looks like a secret whatever its value (the log filter's patterns: login tokens,
-    ``Bearer …``)."""
+    (``Scrubber``), and login tokens whatever their value. Not the log filter's other patterns: findings are about
+    how keys are sent (``Authorization: Bearer <id>``), and those patterns would blank the very words that say it."""
 
     def __init__(self, secrets: Iterable[str]) -> None:
-        values = [secret for secret in secrets if secret]
-        self._scrub = Scrubber(values)
-        self._redactor = SecretRedactor(values)
+        self._scrub = Scrubber(secret for secret in secrets if secret)
 
     def text(self, value: str) -> str:
-        return self._redactor.redact(self._scrub(value))
+        return _LOGIN_TOKEN.sub(REDACTED, self._scrub(value))
 
     def optional(self, value: str | None) -> str | None:
         return None if value is None else self.text(value)

@@ -1,13 +1,21 @@
-"""The doctor's report as people read it: a line per service, a line per finding, the unknown values, a verdict."""
+"""The doctor's report as people read it: a row per service, then each service's findings, the unknown values and a
+verdict.
+
+A finding's reading and what the service showed are sentences, so they are not table cells (a row would run to
+hundreds of columns): each finding is a line with its mark, entry and the setting to change, and the two sentences
+below it, wrapped to the terminal's width.
+"""
 
 from __future__ import annotations
 
+import shutil
+import textwrap
 import unicodedata
 from collections.abc import Sequence
 from typing import Final
 
 from bot.doctor._run import DoctorReport, ServiceReport
-from providers.core.diagnosis import Diagnosis, Verdict
+from providers.core.diagnosis import Diagnosis, Finding, Verdict
 
 MARKS: Final = {Verdict.CONFIRMED: "✓", Verdict.REFUTED: "✗", Verdict.UNKNOWN: "?"}
 LEGEND: Final = "✓ confirmed   ✗ refuted: change the setting named   ? could not tell"
@@ -15,18 +23,21 @@ NONE_CONFIGURED: Final = (
     "No service has keys in the settings, so there is nothing to check: set one service's keys "
     "(see .env.example) and run the doctor again."
 )
+#: the width wrapped to when the output is not a terminal (a pipe, a file)
+FALLBACK_WIDTH: Final = 120
+_INDENT: Final = " " * 7
 
 
-def render(report: DoctorReport) -> str:
+def render(report: DoctorReport, *, width: int | None = None) -> str:
+    width = width or shutil.get_terminal_size((FALLBACK_WIDTH, 24)).columns
     lines = _columns(["service", "reachable", "keys", "usable", "problem"], [_service_row(s) for s in report.services])
-    findings = [
-        [MARKS.get(finding.verdict, "?"), finding.entry, finding.reading, finding.setting or "", finding.saw]
-        for diagnosis in report.configured
-        for finding in diagnosis.findings
-    ]
-    if findings:
-        lines += ["", *_columns(["", "entry", "the bot's reading", "setting to change", "what the service showed"],
-                                findings), LEGEND]
+    with_findings = [diagnosis for diagnosis in report.configured if diagnosis.findings]
+    for diagnosis in with_findings:
+        lines += ["", f"{diagnosis.service}:"]
+        for finding in diagnosis.findings:
+            lines += _finding(finding, width)
+    if with_findings:
+        lines += ["", LEGEND]
     lines.append("")
     if report.unknown_values:
         lines.append("Values the services sent that the bot does not know (please report them):")
@@ -36,6 +47,19 @@ def render(report: DoctorReport) -> str:
         lines.append("No value the bot does not know was seen.")
     lines.append(_verdict(report))
     return "\n".join(lines)
+
+
+def _finding(finding: Finding, width: int) -> list[str]:
+    head = f"  {MARKS.get(finding.verdict, '?')}  {finding.entry}"
+    if finding.setting:
+        head += f"   → set {finding.setting}"
+    lines = [head]
+    for label, text in (("reading:", finding.reading), ("saw:    ", finding.saw)):
+        lines += textwrap.wrap(
+            text, max(width, 60), initial_indent=f"{_INDENT}{label} ", subsequent_indent=f"{_INDENT}{' ' * 9}",
+            break_on_hyphens=False,
+        ) or [f"{_INDENT}{label}"]
+    return lines
 
 
 def _service_row(report: ServiceReport) -> list[str]:

@@ -9,7 +9,7 @@ import pytest
 
 from bot.doctor import UNUSABLE, USABLE, DoctorReport, examine, exit_status, render
 from bot.doctor._table import NONE_CONFIGURED
-from providers.core.diagnosis import Diagnosis
+from providers.core.diagnosis import Diagnosis, Finding, Verdict
 from providers.core.unknown_values import report_unknown
 from providers.jumdata import JumdataProvider
 from providers.registry import PROVIDERS
@@ -171,3 +171,28 @@ async def test_only_the_unknown_values_of_this_run_are_shown() -> None:
     assert report.as_dict()["unknown_values"] == [
         {"service": "ngpu", "field": "doctor test field", "value": "value seen during the run", "count": 1}
     ]
+
+
+_LOGIN_TOKEN = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ0ZXN0In0.c2lnbmF0dXJlLXBhcnQ"
+
+
+class _QuotingNgpu(PROVIDERS["ngpu"]):  # type: ignore[misc, valid-type]
+    """A service whose finding quotes the way keys are sent, its workspace id, and a login token."""
+
+    async def diagnose(self) -> Diagnosis:
+        diagnosis = await super().diagnose()
+        secret = self.credentials.workspace_id.get_secret_value()  # type: ignore[attr-defined]
+        diagnosis.findings.append(Finding(
+            "doctor.quoting", "the id is sent as `Authorization: Bearer <id>`", Verdict.REFUTED,
+            f"Bearer {secret} refused; token {_LOGIN_TOKEN}", "NGPU_AUTH_FORM=bare",
+        ))
+        return diagnosis
+
+
+async def test_findings_lose_secrets_and_keep_their_words() -> None:
+    async with running(["ngpu"]) as emulated:
+        report = await examine(service_settings(emulated), providers={"ngpu": _QuotingNgpu}, timeout=20)
+    (finding,) = [f for f in report.configured[0].findings if f.entry == "doctor.quoting"]
+    assert finding.reading == "the id is sent as `Authorization: Bearer <id>`"
+    assert finding.saw == "Bearer ••• refused; token •••"
+    assert finding.setting == "NGPU_AUTH_FORM=bare"

@@ -31,14 +31,33 @@ def _report() -> DoctorReport:
     )
 
 
-def test_each_finding_is_a_row_with_its_mark_and_the_setting_when_refuted() -> None:
-    lines = render(_report()).splitlines()
-    refuted = next(line for line in lines if "ngpu.data_form" in line)
-    assert refuted.startswith("✗")
-    assert "NGPU_DATA_FORM=string" in refuted and "refused an object: 400" in refuted
-    assert next(line for line in lines if "ngpu.result_code" in line).startswith("✓")
-    assert next(line for line in lines if "ngpu.auth_form" in line).startswith("?")
+def test_each_finding_has_its_mark_the_setting_when_refuted_the_reading_and_what_was_seen() -> None:
+    lines = render(_report(), width=100).splitlines()
+    at = lines.index("ngpu:")
+    assert lines[at + 1 : at + 4] == [
+        "  ✗  ngpu.data_form   → set NGPU_DATA_FORM=string",
+        "       reading: data sent as a JSON object",
+        "       saw:     refused an object: 400",
+    ]
+    assert lines[at + 4] == "  ✓  ngpu.result_code"
+    assert lines[at + 7] == "  ?  ngpu.auth_form"
     assert LEGEND in lines
+    assert "picpik:" not in lines  # a service without findings has no block
+
+
+def test_long_sentences_are_wrapped_under_their_label() -> None:
+    report = _report()
+    long_saw = " ".join(["queryTask answered data as a JSON object"] * 6)
+    ngpu = report.configured[1]
+    ngpu.findings[0] = Finding("ngpu.data_form", "data sent as a JSON object", Verdict.REFUTED, long_saw, "X=1")
+    lines = render(report, width=70).splitlines()
+    at = next(index for index, line in enumerate(lines) if line.startswith("       saw:     queryTask"))
+    wrapped = [lines[at]]
+    while lines[at + len(wrapped)].startswith(" " * 16):
+        wrapped.append(lines[at + len(wrapped)])
+    assert len(wrapped) > 3
+    assert all(len(line) <= 70 for line in wrapped)
+    assert " ".join(line.strip() for line in wrapped) == "saw:     " + long_saw
 
 
 def test_services_their_problems_and_the_verdict() -> None:
