@@ -1,7 +1,8 @@
 """The raw Jumdata API: one method per documented endpoint, over one signed ``_call``.
 
 Submits are billed per image and are sent exactly once (``Transport.submit_once``); queries are free
-and are retried. Every reply's ``code`` is mapped through ``codes.error_for``.
+and are retried. Every reply's ``code`` is mapped through ``codes.error_for``; a code the document does not list, or
+a reply of another shape, is also reported to ``providers.core.unknown_values``.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from pydantic import BaseModel, ValidationError
 from providers.core.errors import DecodeError, InvalidInputError
 from providers.core.scrub import Scrubber
 from providers.core.transport import HttpResponse, Transport
-from providers.jumdata.codes import OK, WRONG_PATH, error_for
+from providers.core.unknown_values import report_unknown
+from providers.jumdata.codes import OK, WRONG_PATH, error_for, is_documented
 from providers.jumdata.credentials import JumdataCredentials
 from providers.jumdata.models import (
     JumdataRequest,
@@ -66,40 +68,62 @@ class JumdataClient:
         _, data = await self._call(QueryRequest(task_id=task_id), QueryData)
         return data
 
+    async def query_reply(self, task_id: str) -> Reply:
+        """One free query, answered as the service's envelope whatever its ``code`` (``python -m bot doctor`` reads
+        the code and ``msg`` itself). Only a reply that is not an envelope at all raises."""
+        request = QueryRequest(task_id=task_id)
+        response = await self._transport.send("POST", request.path, form=self._fields(request))
+        return self._envelope(response, request.path)
+
+    def _fields(self, request: JumdataRequest) -> dict[str, str]:
+        # signed per attempt: a retry after a back-off carries a fresh timestamp
+        return {**request.form(), **signed_fields(self._credentials, self._clock())}
+
     async def _call(self, request: JumdataRequest, data_model: type[DataT]) -> tuple[Reply, DataT]:
         async def attempt() -> tuple[Reply, DataT]:
-            # signed per attempt: a retry after a back-off carries a fresh timestamp
-            fields = {**request.form(), **signed_fields(self._credentials, self._clock())}
-            response = await self._transport.send("POST", request.path, form=fields)
-            return self._decode(response, data_model)
+            response = await self._transport.send("POST", request.path, form=self._fields(request))
+            return self._decode(response, request.path, data_model)
 
         if request.billed:
             return await self._transport.submit_once(attempt)
         return await self._transport.retrying(attempt, idempotent=True)
 
-    def _decode(self, response: HttpResponse, data_model: type[DataT]) -> tuple[Reply, DataT]:
-        reply = self._envelope(response)
+    def _decode(self, response: HttpResponse, path: str, data_model: type[DataT]) -> tuple[Reply, DataT]:
+        reply = self._envelope(response, path)
         log.debug("%s: reply code %s", self.provider, reply.code)
         if reply.code != OK:
             raise error_for(reply.code, reply.msg, provider=self.provider, scrub=self.scrub)
         try:
             return reply, data_model.model_validate(reply.data if reply.data is not None else {})
         except ValidationError as exc:
+            report_unknown(self.provider, f"{path} data shape", _first_problem(exc))
             raise DecodeError(
                 f"{SERVICE} sent a reply whose data does not match its documents.", provider=self.provider, code=OK
             ) from exc
 
-    def _envelope(self, response: HttpResponse) -> Reply:
+    def _envelope(self, response: HttpResponse, path: str) -> Reply:
         """The reply envelope. An HTTP error status without a readable envelope is mapped from the status."""
         try:
-            return Reply.model_validate(response.json())
+            reply = Reply.model_validate(response.json())
         except (DecodeError, ValidationError) as exc:
             if response.status == WRONG_PATH:
                 raise error_for(WRONG_PATH, "", provider=self.provider) from exc
             response.raise_for_status()
             if isinstance(exc, DecodeError):
                 raise
+            report_unknown(self.provider, f"{path} reply shape", _first_problem(exc))
             raise DecodeError(
                 f"{SERVICE} sent a reply without the documented code/msg fields.", provider=self.provider
             ) from exc
+        if not is_documented(reply.code):
+            report_unknown(self.provider, "code", reply.code)
+        return reply
+
+
+def _first_problem(error: ValidationError) -> str:
+    """Where a reply leaves the documented shape and how (``imgUrls: list_type``), never the value sent there: the
+    field names and pydantic's error type are the shape; the values may be anything, keys echoed back included."""
+    first = error.errors(include_url=False, include_input=False)[0]
+    where = ".".join(str(part) for part in first["loc"]) or "(the whole reply)"
+    return f"{where}: {first['type']}"
 

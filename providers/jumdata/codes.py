@@ -5,6 +5,8 @@ One place, so a later correction is a one-line change.
 
 from __future__ import annotations
 
+import re
+
 from providers.core.errors import (
     AccountError,
     AuthenticationError,
@@ -50,16 +52,40 @@ CODE_TABLE: dict[int, tuple[type[ProviderError], str]] = {
     999: (ServerError, f"{SERVICE} reported an error: {{msg}}"),
 }
 
-# Inference: the document has no code for a wrong appId or sign. The emulator answers 400 with a
-# message naming the signature or the appId (as the document's 400 messages name the bad field,
-# e.g. "风格值不正确"); only such a 400 is read as refused keys. Anything else stays a plain 400.
-_CREDENTIAL_WORDS = ("sign", "签名", "appid", "app_id", "appsecret", "密钥", "秘钥")
+#: the codes whose ``msg`` is searched for refused keys: a parameter error, "other", and codes the document does not
+#: list. Every other documented code keeps its own meaning whatever it says ("appId调用超限" is a quota, not bad keys).
+_MAY_NAME_THE_KEYS = frozenset({400, 999})
+
+# Inference: the document has no code for a wrong appId or sign. The emulator answers 400 with a message naming the
+# signature or the appId (as the document's 400 messages name the bad field, e.g. "风格值不正确"); any other code
+# (999 "其他", or a code the document does not list) whose message names them is read the same way. "sign" must stand
+# alone (or as "signature"): "design" in an echoed prompt is not about the keys.
+_CREDENTIAL_WORDS = re.compile(
+    r"(?<![a-z])sign(?:ature)?(?![a-z])|app_?id|app_?secret|account|签名|密钥|秘钥|账号|账户", re.IGNORECASE
+)
+# The query's only business field: a 400 naming it refuses the id we sent ("taskId不能为空" in the document; a
+# stricter service may also refuse an id not of its own form), not the keys.
+_TASK_ID_WORDS = re.compile(r"task_?id|任务id|任务编号", re.IGNORECASE)
+
+
+class TaskIdRefusedError(InvalidInputError):
+    """Code 400 about the taskId itself (empty, or not of the form the service issues): the keys passed."""
 
 
 def refuses_credentials(code: int, msg: str) -> bool:
     """Whether a reply says the appId or the signature (so the member's keys) was refused."""
-    lowered = msg.lower()
-    return code == 400 and any(word in lowered for word in _CREDENTIAL_WORDS)
+    may_name_them = code in _MAY_NAME_THE_KEYS or not is_documented(code)
+    return may_name_them and bool(_CREDENTIAL_WORDS.search(msg))
+
+
+def refuses_task_id(code: int, msg: str) -> bool:
+    """Whether a reply refuses the taskId sent (and not the keys)."""
+    return code == 400 and bool(_TASK_ID_WORDS.search(msg)) and not refuses_credentials(code, msg)
+
+
+def is_documented(code: int) -> bool:
+    """Whether seed 003 lists ``code`` (anything else is reported to ``providers.core.unknown_values``)."""
+    return code == OK or code in CODE_TABLE
 
 
 def error_for(code: int, msg: str, *, provider: str, scrub: Scrubber = NO_SECRETS) -> ProviderError:
@@ -72,5 +98,7 @@ def error_for(code: int, msg: str, *, provider: str, scrub: Scrubber = NO_SECRET
             code=code,
         )
     shown = scrub(msg, limit=_MAX_MSG_CHARS, default="no details")
+    if refuses_task_id(code, msg):
+        return TaskIdRefusedError(f"{SERVICE} refused the task ID: {shown}", provider=provider, code=code)
     error_class, template = CODE_TABLE.get(code, (ServerError, f"{SERVICE} answered with unknown code {code}: {{msg}}"))
     return error_class(template.format(msg=shown), provider=provider, code=code)

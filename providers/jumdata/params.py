@@ -9,6 +9,8 @@ from __future__ import annotations
 from providers.core.errors import InvalidInputError
 from providers.core.validation import nearest_size, parse_aspect_ratio
 
+#: the provider's registry name (``JumdataProvider.name``), also the service named in unknown-value reports
+PROVIDER = "jumdata"
 SERVICE = "Jumdata AI绘画"
 
 #: "长度不超过100个字": counted in characters, not bytes (a Chinese prompt of 100 characters is fine)

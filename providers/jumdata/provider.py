@@ -12,6 +12,7 @@ from typing import ClassVar
 from pydantic import BaseModel, ValidationError
 
 from providers.core.base import Provider, ServiceSettings
+from providers.core.diagnosis import Diagnosis
 from providers.core.errors import InvalidInputError, ProviderError
 from providers.core.models import (
     Capability,
@@ -26,13 +27,15 @@ from providers.core.models import (
     ProviderLimits,
 )
 from providers.jumdata.client import JumdataClient
-from providers.jumdata.codes import TaskNotFoundError
+from providers.jumdata.codes import TaskIdRefusedError, TaskNotFoundError
 from providers.jumdata.credentials import JumdataCredentials
+from providers.jumdata.diagnosis import MALFORMED_TASK_ID, QueryAnswer, key_check_finding, task_id_shape_finding
 from providers.jumdata.models import SubmitRequest
 from providers.jumdata.params import (
     DEFAULT_STYLE,
     MAX_IMAGES,
     MAX_TEXT_CHARS,
+    PROVIDER,
     RESOLUTIONS,
     SERVICE,
     STYLE_LABELS,
@@ -43,12 +46,12 @@ from providers.jumdata.params import (
 from providers.jumdata.settings import JumdataSettings
 from providers.jumdata.status import state_from_query, state_from_query_error
 
-#: a taskId no real task has: querying it is free and proves the keys are accepted (the answer is 201)
-CREDENTIALS_PROBE_TASK_ID = "gridbot-credentials-check"
+#: the longest service ``msg`` ``doctor`` repeats
+_SHOWN_MSG_CHARS = 120
 
 
 class JumdataProvider(Provider):
-    name: ClassVar[str] = "jumdata"
+    name: ClassVar[str] = PROVIDER
     display_name: ClassVar[str] = SERVICE
     capabilities: ClassVar[frozenset[Capability]] = frozenset(
         {Capability.IMAGINE, Capability.UPSCALE, Capability.REROLL, Capability.PROGRESS}
@@ -68,6 +71,9 @@ class JumdataProvider(Provider):
     typical_job_seconds: ClassVar[float] = 30.0
 
     def _setup(self) -> None:
+        assert isinstance(self.settings, JumdataSettings)  # checked by Provider.__init__
+        #: a made-up taskId of the documented form: querying it is free and answers 201 once the keys pass
+        self.key_check_task_id = self.settings.key_check_task_id
         self.client = JumdataClient(self.transport, self.credentials)
 
     async def model_options(self) -> list[ModelOption]:
@@ -168,7 +174,29 @@ class JumdataProvider(Provider):
         return state_from_query(data)
 
     async def check_credentials(self) -> None:
+        """One free query of a made-up taskId. Keys are refused only by an answer naming the appId or the sign
+        (``codes.refuses_credentials``); an unknown task (201) or a refused id form (400 about the taskId, from a
+        service that takes only ids of its own form) means the keys passed."""
         try:
-            await self.client.query(CREDENTIALS_PROBE_TASK_ID)
-        except TaskNotFoundError:
-            return  # the keys passed the signature check; the made-up task is simply unknown
+            await self.client.query(self.key_check_task_id)
+        except (TaskNotFoundError, TaskIdRefusedError):
+            return
+
+    async def diagnose(self) -> Diagnosis:
+        """The keys, then ``jumdata.key_check`` and ``jumdata.task_id_shape`` from two more free queries (the submit
+        is billed per image and is never sent)."""
+        diagnosis = Diagnosis(service=self.name)
+        await self._diagnose_keys(diagnosis)
+        if not diagnosis.reachable:
+            return diagnosis
+        probe = await self._answer(self.key_check_task_id)
+        malformed = await self._answer(MALFORMED_TASK_ID)
+        diagnosis.findings += [key_check_finding(probe), task_id_shape_finding(malformed, probe)]
+        return diagnosis
+
+    async def _answer(self, task_id: str) -> QueryAnswer:
+        try:
+            reply = await self.client.query_reply(task_id)
+        except ProviderError as error:
+            return QueryAnswer(task_id, failure=str(error))
+        return QueryAnswer(task_id, reply.code, self.client.scrub(reply.msg, limit=_SHOWN_MSG_CHARS))

@@ -1,7 +1,8 @@
 """How a Jumdata query answer becomes a neutral ``JobState`` — every guess is here and marked.
 
 The document knows two states: ``status`` 0 (queued or being processed) and 1 (finished). It has no
-failed state and no progress figure.
+failed state and no progress figure. Any other value (null included) keeps the job open until its deadline and is
+reported to ``providers.core.unknown_values``: never guessed finished or failed.
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ from datetime import UTC, datetime, timedelta
 from providers.core.base import failed
 from providers.core.errors import ErrorKind, ModerationError, ProviderError
 from providers.core.models import ImageData, JobHandle, JobState, JobStatus
+from providers.core.unknown_values import report_unknown
 from providers.jumdata.codes import TaskNotFoundError
 from providers.jumdata.models import QueryData
+from providers.jumdata.params import PROVIDER
 
 STATUS_TABLE: dict[str, JobStatus] = {
     # Inference: 0 covers both queued and processing; RUNNING is what the member sees once the job was accepted.
@@ -26,8 +29,12 @@ NEW_TASK_GRACE = timedelta(seconds=30)
 
 
 def job_status(raw: int | str | None) -> JobStatus:
-    """The neutral status for a ``status`` value; an unknown value counts as still running."""
-    return STATUS_TABLE.get(str(raw).strip(), JobStatus.RUNNING)
+    """The neutral status for a ``status`` value; an unknown value counts as still running (and is reported)."""
+    status = STATUS_TABLE.get(str(raw).strip())
+    if status is None:
+        report_unknown(PROVIDER, "query data.status", raw)
+        return JobStatus.RUNNING
+    return status
 
 
 def state_from_query(data: QueryData) -> JobState:

@@ -4,6 +4,17 @@ Endpoints: ``POST /ai/draw/submit`` and ``POST /ai/draw/query``, form fields (ur
 common fields ``appId``, ``timestamp`` (ms), ``sign = sha256(appId + appSecret + timestamp)``.
 Every reply is HTTP 200 with ``{code, msg, taskNo, charge, data}``; any other path answers code 404.
 
+TaskIds: the seed shows a taskId only as "xxxx"; the one id it writes out is the request number ``taskNo``, 24
+decimal digits, so the emulator issues taskIds of that form too. The seed documents only an empty taskId as a
+parameter error ("taskId不能为空") and any unknown one as 201 ("taskId不存在"), so by default every non-empty taskId
+is looked up (no form check). Variants (``VARIANTS``, ``--variant jumdata:NAME``) play stricter services:
+
+* ``strict_task_id``     — a query whose taskId is not 24 digits is refused: 400 "taskId格式不正确"
+* ``strict_hex_task_id`` — taskIds are 32 lower-case hex digits, and a query with any other form is refused the same
+  way (so the bot's own made-up 24-digit id is refused too)
+
+Both check the appId and sign before the taskId, as every request here does.
+
 Service-specific faults (arm with ``app[FAULTS_KEY].arm(name, times)`` or POST /_emulator/faults):
 
 * ``moderation``      — the next submit is refused with code 202 (the prompt word ``BANNED_WORD`` always is)
@@ -20,6 +31,10 @@ Service-specific faults (arm with ``app[FAULTS_KEY].arm(name, times)`` or POST /
 * ``bad_sign``        — the signature is refused even when right (see ``_credentials_error``)
 * ``task_fails``      — the next submitted task ends without images (see ``_finished_data``)
 * ``task_expired``    — queries answer 201 even for a known task (its one-month life is over)
+* ``unknown_status``  — the next submitted task answers ``status`` 2 (a value the document does not list) until it is
+  done, then 1 as usual
+* ``unknown_code``    — code 777 (a code the document does not list)
+* ``other_envelope``  — a JSON reply without the documented ``code``/``msg`` (``{"success": true, "result": …}``)
 * ``wrong_types``, ``missing_fields``, ``huge_reply`` (``common.GARBAGE_FAULTS``) — the next submitted task, once
   done, answers ``img``, ``imgUrls`` and ``status`` of the wrong types, or code 200 with no ``data``; or every query
   of it answers over 32 MiB
@@ -31,6 +46,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import re
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterable
@@ -42,6 +58,7 @@ from aiohttp import web
 from tests.emulators.common import (
     FAULTS_KEY,
     HUGE_REPLY_BYTES,
+    VARIANTS_KEY,
     JobClock,
     absolute,
     chosen_variants,
@@ -84,7 +101,14 @@ CODE_FAULTS: dict[str, tuple[int, str]] = {
     "request_timeout": (610, "请求超时"),
     "other_error": (999, "其他错误"),
     "echo_secret": (999, f"其他错误: appId={TEST_APP_ID} appSecret={TEST_APP_SECRET}"),
+    "unknown_code": (777, "未知错误"),
 }
+#: what a running task's ``status`` is under the ``unknown_status`` fault (the document lists only 0 and 1)
+UNKNOWN_STATUS = 2
+#: the taskId forms: the seed's ``taskNo`` form (the default), and 32 hex digits (``strict_hex_task_id``)
+DIGITS_TASK_ID = re.compile(r"[0-9]{24}")
+HEX_TASK_ID = re.compile(r"[0-9a-f]{32}")
+TASK_ID_FORM_REFUSED = "taskId格式不正确"
 
 
 @dataclass
@@ -100,6 +124,8 @@ class Task:
     images: list[str] = field(default_factory=list)
     #: one of ``common.GARBAGE_FAULTS``: how this task's query replies are broken
     garbage: str | None = None
+    #: answers ``UNKNOWN_STATUS`` instead of 0 while it is not done
+    unknown_status: bool = False
 
 
 @dataclass
@@ -132,6 +158,21 @@ def queries(app: web.Application) -> list[Received]:
 
 def _task_no() -> str:
     return "".join(random.choice("0123456789") for _ in range(24))
+
+
+def _task_id_form(app: web.Application) -> re.Pattern[str]:
+    return HEX_TASK_ID if "strict_hex_task_id" in app[VARIANTS_KEY] else DIGITS_TASK_ID
+
+
+def _new_task_id(app: web.Application) -> str:
+    if _task_id_form(app) is HEX_TASK_ID:
+        return uuid.uuid4().hex
+    return _task_no()
+
+
+def _refuses_task_id_form(app: web.Application, task_id: str) -> bool:
+    strict = app[VARIANTS_KEY] & {"strict_task_id", "strict_hex_task_id"}
+    return bool(strict) and _task_id_form(app).fullmatch(task_id) is None
 
 
 def _reply(code: int, msg: str, *, charge: bool = False, data: object = None) -> web.Response:
@@ -176,6 +217,8 @@ def _common_checks(request: web.Request, fields: dict[str, str]) -> web.Response
     for name, (code, msg) in CODE_FAULTS.items():
         if faults.take(name):
             return _reply(code, msg)
+    if faults.take("other_envelope"):
+        return json_response({"success": True, "result": {"taskId": "x"}})
     return None
 
 
@@ -217,7 +260,7 @@ async def submit(request: web.Request) -> web.Response:
     if BANNED_WORD in fields["text"] or faults.take("moderation"):
         return _reply(202, "文本黄反拦截")
     task = Task(
-        task_id=uuid.uuid4().hex,
+        task_id=_new_task_id(request.app),
         text=fields["text"],
         resolution=fields["resolution"],
         style=fields["style"],
@@ -226,6 +269,7 @@ async def submit(request: web.Request) -> web.Response:
         create_time=datetime.now().strftime("%Y-%m-%d %H:%M:%S"),
         fails=faults.take("task_fails"),
         garbage=faults.take_garbage(),
+        unknown_status=faults.take("unknown_status"),
     )
     request.app[TASKS_KEY][task.task_id] = task
     return _reply(200, "成功", charge=True, data={"taskId": task.task_id})
@@ -258,13 +302,16 @@ async def query(request: web.Request) -> web.Response:
     task_id = fields.get("taskId", "")
     if not task_id:
         return _reply(400, "taskId不能为空")
+    if _refuses_task_id_form(request.app, task_id):
+        return _reply(400, TASK_ID_FORM_REFUSED)
     task = request.app[TASKS_KEY].get(task_id)
     if task is None or request.app[FAULTS_KEY].take("task_expired"):
         return _reply(201, "taskId不存在")
     phase, _ = request.app[CLOCK_KEY].phase(task.started)
     if phase != "finished":
         # Inference: while processing, the result fields are empty
-        data: dict[str, object] = {"img": None, "imgUrls": [], "createTime": task.create_time, "status": 0}
+        status = UNKNOWN_STATUS if task.unknown_status else 0
+        data: dict[str, object] = {"img": None, "imgUrls": [], "createTime": task.create_time, "status": status}
     else:
         data = _finished_data(request, task)
     if task.garbage == "huge_reply":
@@ -280,8 +327,12 @@ async def wrong_path(request: web.Request) -> web.Response:
     return _reply(404, "接口地址不正确")
 
 
-#: named readings of contested facts (``--variant`` on the command line); none means the default reading
-VARIANTS: dict[str, str] = {}
+#: named readings of contested facts (``--variant`` on the command line); none means the default reading (see the
+#: module docstring: the seed refuses only an empty taskId, so by default no form is checked)
+VARIANTS: dict[str, str] = {
+    "strict_task_id": "the query refuses a taskId that is not 24 digits (the seed's taskNo form) with 400 about taskId",
+    "strict_hex_task_id": "taskIds are 32 hex digits and the query refuses any other form with 400 about taskId",
+}
 
 
 def make_app(job_seconds: float = 3.0, *, variants: Iterable[str] = ()) -> web.Application:

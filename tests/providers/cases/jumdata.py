@@ -57,7 +57,13 @@ CASE = ProviderCase(
         FaultCase("not_enabled", "submit", AccountError),
         FaultCase("ip_not_whitelisted", "submit", AccountError),
         FaultCase("request_timeout", "submit", SubmitOutcomeUnknownError),
+        FaultCase("unknown_code", "submit", ServerError),
+        FaultCase("unknown_code", "poll", ServerError),
     ),
     job_failure_fault="task_fails",
     job_failure_kind="job_failed",
+    variants=emulator.VARIANTS,
+    # an operator whose service issues 32-hex taskIds names one of that form for the key check; good keys are
+    # called good without it too (a refused id form is read as keys that passed)
+    variant_settings={"strict_hex_task_id": {"key_check_task_id": "0" * 32}},
 )

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 import aiohttp
 import pytest
 from aiohttp import web
+from pydantic import BaseModel
 
 from providers.jumdata.client import JumdataClient
 from providers.jumdata.provider import JumdataProvider
@@ -43,9 +45,18 @@ class Live:
         return emulator.queries(self.app)
 
 
+@asynccontextmanager
+async def running(
+    variants: Iterable[str] = (), *, credentials: BaseModel = CREDENTIALS, **settings: object
+) -> AsyncIterator[Live]:
+    """The emulator playing ``variants``, and a provider with ``credentials`` and these settings changed."""
+    app = emulator.make_app(JOB_SECONDS, variants=variants)
+    async with serve(app) as base_url, aiohttp.ClientSession() as session:
+        chosen = make_settings(base_url).model_copy(update=settings)
+        yield Live(app, base_url, session, chosen, JumdataProvider(session, chosen, credentials))
+
+
 @pytest.fixture
 async def live() -> AsyncIterator[Live]:
-    app = emulator.make_app(JOB_SECONDS)
-    async with serve(app) as base_url, aiohttp.ClientSession() as session:
-        settings = make_settings(base_url)
-        yield Live(app, base_url, session, settings, JumdataProvider(session, settings, CREDENTIALS))
+    async with running() as started:
+        yield started

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import re
 import time
 from collections.abc import AsyncIterator
 
@@ -100,3 +101,73 @@ async def test_unknown_paths_answer_code_404(base: tuple[str, aiohttp.ClientSess
     base_url, session = base
     reply = await _post(session, f"{base_url}/ai/draw/nothing", _common())
     assert (reply["code"], reply["msg"]) == (404, "接口地址不正确")
+
+
+# --- taskId forms and the strict variants ---------------------------------------------------------------------
+
+_SUBMIT = {"text": "cat", "resolution": "1024*1024", "style": "古风"}
+
+
+async def _task_id(session: aiohttp.ClientSession, base_url: str) -> str:
+    reply = await _post(session, f"{base_url}/ai/draw/submit", {**_SUBMIT, **_common()})
+    assert reply["code"] == 200
+    return reply["data"]["taskId"]
+
+
+async def _query(session: aiohttp.ClientSession, base_url: str, task_id: str, secret: str | None = None) -> dict:
+    common = _common() if secret is None else _common(secret)
+    return await _post(session, f"{base_url}/ai/draw/query", {"taskId": task_id, **common})
+
+
+def test_the_variants_are_named_with_the_reading_they_play() -> None:
+    assert set(emulator.VARIANTS) == {"strict_task_id", "strict_hex_task_id"}
+    assert all("400" in reading and "taskId" in reading for reading in emulator.VARIANTS.values())
+    with pytest.raises(ValueError, match="unknown emulator variant"):
+        emulator.make_app(0.2, variants={"lenient"})
+
+
+async def test_by_default_task_ids_have_the_task_no_form_and_any_unknown_id_is_201(
+    base: tuple[str, aiohttp.ClientSession],
+) -> None:
+    base_url, session = base
+    assert emulator.DIGITS_TASK_ID.fullmatch(await _task_id(session, base_url))
+    for made_up in ("not-a-task-id", "0" * 24, "0" * 32):
+        reply = await _query(session, base_url, made_up)
+        assert (reply["code"], reply["msg"]) == (201, "taskId不存在")
+
+
+@pytest.mark.parametrize(
+    ("variant", "form", "refused"),
+    [
+        ("strict_task_id", emulator.DIGITS_TASK_ID, ("not-a-task-id", "0" * 32, "1" * 23)),
+        ("strict_hex_task_id", emulator.HEX_TASK_ID, ("not-a-task-id", "0" * 24, "A" * 32)),
+    ],
+)
+async def test_a_strict_service_refuses_ids_not_of_its_form_after_checking_the_keys(
+    variant: str, form: re.Pattern[str], refused: tuple[str, ...]
+) -> None:
+    async with serve(emulator.make_app(0.2, variants={variant})) as base_url, aiohttp.ClientSession() as session:
+        issued = await _task_id(session, base_url)
+        assert form.fullmatch(issued)
+        assert (await _query(session, base_url, issued))["code"] == 200
+        assert (await _query(session, base_url, "0" * len(issued)))["code"] == 201  # its form, but unknown
+        for task_id in refused:
+            reply = await _query(session, base_url, task_id)
+            assert (reply["code"], reply["msg"], reply["charge"]) == (400, emulator.TASK_ID_FORM_REFUSED, False)
+        # the keys are checked first: bad keys are named whatever the id
+        bad = await _query(session, base_url, refused[0], secret="wrong")
+        assert (bad["code"], bad["msg"]) == (400, "sign签名错误")
+
+
+async def test_unknown_status_and_code_faults(base: tuple[str, aiohttp.ClientSession]) -> None:
+    base_url, session = base
+    app_faults = {"name": "unknown_status", "times": 1}
+    async with session.post(f"{base_url}/_emulator/faults", json=app_faults) as response:
+        assert response.status == 200
+    task_id = await _task_id(session, base_url)
+    assert (await _query(session, base_url, task_id))["data"]["status"] == emulator.UNKNOWN_STATUS
+    await asyncio.sleep(0.25)
+    assert (await _query(session, base_url, task_id))["data"]["status"] == 1  # done as usual
+    async with session.post(f"{base_url}/_emulator/faults", json={"name": "unknown_code", "times": 1}) as response:
+        assert response.status == 200
+    assert (await _query(session, base_url, task_id))["code"] == 777

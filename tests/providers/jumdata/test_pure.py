@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -18,7 +19,16 @@ from providers.core.errors import (
     ServerError,
 )
 from providers.core.models import JobHandle, JobKind, JobStatus
-from providers.jumdata.codes import CODE_TABLE, TaskNotFoundError, error_for, refuses_credentials
+from providers.core.unknown_values import UnknownValue, forget_unknown_values, unknown_value_counts
+from providers.jumdata.codes import (
+    CODE_TABLE,
+    TaskIdRefusedError,
+    TaskNotFoundError,
+    error_for,
+    is_documented,
+    refuses_credentials,
+    refuses_task_id,
+)
 from providers.jumdata.credentials import JumdataCredentials
 from providers.jumdata.models import QueryData, Reply
 from providers.jumdata.params import (
@@ -29,6 +39,14 @@ from providers.jumdata.params import (
 )
 from providers.jumdata.signing import sign, signed_fields
 from providers.jumdata.status import job_status, state_from_query, state_from_query_error
+
+
+@pytest.fixture(autouse=True)
+def fresh_unknown_values() -> Iterator[None]:
+    forget_unknown_values()
+    yield
+    forget_unknown_values()
+
 
 # --- signing -------------------------------------------------------------------------------------
 
@@ -167,15 +185,45 @@ def test_messages_explain_what_to_do() -> None:
         (400, "sign签名错误", True),
         (400, "appId不存在", True),
         (400, "Invalid SIGN", True),
+        (400, "signature mismatch", True),
+        (400, "账号不存在", True),
+        (999, "签名错误", True),  # "other": whatever names the keys is about the keys
+        (777, "invalid appSecret", True),  # a code the document does not list, naming the keys
         (400, "风格值不正确", False),
         (400, "timestamp已过期", False),
         (400, "taskId不能为空", False),
-        (999, "签名错误", False),
+        (400, "text含有 design 以外的内容", False),  # "design" is not "sign"
+        (606, "appId调用超限", False),  # a documented quota code keeps its meaning
+        (201, "taskId不存在", False),
     ],
 )
-def test_only_a_400_about_sign_or_app_id_means_refused_keys(code: int, msg: str, expected: bool) -> None:
+def test_only_an_answer_naming_the_app_id_or_sign_means_refused_keys(code: int, msg: str, expected: bool) -> None:
     assert refuses_credentials(code, msg) is expected
     assert isinstance(error_for(code, msg, provider="jumdata"), AuthenticationError) is expected
+
+
+@pytest.mark.parametrize(
+    ("code", "msg", "expected"),
+    [
+        (400, "taskId不能为空", True),
+        (400, "taskId格式不正确", True),
+        (400, "invalid task_id", True),
+        (400, "taskId或sign错误", False),  # names the keys too: the keys come first
+        (201, "taskId不存在", False),  # an unknown id, not a refused one
+        (400, "风格值不正确", False),
+    ],
+)
+def test_a_400_about_the_task_id_refuses_the_id_not_the_keys(code: int, msg: str, expected: bool) -> None:
+    assert refuses_task_id(code, msg) is expected
+    error = error_for(code, msg, provider="jumdata")
+    assert isinstance(error, TaskIdRefusedError) is expected
+    if expected:
+        assert isinstance(error, InvalidInputError) and not error.retryable and msg in error.user_message
+
+
+def test_documented_codes_are_known_and_others_are_not() -> None:
+    assert all(is_documented(code) for code in (200, *CODE_TABLE))
+    assert not any(is_documented(code) for code in (0, 1, 203, 401, 777, 1000))
 
 
 def test_retryable_codes_are_retryable_and_definitive_ones_are_not() -> None:
@@ -198,8 +246,22 @@ def test_status_table() -> None:
     assert job_status("0") is JobStatus.RUNNING
     assert job_status(1) is JobStatus.SUCCEEDED
     assert job_status("1") is JobStatus.SUCCEEDED
+    assert unknown_value_counts() == {}  # the documented values are not reported
     assert job_status(2) is JobStatus.RUNNING  # unknown: still running
     assert job_status(None) is JobStatus.RUNNING
+
+
+def test_an_unknown_status_keeps_the_job_open_and_is_reported_each_time() -> None:
+    for _ in range(3):
+        state = state_from_query(QueryData.model_validate({"img": "https://x/a.png", "imgUrls": [], "status": 2}))
+        # not finished although an image is there, and not failed: open until the job's own deadline
+        assert state.status is JobStatus.RUNNING and state.images == [] and state.failure is None
+        assert state.raw_status == "2"
+    state_from_query(QueryData.model_validate({"status": "done"}))
+    assert unknown_value_counts() == {
+        UnknownValue("jumdata", "query data.status", "2"): 3,
+        UnknownValue("jumdata", "query data.status", "done"): 1,
+    }
 
 
 def test_finished_query_gives_every_image_in_order() -> None:
