@@ -51,8 +51,10 @@ def render(report: DoctorReport, *, width: int | None = None) -> str:
 
 def _finding(finding: Finding, width: int) -> list[str]:
     head = f"  {MARKS.get(finding.verdict, '?')}  {finding.entry}"
-    if finding.setting:
+    if finding.setting and finding.verdict is Verdict.REFUTED:
         head += f"   → set {finding.setting}"
+    elif finding.setting:  # not shown to be wrong: the setting is what to change if it turns out to be
+        head += f"   (if wrong: {finding.setting})"
     lines = [head]
     for label, text in (("reading:", finding.reading), ("saw:    ", finding.saw)):
         lines += textwrap.wrap(

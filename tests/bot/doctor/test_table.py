@@ -17,7 +17,8 @@ def _report() -> DoctorReport:
             Finding("ngpu.data_form", "data sent as a JSON object", Verdict.REFUTED, "refused an object: 400",
                     "NGPU_DATA_FORM=string"),
             Finding("ngpu.result_code", "100 and 200 are success", Verdict.CONFIRMED, "result_code 100"),
-            Finding("ngpu.auth_form", "Bearer-less workspace id", Verdict.UNKNOWN, "no task to look at"),
+            Finding("ngpu.auth_form", "Bearer-less workspace id", Verdict.UNKNOWN, "no task to look at",
+                    "NGPU_AUTH_FORM=bearer"),
         ],
     )
     picpik = Diagnosis(service="picpik", reachable=True, keys_accepted=False, problem="the keys were refused: 172")
@@ -40,7 +41,7 @@ def test_each_finding_has_its_mark_the_setting_when_refuted_the_reading_and_what
         "       saw:     refused an object: 400",
     ]
     assert lines[at + 4] == "  ✓  ngpu.result_code"
-    assert lines[at + 7] == "  ?  ngpu.auth_form"
+    assert lines[at + 7] == "  ?  ngpu.auth_form   (if wrong: NGPU_AUTH_FORM=bearer)"
     assert LEGEND in lines
     assert "picpik:" not in lines  # a service without findings has no block
 
