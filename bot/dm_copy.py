@@ -15,6 +15,7 @@ import discord
 
 from bot import rendering
 from bot.i18n import t
+from bot.text_fit import CONTENT_CHARS, clipped
 from providers.core.models import JobKind
 from storage.lifecycle import LifecycleState
 
@@ -45,10 +46,13 @@ def message_link(record: JobRecord, message_id: int) -> str:
 
 
 def copy_text(record: JobRecord, message_id: int, *, with_file: bool) -> str:
-    """The DM's words: the job's heading (prompt, service, number) and where its message is."""
+    """The DM's words: the job's heading (prompt, service, number) and where its message is (a Discord link, never
+    a service's), within a message's size: the heading's prompt gives way."""
     key = "settings.dm_copy" if with_file else "settings.dm_copy_link_only"
-    heading = rendering.result_text(record, rendering.service_name(record.provider))
-    return t(key, record.locale, heading=heading, link=message_link(record, message_id))
+    link = message_link(record, message_id)
+    around = len(t(key, record.locale, heading="", link=link))
+    heading = rendering.job_heading(record, rendering.service_name(record.provider), budget=CONTENT_CHARS - around)
+    return clipped(t(key, record.locale, heading=heading, link=link), CONTENT_CHARS)
 
 
 async def send_result_copy(

@@ -28,7 +28,7 @@ import discord
 from bot import rendering
 from bot.config import FrontEndSettings
 from bot.credentials import SETTINGS_REF, ProviderPool
-from bot.describe_rendering import describe_message
+from bot.describe_rendering import describe_message, described_thumbnail, refused_describe_text, thumbnail_filename
 from bot.dm_copy import send_result_copy
 from bot.edit_budget import EditBudget
 from bot.imaging import EncodedImage, ImageError
@@ -37,7 +37,7 @@ from bot.queueing import JobQueue
 from bot.talk_rendering import talk_message
 from providers.core.base import Provider
 from providers.core.errors import DecodeError, ErrorKind, ProviderError, RateLimitedError
-from providers.core.models import JobHandle, JobKind, JobState, JobStatus
+from providers.core.models import ImageData, JobHandle, JobKind, JobState, JobStatus
 from storage.jobs import JobRecord, JobStore, ProgressUpdate
 from storage.lifecycle import (
     WAITING_RECHECK_SECONDS,
@@ -58,6 +58,13 @@ _FOLLOWED = (LifecycleState.SUBMITTED, LifecycleState.RUNNING)
 _RESTART_UNKNOWN = "The bot restarted while this job was being sent."
 #: Discord's code for "Request entity too large" (HTTP 413)
 FILE_TOO_LARGE = 40005
+#: Discord's code for "Invalid Form Body" (HTTP 400): a part of the message it does not take (a text too long)
+INVALID_FORM_BODY = 50035
+#: a progress preview: its longest side, its largest size, and how long fetching it may take at most (it never
+#: holds up a progress edit longer than the pause between two of them, nor less than a second)
+PREVIEW_SIDE = 512
+PREVIEW_BYTES = 512 * 1024
+PREVIEW_SECONDS = 5.0
 #: how many times in a row a refused file is made smaller within one delivery attempt
 MAX_SHRINKS = 3
 #: a poll answer the bot cannot read (a truncated body, a garbled entry) is asked again this many times in a row
@@ -85,23 +92,47 @@ class MessagePayload:
     final: bool = False
     #: what ``image`` was made from, so that a file Discord refuses as too large can be made smaller
     source: ResultPictures | None = None
-    #: a file that is not a picture (a talking video: file name, bytes), attached as it is
+    #: a file that is not the result picture (a talking video, a described image's thumbnail, a progress preview:
+    #: file name, bytes), attached as it is
     file: tuple[str, bytes] | None = None
     #: sent instead when Discord refuses ``file`` as too large (a file that cannot be made smaller: its link)
     instead_if_too_large: MessagePayload | None = None
+    #: sent instead when Discord refuses the message itself (400 / 50035: a part it finds too long); without one,
+    #: a final message falls back on its short heading (``refusal_fallback``)
+    instead_if_refused: MessagePayload | None = None
+    #: a progress edit that leaves the message's embed and attachments as they are (a preview shown before stays)
+    keep_media: bool = False
 
     def edit_arguments(self) -> dict[str, object]:
-        arguments: dict[str, object] = {"content": self.content, "embed": self.embed}
-        if self.final:
-            files = []
-            if self.image is not None and self.filename is not None:
-                files.append(discord.File(io.BytesIO(self.image.data), filename=self.filename))
-            if self.file is not None:
-                files.append(discord.File(io.BytesIO(self.file[1]), filename=self.file[0]))
+        arguments: dict[str, object] = {"content": self.content}
+        if not self.keep_media:
+            arguments["embed"] = self.embed
+        files = []
+        if self.image is not None and self.filename is not None:
+            files.append(discord.File(io.BytesIO(self.image.data), filename=self.filename))
+        if self.file is not None:
+            files.append(discord.File(io.BytesIO(self.file[1]), filename=self.file[0]))
+        if self.final or files:
             arguments["attachments"] = files
+        if self.final:
             arguments["view"] = rendering.build_view(self.buttons)
         return arguments
 
+
+def refusal_fallback(record: JobRecord, payload: MessagePayload) -> MessagePayload | None:
+    """What a final message becomes when Discord refuses it (400 / 50035): its own ``instead_if_refused``, else
+    the short heading (whose job, which service, its number, and why when it failed) with the same files and
+    buttons, else just the job's number with the files. None when even that was refused: the picture is never
+    dropped to get words through."""
+    if payload.instead_if_refused is not None:
+        return payload.instead_if_refused
+    shortened = rendering.refused_result_text(record, rendering.service_name(record.provider))
+    if payload.embed is not None or len(payload.content) > len(shortened):
+        return dataclasses.replace(payload, content=shortened, embed=None)
+    bare = f"#{record.id}"
+    if payload.content != bare or payload.buttons:
+        return dataclasses.replace(payload, content=bare, embed=None, buttons=())
+    return None
 
 
 class JobFollower(Protocol):
@@ -166,6 +197,8 @@ class Poller:
         )
         #: job id → (monotonic time, content) of the last progress edit, to throttle and skip repeats
         self._shown: dict[int, tuple[float, str]] = {}
+        #: job id → which preview its message shows (``_preview_key``), while it shows one
+        self._previews: dict[int, str] = {}
         #: progress edits of all jobs together (a second's worth at once)
         self._progress_budget = EditBudget(
             settings.progress_edits_per_second, burst=max(1.0, settings.progress_edits_per_second)
@@ -427,12 +460,52 @@ class Poller:
             return
         if not self._progress_budget.take():
             return  # the bot's progress edits are at their rate: this news waits for the next poll's
-        embed = rendering.preview_embed(state.preview.url if state.preview is not None else None)
         self._shown[record.id] = (now, content)
+        payload = await self._progress_payload(provider, record, content, state.preview)
         try:
-            await self._edit(record, MessagePayload(content=content, embed=embed))
+            await self._edit(record, payload)
         except (discord.HTTPException, MessageUnreachable) as error:
             log.info("job %s: progress edit failed: %s", record.id, error)
+            return
+        if payload.file is not None and state.preview is not None:
+            self._previews[record.id] = _preview_key(state.preview)
+
+    async def _progress_payload(
+        self, provider: Provider, record: JobRecord, content: str, preview: ImageData | None
+    ) -> MessagePayload:
+        """A progress edit; with the service's preview attached when it has a new one that can be fetched in time.
+        Never the preview's link: it may be a plain-http address of the service's own network, and a member must
+        not be sent there. A preview shown before stays while there is no new one."""
+        shown = self._previews.get(record.id)
+        unchanged = MessagePayload(content=content, keep_media=shown is not None)
+        if preview is None or _preview_key(preview) == shown:
+            return unchanged
+        picture = await self._preview_picture(provider, record, preview)
+        if picture is None:
+            return unchanged
+        filename = rendering.preview_filename(record, picture.extension)
+        return MessagePayload(content=content, embed=rendering.preview_embed(filename), file=(filename, picture.data))
+
+    async def _preview_picture(self, provider: Provider, record: JobRecord, preview: ImageData) -> EncodedImage | None:
+        """The preview, made small, within the pause between two progress edits; None when the service's downloads
+        are busy with results (those come first), or it cannot be fetched or read in time."""
+        downloads = self._download_limits[provider.name]
+        if downloads.locked():
+            return None
+        seconds = min(PREVIEW_SECONDS, max(1.0, self._settings.progress_edit_interval_seconds))
+        limit = min(PREVIEW_BYTES, record.upload_limit or self._settings.upload_limit_bytes)
+        try:
+            async with downloads, asyncio.timeout(seconds):
+                data = await provider.download(preview)
+                return await asyncio.to_thread(rendering.small_picture, data, PREVIEW_SIDE, limit)
+        except (ProviderError, ImageError, TimeoutError) as error:
+            log.info("job %s: no preview shown (%s)", record.id, type(error).__name__)
+            return None
+
+    def _forget_shown(self, job_id: int) -> None:
+        """The job's message is final: what its progress showed no longer matters."""
+        self._shown.pop(job_id, None)
+        self._previews.pop(job_id, None)
 
     # --- finishing ------------------------------------------------------------------------------------
 
@@ -508,7 +581,7 @@ class Poller:
 
     async def _result_payload(self, provider: Provider, record: JobRecord) -> MessagePayload:
         if record.kind is JobKind.DESCRIBE:
-            return self._describe_payload(provider, record)
+            return await self._describe_payload(provider, record)
         if record.kind is JobKind.TALK:  # a video, not pictures (bot/talk_rendering.py)
             may_retry = record.poll_errors + 1 < self._settings.max_delivery_attempts
             async with self._download_limits[provider.name]:
@@ -537,23 +610,40 @@ class Poller:
             final=True,
         )
 
-    @staticmethod
-    def _describe_payload(provider: Provider, record: JobRecord) -> MessagePayload:
-        """Prompts instead of pictures: the numbered prompts, the image described, buttons 1…N."""
+    async def _describe_payload(self, provider: Provider, record: JobRecord) -> MessagePayload:
+        """Prompts instead of pictures: the numbered prompts, a small copy of the image described, buttons 1…N."""
         result = record.result
         if result is None or not result.texts:
             raise DecodeError(f"{provider.display_name} sent no prompts.", provider=provider.name)
-        shown = describe_message(record, provider.display_name, result.texts, provider.capabilities)
-        return MessagePayload(content=shown.content, embed=shown.embed, buttons=shown.buttons, final=True)
+        service, prompts = provider.display_name, result.texts
+        thumbnail = await described_thumbnail(getattr(self._client, "member_images", None), record)
+        without = describe_message(record, service, prompts, provider.capabilities)
+        plain = MessagePayload(content=without.content, embed=without.embed, buttons=without.buttons, final=True)
+        if thumbnail is None:
+            return dataclasses.replace(plain, instead_if_refused=self._refused_describe(record, service, plain))
+        name = thumbnail_filename(record, thumbnail.extension)
+        shown = describe_message(record, service, prompts, provider.capabilities, thumbnail=name)
+        with_thumbnail = dataclasses.replace(plain, embed=shown.embed, file=(name, thumbnail.data))
+        return dataclasses.replace(
+            with_thumbnail,
+            instead_if_too_large=plain,
+            instead_if_refused=self._refused_describe(record, service, with_thumbnail),
+        )
+
+    @staticmethod
+    def _refused_describe(record: JobRecord, service: str, payload: MessagePayload) -> MessagePayload:
+        """A describe message Discord refused: the prompts as plain content, without the embed."""
+        prompts = record.result.texts if record.result is not None else []
+        return dataclasses.replace(payload, content=refused_describe_text(record, service, prompts), embed=None)
 
     async def _give_up(self, record: JobRecord, service: str, reason: str) -> None:
         """A finished job whose images cannot be shown: say why in its message and close the row."""
         shown = dataclasses.replace(record, failure_kind=rendering.IMAGE_UNUSABLE, failure_message=reason)
         payload = MessagePayload(content=rendering.failure_text(shown, service), final=True)
         with contextlib.suppress(discord.HTTPException, MessageUnreachable):
-            await self._edit(record, payload)
+            await self._edit_within_upload_limit(shown, payload)
         await self._store.mark_undeliverable(record.id, reason, expected=record.state)
-        self._shown.pop(record.id, None)
+        self._forget_shown(record.id)
 
     async def _send_final(self, record: JobRecord, payload: MessagePayload) -> None:
         try:
@@ -561,7 +651,7 @@ class Poller:
         except MessageUnreachable as error:
             log.warning("job %s: %s", record.id, error)
             await self._store.mark_undeliverable(record.id, str(error), expected=record.state)
-            self._shown.pop(record.id, None)
+            self._forget_shown(record.id)
             return
         except discord.HTTPException as error:
             if record.poll_errors + 1 >= self._settings.max_delivery_attempts:
@@ -575,29 +665,46 @@ class Poller:
         if await self._store.mark_delivered(record.id, message.id, expected=record.state):
             # best effort, after the row is closed: a failed copy never repeats the job (bot.dm_copy)
             await send_result_copy(self._client, record, message.id, payload.image, payload.filename)
-        self._shown.pop(record.id, None)
+        self._forget_shown(record.id)
 
     async def _edit_within_upload_limit(self, record: JobRecord, payload: MessagePayload) -> discord.Message:
-        """``_edit``; when Discord refuses the file as too large (413 / 40005) although it was within the limit
-        the interaction gave, send a smaller one from the same pictures. A refused edit showed nothing, so
-        this stays one delivery. A refusal after ``MAX_SHRINKS`` smaller files goes to the usual retry."""
-        for _ in range(MAX_SHRINKS):
+        """``_edit`` of a final message, which Discord must not refuse for its words or a file's size.
+
+        When Discord refuses the file as too large (413 / 40005) although it was within the limit the interaction
+        gave, a smaller one is made from the same pictures (at most ``MAX_SHRINKS`` times), or the payload's
+        ``instead_if_too_large`` is sent. When it refuses the message itself (400 / 50035: a part it counts as too
+        long), the message is sent shortened (``refusal_fallback``): the picture with a minimal text, never
+        silence. A refused edit showed nothing, so this stays one delivery; anything else, or a refusal with
+        nothing left to try, goes to the usual retry."""
+        shrinks = 0
+        while True:
             try:
                 return await self._edit(record, payload)
             except discord.HTTPException as error:
-                if _file_too_large(error) and payload.instead_if_too_large is not None:
-                    log.info("job %s: Discord refused the file as too large; sending its link", record.id)
-                    return await self._edit(record, payload.instead_if_too_large)
-                if not _file_too_large(error) or payload.source is None or payload.image is None:
+                if _form_refused(error):
+                    fallback = refusal_fallback(record, payload)
+                    if fallback is None:
+                        raise
+                    log.warning("job %s: Discord refused the final message (%s); sending it shortened", record.id,
+                                error.text[:300])
+                    payload = fallback
+                    continue
+                if not _file_too_large(error):
+                    raise
+                if payload.instead_if_too_large is not None:
+                    log.info("job %s: Discord refused the file as too large; sending the message without it", record.id)
+                    payload = payload.instead_if_too_large
+                    continue
+                if payload.source is None or payload.image is None or shrinks >= MAX_SHRINKS:
                     raise
                 try:
                     smaller = await payload.source.smaller_than(payload.image)
                 except ImageError:
                     raise error from None
                 log.info("job %s: Discord refused %r as too large; sending %r", record.id, payload.image, smaller)
+                shrinks += 1
                 filename = smaller.filename(PurePath(payload.filename or "image").stem)
                 payload = dataclasses.replace(payload, image=smaller, filename=filename)
-        return await self._edit(record, payload)
 
     # --- Discord --------------------------------------------------------------------------------------
 
@@ -669,6 +776,18 @@ def _unreadable_poll_worth_repeating(error: ProviderError, record: JobRecord) ->
 
 def _file_too_large(error: discord.HTTPException) -> bool:
     return error.status == 413 or error.code == FILE_TOO_LARGE
+
+
+def _form_refused(error: discord.HTTPException) -> bool:
+    """Discord refused what the message holds (400 "Invalid Form Body"), not who sent it or when."""
+    return error.status == 400 and error.code == INVALID_FORM_BODY
+
+
+def _preview_key(preview: ImageData) -> str:
+    """What tells one preview from the next: its link, or its bytes' checksum."""
+    if preview.url:
+        return preview.url
+    return f"crc32:{zlib.crc32(preview.data or b'')}"
 
 
 async def _guarded(record: JobRecord, work: Awaitable[None]) -> None:

@@ -7,14 +7,19 @@ index; the ``DynamicItem`` classes of the imagine extension answer them by match
 
 from __future__ import annotations
 
+import ipaddress
 import json
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Final
 
 import discord
+from yarl import URL
 
 from bot.i18n import DEFAULT_LOCALE, resolve_locale, t
+from bot.imaging import EncodedImage, fit_to_limit
+from bot.imaging.encode import load_image, open_image
+from bot.text_fit import CONTENT_CHARS, ELLIPSIS, clipped, neutral_within, one_line
 from providers.core.errors import ErrorKind
 from providers.core.models import Capability, JobKind, JobStatus
 from providers.registry import PROVIDERS
@@ -37,9 +42,16 @@ MAX_PROMPT_BUTTONS: Final = 25
 
 #: kinds whose result is a grid of up to four images (the ones U/V/🔄 start from)
 GRID_KINDS: Final = frozenset({JobKind.IMAGINE, JobKind.VARIATION, JobKind.REMIX, JobKind.REROLL, JobKind.BLEND})
-#: a message holds 2,000 characters; the rest of the heading needs far less than the difference
+#: the prompt in a job's heading, counted as sent (escapes included)
 PROMPT_DISPLAY_LIMIT: Final = 1_500
+#: a job's heading, prompt and all: the rest of its message (a progress line, a place in line, a reason and the
+#: service's words) has the difference
+HEADING_CHARS: Final = 1_650
+#: the service's own words under a failure, as sent
 DETAILS_DISPLAY_LIMIT: Final = 300
+#: the longest service link put in a message (a signed storage link can be long; one longer would crowd out the
+#: words around it)
+LINK_CHARS: Final = 1_000
 GRID_SIZE: Final = 4
 
 #: failure kinds the bot itself adds to the provider layer's ``ErrorKind``
@@ -180,9 +192,8 @@ def prompt_of(record: JobRecord) -> str | None:
 
 
 def shortened(text: str, limit: int) -> str:
-    """``text`` on one line, cut to ``limit`` characters with an ellipsis when longer."""
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+    """``text`` on one line, cut to ``limit`` characters with an ellipsis when longer (never inside a grapheme)."""
+    return clipped(one_line(text), limit)
 
 
 def service_name(provider: str) -> str:
@@ -191,11 +202,11 @@ def service_name(provider: str) -> str:
     return known.display_name if known is not None else provider
 
 
-def _shown_prompt(prompt: str | None, locale: object) -> str:
+def _shown_prompt(prompt: str | None, locale: object, limit: int = PROMPT_DISPLAY_LIMIT) -> str:
+    """The prompt in bold, its markdown and mentions inert, within ``limit`` characters as sent."""
     if prompt is None:
         return t("jobs.no_prompt", locale)
-    text = shortened(prompt, PROMPT_DISPLAY_LIMIT)
-    return f"**{discord.utils.escape_mentions(discord.utils.escape_markdown(text))}**"
+    return f"**{neutral_within(prompt, max(len(ELLIPSIS), limit - 4))}**"
 
 
 _WHAT: Final[dict[JobKind, tuple[str, str | None]]] = {
@@ -217,14 +228,27 @@ def _what(record: JobRecord) -> str:
     return t(plain, record.locale) if plain is not None else ""
 
 
-def job_heading(record: JobRecord, service: str) -> str:
+def _heading_parts(record: JobRecord, service: str) -> list[str]:
+    return [part for part in (_what(record), f"<@{record.owner_id}>", service, f"#{record.id}") if part]
+
+
+def job_heading(record: JobRecord, service: str, *, budget: int = HEADING_CHARS) -> str:
     """``**a red fox** — Image #2 · <@owner> · Picpik · #17`` in the job's language (the last part is the
-    job's number, which ``/upscale`` and ``/variation`` take)."""
-    parts = [part for part in (_what(record), f"<@{record.owner_id}>", service, f"#{record.id}") if part]
+    job's number, which ``/upscale`` and ``/variation`` take), within ``budget`` characters as sent: the prompt
+    gives way, never the job's number."""
+    parts = _heading_parts(record, service)
     prompt = prompt_of(record)
     if prompt is None and record.kind in (JobKind.BLEND, JobKind.DESCRIBE):  # they start from images, not words
-        return f"**{parts[0]}** · {' · '.join(parts[1:])}"
-    return f"{_shown_prompt(prompt, record.locale)} — {' · '.join(parts)}"
+        return clipped(f"**{parts[0]}** · {' · '.join(parts[1:])}", budget)
+    tail = f" — {' · '.join(parts)}"
+    room = min(PROMPT_DISPLAY_LIMIT, budget - len(tail))
+    return clipped(f"{_shown_prompt(prompt, record.locale, room)}{tail}", budget)
+
+
+def short_heading(record: JobRecord, service: str) -> str:
+    """The heading without the prompt (``Image #2 · <@owner> · Picpik · #17``): the text of a message Discord
+    refused in full, which must still say whose job it is and its number."""
+    return " · ".join(_heading_parts(record, service))
 
 
 def status_line(status: JobStatus, progress: float | None, locale: object = None, kind: JobKind | None = None) -> str:
@@ -242,7 +266,8 @@ def status_line(status: JobStatus, progress: float | None, locale: object = None
 
 
 def progress_text(record: JobRecord, service: str, status: JobStatus, progress: float | None) -> str:
-    return f"{job_heading(record, service)}\n{status_line(status, progress, record.locale, record.kind)}"
+    line = status_line(status, progress, record.locale, record.kind)
+    return f"{job_heading(record, service, budget=CONTENT_CHARS - len(line) - 1)}\n{line}"
 
 
 def result_text(record: JobRecord, service: str) -> str:
@@ -255,31 +280,84 @@ def failure_reason(kind: str | None, service: str, locale: object = None) -> str
     return t(key, locale, service=service)
 
 
-def failure_text(record: JobRecord, service: str) -> str:
-    """The final message of a failed job: the heading, why, and the service's own words when they add some
-    (quoted as they came: they are the service's, or the bot's log-level detail, and stay untranslated)."""
+def _failure_lines(record: JobRecord, service: str) -> list[str]:
+    """Why the job failed, and the service's own words when they add some (shown as they came, inert: they are
+    the service's, or the bot's log-level detail, and stay untranslated)."""
     reason = failure_reason(record.failure_kind, service, record.locale)
     if record.kind is JobKind.TALK and record.failure_kind == ErrorKind.JOB_FAILED:  # a video, not images
         reason = t("talk.job_failed", record.locale, service=service)
-    lines = [job_heading(record, service), f"❌ {reason}"]
-    details = shortened(record.failure_message or "", DETAILS_DISPLAY_LIMIT)
+    lines = [f"❌ {reason}"]
+    details = one_line(record.failure_message or "")
     if record.failure_kind in _BOT_WRITTEN and resolve_locale(record.locale) != DEFAULT_LOCALE:
         details = ""  # the bot's own English detail adds nothing the translated reason does not say
-    if details and details not in lines[1] and details not in failure_reason(record.failure_kind, service):
-        lines.append(f"> {discord.utils.escape_mentions(details)}")
-    return "\n".join(lines)
+    if details and details not in reason and details not in failure_reason(record.failure_kind, service):
+        lines.append(f"> {neutral_within(details, DETAILS_DISPLAY_LIMIT - 2)}")
+    return lines
+
+
+def failure_text(record: JobRecord, service: str) -> str:
+    """The final message of a failed job: the heading, why, and the service's own words when they add some."""
+    rest = "\n".join(_failure_lines(record, service))
+    return f"{job_heading(record, service, budget=CONTENT_CHARS - len(rest) - 1)}\n{rest}"
+
+
+def refused_result_text(record: JobRecord, service: str) -> str:
+    """What a final message says when Discord refused it in full: the short heading and, for a failure, why.
+    The picture (or the file) stays attached; only the words give way."""
+    heading = short_heading(record, service)
+    if record.failure_kind is None:
+        return clipped(heading, CONTENT_CHARS)
+    return clipped(f"{heading}\n{_failure_lines(record, service)[0]}", CONTENT_CHARS)
 
 
 def input_error_text(message: str) -> str:
-    """The ephemeral answer to a request that was refused before anything was sent."""
-    return f"⚠️ {message}"
+    """The ephemeral answer to a request that was refused before anything was sent (within a message's size)."""
+    return clipped(f"⚠️ {message}", CONTENT_CHARS)
 
 
-def preview_embed(url: str | None) -> discord.Embed | None:
-    """A service's in-progress preview, when it gives one as a web link."""
-    if not url or not url.startswith(("https://", "http://")):
+def preview_filename(record: JobRecord, extension: str) -> str:
+    return f"preview_{record.id}.{extension}"
+
+
+def preview_embed(filename: str | None) -> discord.Embed | None:
+    """A service's in-progress preview, attached to the message as ``filename``: the embed shows the attachment,
+    never a link to the service (which may be a plain-http address of its own network)."""
+    if not filename:
         return None
-    return discord.Embed().set_image(url=url)
+    return discord.Embed().set_image(url=f"attachment://{filename}")
+
+
+#: host names that only mean something inside a network
+_LOCAL_SUFFIXES: Final = (".localhost", ".local", ".internal", ".lan", ".home.arpa", ".intranet")
+
+
+def shareable_link(url: str | None, limit: int = LINK_CHARS) -> str | None:
+    """A link to a service's file that may be shown to members: https, to a named public host. None for plain
+    http, an IP address, a local name or anything unreadable: a member must never be sent to (or learn) a
+    service's internal address."""
+    if not url:
+        return None
+    try:
+        parsed = URL(url)
+        host = (parsed.host or "").rstrip(".").lower()
+    except (ValueError, UnicodeError):
+        return None
+    if parsed.scheme != "https" or not host or "." not in host or host.endswith(_LOCAL_SUFFIXES):
+        return None
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return url if len(url) <= limit else None
+    return None
+
+
+def small_picture(data: bytes, side: int, max_bytes: int) -> EncodedImage:
+    """A copy of the picture ``data`` at most ``side`` pixels on its longest side and ``max_bytes`` large (a
+    preview, a thumbnail). Synchronous and CPU-bound: run it in a worker thread. Raises ``ImageError``."""
+    with open_image(data) as opened:
+        picture = load_image(opened, draft_size=(side, side))
+        picture.thumbnail((side, side))
+        return fit_to_limit(picture, max_bytes)
 
 
 def result_filename(record: JobRecord, extension: str) -> str:

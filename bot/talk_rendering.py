@@ -2,8 +2,10 @@
 
 The poller calls ``talk_message`` instead of composing a grid. The video is downloaded like a result image (size
 cap, retries, the address policy) and attached when it fits the upload limit of the member's interaction;
-otherwise the message gives the service's link and says why it is not attached, so a finished video is never
-lost to a size limit or a failed download.
+otherwise the message says why it is not attached and gives the service's link, so a finished video is never lost
+to a size limit or a failed download — when that link may be shown at all: a plain-http link, or one to an address
+or a name of the service's own network, is never sent to members (``rendering.shareable_link``); the message then
+says the link is withheld.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import discord
 
 from bot import rendering
 from bot.i18n import t
+from bot.text_fit import CONTENT_CHARS, clipped
 from providers.core.base import Provider
 from providers.core.errors import DecodeError, ProviderError
 from storage.jobs import JobRecord
@@ -68,21 +71,32 @@ async def talk_message(provider: Provider, record: JobRecord, upload_limit: int,
     url = record.result.video_url if record.result is not None else None
     if not url or not url.startswith(("https://", "http://")):
         raise DecodeError(f"{service} finished the video but sent no link to it.", provider=provider.name)
-    link = discord.utils.escape_mentions(url)
+    link = rendering.shareable_link(url)
     try:
         data = await provider.download_file(url, max_bytes=max(upload_limit, MIN_DOWNLOAD_CAP))
     except ProviderError as error:
         if error.retryable and may_retry:
             raise
         log.info("job %s: the video could not be downloaded (%s); giving its link", record.id, error)
-        return TalkMessage(f"{heading}\n{t('talk.link_not_downloaded', record.locale, url=link)}")
+        return TalkMessage(_with_reason(record, service, "not_downloaded", link))
     extension = video_extension(data)
     if extension is None:
         log.info("job %s: the service's file is no video the bot knows; giving its link", record.id)
-        return TalkMessage(f"{heading}\n{t('talk.link_not_a_video', record.locale, url=link)}")
+        return TalkMessage(_with_reason(record, service, "not_a_video", link))
     if len(data) > upload_limit:
         size, limit = size_text(len(data), round_up=True), size_text(upload_limit, round_up=False)
-        text = t("talk.link_too_large", record.locale, size=size, limit=limit, url=link)
-        return TalkMessage(f"{heading}\n{text}")
-    refused = t("talk.link_refused", record.locale, size=size_text(len(data), round_up=True), url=link)
-    return TalkMessage(heading, (f"talk_{record.id}.{extension}", data), f"{heading}\n{refused}")
+        return TalkMessage(_with_reason(record, service, "too_large", link, size=size, limit=limit))
+    refused = _with_reason(record, service, "refused", link, size=size_text(len(data), round_up=True))
+    return TalkMessage(heading, (f"talk_{record.id}.{extension}", data), refused)
+
+
+def _with_reason(record: JobRecord, service: str, why: str, link: str | None, **values: object) -> str:
+    """The heading, then why the video is not attached: with the service's link (``talk.link_<why>``), or saying
+    that the link is withheld (``talk.<why>`` and ``talk.link_withheld``). The heading gives way to the line."""
+    locale = record.locale
+    if link is None:
+        line = t("talk.link_withheld", locale, reason=t(f"talk.{why}", locale, **values))
+    else:
+        line = t(f"talk.link_{why}", locale, url=discord.utils.escape_mentions(link), **values)
+    heading = rendering.job_heading(record, service, budget=CONTENT_CHARS - len(line) - 1)
+    return clipped(f"{heading}\n{line}", CONTENT_CHARS)

@@ -26,10 +26,13 @@ def described(**changes: object):
 
 def test_prompts_are_numbered_under_the_image_with_a_button_each() -> None:
     prompts = ["a fox in *snow*", "a red fox, watercolour --ar 3:2"]
-    shown = describe_message(described(), "Picpik", prompts, PROVIDERS["picpik"].capabilities)
+    shown = describe_message(
+        described(), "Picpik", prompts, PROVIDERS["picpik"].capabilities, thumbnail="described_42.png"
+    )
 
     assert shown.embed.description == "**1.** a fox in \\*snow\\*\n\n**2.** a red fox, watercolour --ar 3:2"
-    assert shown.embed.thumbnail.url == IMAGE.url
+    # the attached copy, never the member's attachment link (Discord's signed links end after a day)
+    assert shown.embed.thumbnail.url == "attachment://described_42.png"
     assert shown.content.startswith("**Describe** · ")
     assert [[spec.label for spec in row] for row in shown.buttons] == [["1", "2"]]
     assert [spec.custom_id for spec in shown.buttons[0]] == ["job:42:prompt1", "job:42:prompt2"]

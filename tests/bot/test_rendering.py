@@ -206,11 +206,41 @@ def test_failure_details_are_shortened_and_left_out_when_they_repeat_the_reason(
     assert len(rendering.failure_text(same, "NGPU").split("\n")) == 2
 
 
-def test_previews_only_from_web_links() -> None:
-    embed = rendering.preview_embed("https://cdn.example/preview.png")
-    assert isinstance(embed, discord.Embed) and embed.image.url == "https://cdn.example/preview.png"
-    assert rendering.preview_embed("file:///etc/passwd") is None
+def test_a_preview_shows_the_attached_file_never_a_link() -> None:
+    embed = rendering.preview_embed(rendering.preview_filename(record(), "jpg"))
+    assert isinstance(embed, discord.Embed) and embed.image.url == "attachment://preview_42.jpg"
     assert rendering.preview_embed(None) is None
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("https://cdn.example/video.mp4?sig=1", True),
+        ("http://cdn.example/video.mp4", False),  # plain http
+        ("https://164.90.147.104:8091/video.mp4", False),  # an address, not a name
+        ("https://[2001:db8::1]/video.mp4", False),
+        ("https://storage.internal/video.mp4", False),
+        ("https://localhost/video.mp4", False),
+        ("https://nas/video.mp4", False),  # a name only a local network knows
+        ("https://example.com/" + "x" * 2000, False),  # would crowd out the message
+        ("javascript:alert(1)", False),
+        ("", False),
+        (None, False),
+    ],
+)
+def test_only_public_secure_service_links_reach_members(url: str | None, shown: bool) -> None:
+    assert rendering.shareable_link(url) == (url if shown else None)
+
+
+def test_a_small_picture_fits_its_side_and_size() -> None:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (2000, 1000), (200, 30, 30)).save(buffer, "PNG")
+    small = rendering.small_picture(buffer.getvalue(), 320, 50_000)
+    assert (small.width, small.height) == (320, 160) and small.size <= 50_000
 
 
 def test_file_names_say_grid_or_what_the_job_was() -> None:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from bot.choices import MAX_CHOICE_CHARS, MAX_CHOICES
 from bot.i18n import t
+from bot.text_fit import clipped
 from providers.core.base import Provider
 from providers.core.errors import InvalidInputError, ProviderError
 from providers.core.models import ImagineRequest, ModelOption
@@ -167,9 +168,7 @@ def _declared(provider: Provider) -> list[ModelOption]:
 
 
 def _fitted(option: ModelOption) -> ModelOption:
-    label = option.label.strip() or option.value
-    if len(label) > MAX_CHOICE_CHARS:
-        label = label[: MAX_CHOICE_CHARS - 1] + "…"
+    label = clipped(option.label.strip() or option.value, MAX_CHOICE_CHARS)
     return option if label == option.label else ModelOption(value=option.value, label=label)
 
 

@@ -19,6 +19,7 @@ from bot import rendering
 from bot.exts.imagine._follow_up import FollowUp, grid_of, image_count, read_job, refusal, start_follow_up
 from bot.i18n import t
 from bot.modal_values import submitted_values
+from bot.text_fit import cut_start
 from providers.core.models import JobKind
 from storage.jobs import JobRecord
 
@@ -56,7 +57,8 @@ def remix_form(grid: JobRecord, index: int | None, prompt_limit: int, locale: ob
     prompt = discord.ui.TextInput(
         custom_id=_PROMPT_INPUT,
         style=discord.TextStyle.paragraph,
-        default=(rendering.prompt_of(grid) or "")[:limit] or None,
+        # cut without a mark: the member edits this text and sends it back as their prompt
+        default=cut_start(rendering.prompt_of(grid) or "", limit) or None,
         placeholder=t("follow_up.remix_prompt_hint", locale),
         max_length=limit,
         required=True,

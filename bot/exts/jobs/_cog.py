@@ -19,6 +19,7 @@ from bot.choices import own_job_choices
 from bot.exts.jobs import _render
 from bot.i18n import t
 from bot.replies import refuse
+from bot.text_fit import CHOICE_NAME_CHARS, clipped
 from storage.jobs import JobNotFound, JobRecord
 
 if TYPE_CHECKING:
@@ -153,6 +154,8 @@ def _with_view(view: discord.ui.View | None) -> dict[str, discord.ui.View]:
 
 
 def _choice_name(record: JobRecord, locale: discord.Locale) -> str:
+    """``#17 · Image · a red fox · Picpik``: an autocomplete choice's name (plain text: nothing to escape) within
+    its 100 characters."""
     prompt = rendering.shortened(rendering.prompt_of(record) or "", _PROMPT_IN_CHOICE)
     parts = (f"#{record.id}", _render.kind_name(record, locale), prompt, _render.service_name(record))
-    return " · ".join(part for part in parts if part)
+    return clipped(" · ".join(part for part in parts if part), CHOICE_NAME_CHARS)

@@ -10,6 +10,7 @@ import discord
 
 from bot import rendering
 from bot.i18n import t
+from bot.text_fit import fit_embed, neutral_within
 from storage.jobs import JobRecord
 from storage.lifecycle import LifecycleState
 
@@ -61,11 +62,12 @@ def message_link(record: JobRecord) -> str | None:
 
 
 def shown_prompt(record: JobRecord, limit: int) -> str | None:
-    """The prompt as plain text inside an embed: markdown and mentions neutralised, cut to ``limit``."""
+    """The prompt as plain text inside an embed: markdown and mentions neutralised, cut to ``limit`` characters
+    as sent (the escapes count)."""
     prompt = rendering.prompt_of(record)
     if prompt is None:
         return None
-    return discord.utils.escape_mentions(discord.utils.escape_markdown(rendering.shortened(prompt, limit)))
+    return neutral_within(prompt, limit)
 
 
 def when(timestamp: float, style: str = "R") -> str:
@@ -97,7 +99,7 @@ def list_embed(records: Sequence[JobRecord], page: int, pages: int, total: int, 
     description = _fit(entries, DESCRIPTION_LIMIT, "\n\n", locale)
     embed = discord.Embed(title=t("jobs_list.title", locale), description=description)
     embed.set_footer(text=t("jobs_list.page", locale, page=page, pages=pages, total=total))
-    return embed
+    return fit_embed(embed)
 
 
 def job_embed(record: JobRecord, children: Sequence[JobRecord], locale: object) -> discord.Embed:
@@ -122,7 +124,7 @@ def job_embed(record: JobRecord, children: Sequence[JobRecord], locale: object) 
         embed.add_field(
             name=t("jobs_list.field.follow_ups", locale), value=_fit(lines, FIELD_LIMIT, "\n", locale), inline=False
         )
-    return embed
+    return fit_embed(embed)
 
 
 def _origin(record: JobRecord, locale: object) -> str:

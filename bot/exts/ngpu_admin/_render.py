@@ -15,11 +15,19 @@ import discord
 
 from bot.exts.ngpu_admin._dates import DayRange
 from bot.i18n import t
+from bot.text_fit import FIELD_CHARS, clipped, fit_embed, fitted, neutral_within
 from providers.ngpu.models import Brc20Holdings, Node, TaskInfo
 
 #: task ids listed in one answer (each line is about 60 characters; an embed takes 4,096)
 MAX_LISTED_TASKS: Final = 20
 MAX_LISTED_NODES: Final = 25
+#: a service's id or address in a list line, and anywhere else (a task id is 24 characters, a node address 42):
+#: with these the longest list stays within an embed's description
+LISTED_ID_CHARS: Final = 100
+ID_CHARS: Final = 200
+#: a time NGPU wrote, as shown (its own format is 19 characters), and an inscription's name in the BRC20 list
+TIME_CHARS: Final = 40
+NAME_CHARS: Final = 60
 #: NGPU's task ids are timestamps: ``20240411_13_36_11_922124``
 _TASK_ID_TIME: Final = "%Y%m%d_%H_%M_%S_%f"
 #: NGPU's times in ``getDetailed``
@@ -70,12 +78,12 @@ def task_list_embed(
         footer.append(t("ngpu_admin.task_hint", locale))
     if footer:
         embed.set_footer(text="\n".join(footer))
-    return embed
+    return fit_embed(embed)
 
 
 def _task_line(task_id: str) -> str:
     when = task_time(task_id)
-    code = f"`{_plain(task_id)}`"
+    code = f"`{_plain(task_id, LISTED_ID_CHARS)}`"
     return f"{code} · {when}" if when else code
 
 
@@ -85,7 +93,13 @@ def nodes_embed(nodes: Sequence[Node], locale: object) -> discord.Embed:
         description = t("ngpu_admin.no_nodes", locale)
     else:
         entries = [
-            t("ngpu_admin.node_entry", locale, node=_plain(node.node_addr), progress=node.progress, status=node.status)
+            t(
+                "ngpu_admin.node_entry",
+                locale,
+                node=_plain(node.node_addr, LISTED_ID_CHARS),
+                progress=node.progress,
+                status=node.status,
+            )
             for node in shown
         ]
         description = "\n".join([t("ngpu_admin.node_count", locale, count=len(nodes)), "", *entries])
@@ -97,7 +111,7 @@ def nodes_embed(nodes: Sequence[Node], locale: object) -> discord.Embed:
         footer.append(t("ngpu_admin.nodes_hint", locale))
     if footer:
         embed.set_footer(text="\n".join(footer))
-    return embed
+    return fit_embed(embed)
 
 
 def task_embed(info: TaskInfo, locale: object) -> discord.Embed:
@@ -110,8 +124,8 @@ def task_embed(info: TaskInfo, locale: object) -> discord.Embed:
     embed = discord.Embed(title=t("ngpu_admin.task_title", locale, task=_plain(info.taskid)), colour=NGPU_COLOUR)
     embed.add_field(name=t("ngpu_admin.state", locale), value=state, inline=True)
     requested, answered = _when(info.requesttime), _when(info.responsetime)
-    embed.add_field(name=t("ngpu_admin.requested", locale), value=info.requesttime or t("ngpu_admin.unknown", locale))
-    embed.add_field(name=t("ngpu_admin.answered", locale), value=info.responsetime or t("ngpu_admin.not_yet", locale))
+    embed.add_field(name=t("ngpu_admin.requested", locale), value=_time(info.requesttime, "unknown", locale))
+    embed.add_field(name=t("ngpu_admin.answered", locale), value=_time(info.responsetime, "not_yet", locale))
     if requested is not None and answered is not None and answered >= requested:
         took = duration_text((answered - requested).total_seconds(), locale)
         embed.add_field(name=t("ngpu_admin.took", locale), value=took)
@@ -127,7 +141,7 @@ def task_embed(info: TaskInfo, locale: object) -> discord.Embed:
     embed.add_field(name=t("ngpu_admin.request", locale), value=_code(asked, locale), inline=False)
     if info.btcaddress:
         embed.add_field(name=t("ngpu_admin.btc_address", locale), value=_code(info.btcaddress, locale), inline=False)
-    return embed
+    return fit_embed(embed)
 
 
 def brc20_embed(address: str, holdings: Brc20Holdings, locale: object) -> discord.Embed:
@@ -141,12 +155,12 @@ def brc20_embed(address: str, holdings: Brc20Holdings, locale: object) -> discor
         title=t("ngpu_admin.brc20_title", locale), description=f"`{_plain(address)}`\n{verdict}", colour=NGPU_COLOUR
     )
     held = [
-        f"{discord.utils.escape_markdown(name)}: {balance}"
+        f"{neutral_within(name, NAME_CHARS)}: {balance}"
         for name, balance in zip(holdings.names, holdings.balances, strict=False)
     ]
-    nothing = t("ngpu_admin.brc20_nothing", locale)
-    embed.add_field(name=t("ngpu_admin.brc20_held", locale), value="\n".join(held[:20]) or nothing, inline=False)
-    return embed
+    shown = fitted(held, FIELD_CHARS, locale, separator="\n") or t("ngpu_admin.brc20_nothing", locale)
+    embed.add_field(name=t("ngpu_admin.brc20_held", locale), value=shown, inline=False)
+    return fit_embed(embed)
 
 
 def _when(text: str | None) -> datetime.datetime | None:
@@ -156,9 +170,15 @@ def _when(text: str | None) -> datetime.datetime | None:
         return None
 
 
-def _plain(text: str) -> str:
-    """A service's text inside backticks: backticks removed, so it cannot end the code span."""
-    return text.replace("`", "")[:200]
+def _plain(text: str, limit: int = ID_CHARS) -> str:
+    """A service's text inside backticks: backticks removed, so it cannot end the code span; at most ``limit``
+    characters (markdown does nothing inside the span: there is nothing else to escape)."""
+    return clipped(text.replace("`", ""), limit)
+
+
+def _time(text: str | None, missing: str, locale: object) -> str:
+    """A time as NGPU wrote it (inert, within ``TIME_CHARS``), or the ``ngpu_admin.<missing>`` words."""
+    return neutral_within(text, TIME_CHARS) if text and text.strip() else t(f"ngpu_admin.{missing}", locale)
 
 
 def _code(text: str | None, locale: object) -> str:

@@ -24,6 +24,7 @@ from bot.i18n import t
 from bot.i18n.errors import error_text
 from bot.modal_values import submitted_values
 from bot.replies import refuse
+from bot.text_fit import fit_content
 from providers.core.errors import NotFoundError, ProviderError
 from providers.picpik.app_models import AppState, PicpikApp, PicpikBundle
 from providers.picpik.apps import AppActions
@@ -133,7 +134,7 @@ class Console:
         locale = interaction.locale
         key = app.ApiKey.get_secret_value() if app.ApiKey is not None else ""
         text = t("picpik_app.api_key", locale, app=app_id, key=key) if key else t("picpik_app.no_api_key", locale)
-        await interaction.edit_original_response(content=text)
+        await interaction.edit_original_response(content=fit_content(text))
 
     async def _find(
         self, interaction: discord.Interaction[GridBot], actions: AppActions, app_id: str

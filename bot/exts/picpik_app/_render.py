@@ -20,6 +20,7 @@ from bot.exts.picpik_app._models import APP_FAILED, WANTED, AppAction, AppAction
 from bot.exts.picpik_app._views import DELETE_NOW, confirm_custom_id
 from bot.i18n import t
 from bot.i18n.catalog import DEFAULT_LOCALE, resolve_locale
+from bot.text_fit import clipped, fit_embed, fit_embeds, neutral_within
 from providers.core.errors import ErrorKind
 from providers.picpik.app_models import AppState, PicpikApp, PicpikBundle, fen_to_yuan, format_yuan
 from storage.jobs import JobRecord
@@ -58,15 +59,8 @@ _UNDER_WAY: Final = {
 
 def safe(text: str | None, limit: int = LINE_LIMIT) -> str:
     """A service's text on one line, its markdown and mentions made inert, then cut to ``limit`` characters: cut
-    after escaping, so the escapes count and the result is never longer than ``limit``."""
-    flat = " ".join((text or "").split())
-    escaped = discord.utils.escape_mentions(discord.utils.escape_markdown(flat))
-    if len(escaped) <= limit:
-        return escaped
-    cut = escaped[: limit - 1]
-    if (len(cut) - len(cut.rstrip("\\"))) % 2:  # half an escape left at the end would escape the ellipsis
-        cut = cut[:-1]
-    return cut + "…"
+    after escaping, so the escapes count, the result is never longer than ``limit`` and no escape is split."""
+    return neutral_within(text or "", limit)
 
 
 def code(text: str | None, limit: int = ID_LIMIT) -> str:
@@ -78,7 +72,7 @@ def code(text: str | None, limit: int = ID_LIMIT) -> str:
 
 def fitted(text: str, limit: int) -> str:
     """The last guard of a Discord limit (the parts are cut so that it is not needed)."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return clipped(text, limit)
 
 
 def pages_of(total: int, per_page: int) -> int:
@@ -133,15 +127,17 @@ def price_text(bundle: PicpikBundle, locale: object) -> str:
 
 
 def logo_url(url: str | None) -> str | None:
-    """A bundle's logo as a link Discord takes (http or https, a host, no spaces or control characters, at most
-    ``URL_MAX`` characters), else None: one link Discord refuses fails the whole message (400)."""
+    """A bundle's logo as a link Discord takes (a host, no spaces or control characters, at most ``URL_MAX``
+    characters: one link Discord refuses fails the whole message, 400) and members may be shown (https to a named
+    public host, ``rendering.shareable_link``: never plain http nor an address of the service's network), else
+    None."""
     if not url or len(url) > URL_MAX or any(character.isspace() or not character.isprintable() for character in url):
         return None
     try:
         parsed = URL(url)
     except ValueError:
         return None
-    return url if parsed.scheme in ("http", "https") and parsed.host else None
+    return rendering.shareable_link(url, URL_MAX) if parsed.host else None
 
 
 def bundle_card(bundle: PicpikBundle, locale: object) -> discord.Embed:
@@ -154,7 +150,7 @@ def bundle_card(bundle: PicpikBundle, locale: object) -> discord.Embed:
     if logo is not None:
         embed.set_thumbnail(url=logo)
     embed.set_footer(text=rendering.shortened(bundle.BundleId, 100))  # a footer is plain text: nothing to escape
-    return embed
+    return fit_embed(embed)
 
 
 def bundles_page(bundles: Sequence[PicpikBundle], page: int, locale: object) -> tuple[str, list[discord.Embed]]:
@@ -162,7 +158,7 @@ def bundles_page(bundles: Sequence[PicpikBundle], page: int, locale: object) -> 
     pages = pages_of(len(bundles), BUNDLES_PER_PAGE)
     shown = bundles[(page - 1) * BUNDLES_PER_PAGE : page * BUNDLES_PER_PAGE]
     heading = t("picpik_app.bundles_heading", locale, page=page, pages=pages, total=len(bundles))
-    return heading, [bundle_card(bundle, locale) for bundle in shown]
+    return heading, fit_embeds([bundle_card(bundle, locale) for bundle in shown])
 
 
 def bundle_choice_name(bundle: PicpikBundle) -> str:
@@ -210,7 +206,7 @@ def apps_page(apps: Sequence[PicpikApp], page: int, locale: object, *, total: in
     else:
         footer = t("picpik_app.apps_footer", locale, page=page, pages=pages, total=len(apps))
     embed.set_footer(text=footer)
-    return embed
+    return fit_embed(embed)
 
 
 def app_card(app: PicpikApp, locale: object) -> discord.Embed:
@@ -227,7 +223,7 @@ def app_card(app: PicpikApp, locale: object) -> discord.Embed:
     )
     for key, value in fields:
         embed.add_field(name=t(f"picpik_app.field.{key}", locale), value=value, inline=key != "api_key")
-    return embed
+    return fit_embed(embed)
 
 
 def app_choice_name(app: PicpikApp, locale: object) -> str:

@@ -19,6 +19,7 @@ from bot.i18n import t
 from bot.i18n.errors import error_text
 from bot.permissions import ADMIN_PERMISSION
 from bot.replies import refuse
+from bot.text_fit import fit_embeds
 from providers.core.errors import InvalidInputError
 from storage.settings import MemberSettings
 
@@ -59,7 +60,7 @@ class MemberSettingsCommands:
                 rules.set_footer(text=t("settings.member.admin_hint", locale))
             embeds.append(rules)
         content = t("settings.member.saved", locale) if saved else None
-        await interaction.response.send_message(content, embeds=embeds, ephemeral=True)
+        await interaction.response.send_message(content, embeds=fit_embeds(embeds), ephemeral=True)
 
     async def set(
         self,

@@ -27,7 +27,7 @@ from bot.exts.settings._summary import (
 )
 from bot.i18n import t
 from bot.replies import refuse
-from bot.text_fit import CHANNELS_IN_TEXT_CHARS
+from bot.text_fit import CHANNELS_IN_TEXT_CHARS, fit_content, fit_embed
 from storage.settings import ServerSettings
 
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ class ServerSettingsCommands:
         if reset := await self.bot.settings_store.unreadable_fields(interaction.guild_id):
             names = ", ".join(t(f"settings_reset.{name}", locale) for name in sorted(reset))
             shown.description = t("settings_reset.warning", locale, fields=names)
-        await interaction.response.send_message(embed=shown, ephemeral=True)
+        await interaction.response.send_message(embed=fit_embed(shown), ephemeral=True)
 
     async def services(self, interaction: discord.Interaction[GridBot]) -> None:
         locale = interaction.locale
@@ -97,7 +97,7 @@ class ServerSettingsCommands:
             await refuse(interaction, t(refused.key, interaction.locale, **refused.values))
             return
         await store.save_server(guild_id, new, updated_by=interaction.user.id)
-        await interaction.response.send_message(said, ephemeral=True)
+        await interaction.response.send_message(fit_content(said), ephemeral=True)
         # raised limits let waiting jobs go now rather than at the line's next look
         await self.bot.store.reschedule_waiting(guild_id, time.time())
         self.bot.poller.wake()

@@ -14,7 +14,7 @@ import discord
 
 from bot.exts.settings._edits import WordsChange
 from bot.i18n import t
-from bot.text_fit import FIELD_CHARS, channel_mentions, fitted
+from bot.text_fit import CONTENT_CHARS, FIELD_CHARS, channel_mentions, clipped, fit_embed, fitted
 from providers.core.base import Provider
 from storage.settings import MemberSettings, ServerSettings
 
@@ -123,10 +123,9 @@ def server_fields(
 def embed(title: str, fields: Sequence[tuple[str, str]], *, inline: bool = False) -> discord.Embed:
     shown = discord.Embed(title=title)
     for name, value in fields:
-        # the values are built to fit; cutting is the last resort, and then visibly
-        fitting = value if len(value) <= FIELD_CHARS else value[: FIELD_CHARS - 1] + "…"
-        shown.add_field(name=name, value=fitting, inline=inline)
-    return shown
+        shown.add_field(name=name, value=value, inline=inline)
+    # the values are built to fit; cutting is the last resort, and then visibly
+    return fit_embed(shown)
 
 
 def words_pages(words: Sequence[str]) -> list[str]:
@@ -150,4 +149,4 @@ def words_change_text(change: WordsChange, changed_key: str, unchanged_key: str,
         if named:
             lines.append(t(key, locale, count=len(named), words=fitted(quoted(named), WORDS_IN_REPLY_CHARS, locale)))
     lines.append(t("settings.words.count", locale, count=len(change.words)))
-    return "\n".join(lines)
+    return clipped("\n".join(lines), CONTENT_CHARS)

@@ -19,6 +19,14 @@ EN = {
     "talk.link_refused": "Discord refused the video ({size}) as too large for this server; here is its link: {url}",
     "talk.link_not_downloaded": "The video could not be downloaded to attach it here; here is its link: {url}",
     "talk.link_not_a_video": "The service's file is not a video the bot can attach; here is its link: {url}",
+    "talk.too_large": "The video is {size}, more than the {limit} this server lets the bot upload.",
+    "talk.refused": "Discord refused the video ({size}) as too large for this server.",
+    "talk.not_downloaded": "The video could not be downloaded to attach it here.",
+    "talk.not_a_video": "The service's file is not a video the bot can attach.",
+    "talk.link_withheld": (
+        "{reason} The service's link to it is not a public https address, so it is not shown here; a server admin "
+        "can look the job up with the service."
+    ),
 }
 
 ZH_CN = {
@@ -36,6 +44,13 @@ ZH_CN = {
     "talk.link_refused": "Discord 认为视频（{size}）对本服务器来说过大而拒绝了它；这是视频链接：{url}",
     "talk.link_not_downloaded": "视频无法下载后附在这里；这是视频链接：{url}",
     "talk.link_not_a_video": "服务返回的文件不是机器人可以附上的视频；这是它的链接：{url}",
+    "talk.too_large": "视频大小为 {size}，超过了本服务器允许机器人上传的 {limit}。",
+    "talk.refused": "Discord 认为视频（{size}）对本服务器来说过大而拒绝了它。",
+    "talk.not_downloaded": "视频无法下载后附在这里。",
+    "talk.not_a_video": "服务返回的文件不是机器人可以附上的视频。",
+    "talk.link_withheld": (
+        "{reason}服务给出的链接不是公开的 https 地址，因此不在这里显示；服务器管理员可以到该服务查询此任务。"
+    ),
 }
 
 COMMANDS_ZH_CN = {

@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
+import time
 
 import pytest
 
-from bot import rendering
+from bot import describe_rendering, rendering
 from bot.i18n import t
 from bot.prompting import parse_prompt
 from providers.core.models import ImagineRequest, JobKind
@@ -17,6 +19,7 @@ from storage.settings import ServerSettings
 from tests.bot.e2e.conftest import Stack
 from tests.bot.e2e.test_blend import COLOURS, png
 from tests.bot.e2e.test_imagine import assert_finished_cleanly, assert_is_grid, settled
+from tests.bot.e2e.test_member_images import DAY, status_of
 from tests.fake_discord import StoredMessage, Upload
 
 PROMPT_BUTTON = re.compile(rendering.PROMPT_BUTTON_TEMPLATE)
@@ -49,13 +52,15 @@ async def test_describe_lists_the_prompts_and_a_number_draws_one(stack: Stack, b
     assert embed["title"] == t("describe.result_title", locale)
     for number, prompt in enumerate(prompts, start=1):
         assert f"**{number}.** {prompt}" in embed["description"]
-    [attached] = interaction.payload["data"]["resolved"]["attachments"].values()
-    assert embed["thumbnail"]["url"] == attached["url"]
+    # the image described is shown from a small copy attached to the answer, not the member's expiring link
+    [thumbnail] = answer.attachments
+    assert thumbnail.filename.startswith(f"described_{record.id}.")
+    assert embed["thumbnail"]["url"] == thumbnail.url
+    assert max(thumbnail.image_size()) <= describe_rendering.THUMBNAIL_SIDE
     assert answer.content.startswith(f"**{t('jobs.describe', locale)}** · ")
     assert PROVIDERS[service].display_name in answer.content
     assert answer.button_labels == [str(n) for n in range(1, len(prompts) + 1)]
     assert [PROMPT_BUTTON.fullmatch(c)["job_id"] for c in answer.custom_ids] == [str(record.id)] * len(prompts)
-    assert answer.attachments == ()
 
     chosen = min(2, len(prompts))
     drawn = await stack.final(await stack.fake.click_button(answer, f"job:{record.id}:prompt{chosen}"))
@@ -69,6 +74,49 @@ async def test_describe_lists_the_prompts_and_a_number_draws_one(stack: Stack, b
     [child] = await bot.store.children(record.id)
     assert (child.kind, child.provider, child.state) == (JobKind.IMAGINE, service, LifecycleState.DELIVERED)
     assert child.request_as(ImagineRequest).prompt == expected
+
+
+async def test_the_thumbnail_outlives_the_members_link(stack: Stack, bot) -> None:
+    """Discord's links to the member's attachment end after a day; the answer's thumbnail is its own attachment,
+    made from the image signed anew when the job ends after that."""
+    interaction = await describe(stack, {"image": png("cat.png", COLOURS[2], (400, 200)), "provider": "picpik"})
+    [original] = [a["url"] for a in interaction.payload["data"]["resolved"]["attachments"].values()]
+    await sent_to_its_service(stack, bot)
+    stack.fake.state.cdn.clock_offset = 2 * DAY  # every link handed out so far has ended
+    assert await status_of(original) == 404
+
+    answer = await described(stack, interaction)
+
+    [thumbnail] = answer.attachments
+    [embed] = answer.embeds
+    assert embed["thumbnail"]["url"] == thumbnail.url != original
+    assert await status_of(thumbnail.url) == 200
+    assert thumbnail.image_size() == (describe_rendering.THUMBNAIL_SIDE, describe_rendering.THUMBNAIL_SIDE // 2)
+    assert stack.fake.state.cdn.refreshed == [[original]]  # signed anew through Discord, once
+
+
+async def test_a_describe_whose_image_cannot_be_fetched_again_still_gives_its_prompts(stack: Stack, bot) -> None:
+    stack.fake.state.cdn.refuse_refresh = True
+    interaction = await describe(stack, {"image": png("cat.png", COLOURS[1]), "provider": "picpik"})
+    await sent_to_its_service(stack, bot)
+    stack.fake.state.cdn.clock_offset = 2 * DAY
+
+    answer = await described(stack, interaction)
+
+    [embed] = answer.embeds
+    assert "thumbnail" not in embed and answer.attachments == ()
+    assert "**1.** " in embed["description"]
+
+
+async def sent_to_its_service(stack: Stack, bot) -> None:
+    """Wait until the member's describe job is with its service (its image fetched and checked, not yet done)."""
+    deadline = time.monotonic() + 10
+    while not any(
+        job.state in (LifecycleState.SUBMITTED, LifecycleState.RUNNING)
+        for job in await bot.store.jobs_for_owner(stack.fake.member.id, 5)
+    ):
+        assert time.monotonic() < deadline, "the describe job was never sent"
+        await asyncio.sleep(0.01)
 
 
 async def test_only_the_member_who_asked_can_press_the_numbers(stack: Stack, bot) -> None:

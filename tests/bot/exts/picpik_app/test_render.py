@@ -252,7 +252,10 @@ def test_a_price_too_long_to_be_one_is_shown_as_unknown() -> None:
     ("url", "kept"),
     [
         ("https://picpik.example/logo/comfy.png", True),
-        ("http://picpik.example/a.png?size=64", True),
+        ("https://picpik.example/a.png?size=64", True),
+        ("http://picpik.example/a.png?size=64", False),  # plain http: never shown to members
+        ("https://10.0.0.5/logo.png", False),  # an address of the service's own network
+        ("https://picpik.internal/logo.png", False),
         ("https://exa mple.com/a b.png", False),  # whitespace: Discord refuses the whole message (400)
         ("https://picpik.example/a\u0000.png", False),  # a control character
         ("https://picpik.example/\u200b.png", False),  # an invisible format character: not taken either
