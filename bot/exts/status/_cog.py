@@ -2,7 +2,9 @@
 
 Admin-only (``bot.permissions.admin_only``): it shows no member's data, but which services the bot has keys for
 and how busy it is are the operator's business. Read from the job table alone, so it answers even when a service
-or the poller is stuck: a job the poller has not looked at long after it fell due means the poller is behind.
+or the poller is stuck: a job the poller has not looked at long after it fell due means the poller is behind. Last,
+the values the services sent that the bot does not know (``providers.core.unknown_values``, counted in this process),
+for the operator to report.
 """
 
 from __future__ import annotations
@@ -16,9 +18,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.exts.status._unknown_values import unknown_values_field
 from bot.i18n import t
 from bot.permissions import admin_only
 from bot.poller import MAX_IDLE_SECONDS
+from providers.core.unknown_values import unknown_value_counts
 from storage.jobs import JobRecord
 from storage.lifecycle import LifecycleState
 
@@ -50,6 +54,9 @@ class StatusCog(commands.Cog):
             value=_poller_health([r for group in open_jobs.values() for r in group], time.time(), interaction.locale),
             inline=False,
         )
+        display_names = {name: cls.display_name for name, cls in self.bot.service_classes.items()}
+        name, value = unknown_values_field(unknown_value_counts(), display_names, interaction.locale)
+        embed.add_field(name=name, value=value, inline=False)
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     def _services(self, open_jobs: dict[str, list[JobRecord]], locale: object) -> str:

@@ -1,0 +1,90 @@
+"""``/bot-status``'s section on values the services sent that the bot does not know.
+
+Each provider reports such a value (a status word, an error number, a reply shape) to ``providers.core.unknown_values``
+and keeps the job open rather than guess. This section shows the operator the most frequent of them since the bot
+started, within one embed field, and asks them to report them: each is a correction waiting to be made to one of the
+services' tables.
+
+Its texts live here, in the catalog's shape (``EN`` / ``ZH_CN``), because the shared catalog package is another
+feature's file; moving them into ``bot/i18n/catalogs/status.py`` is a cut and paste.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import discord
+
+from bot.i18n import t
+from bot.i18n.catalog import DEFAULT_LOCALE, ZH_CN, Catalog
+from bot.text_fit import FIELD_CHARS
+from providers.core.unknown_values import UnknownValue
+
+#: the most values listed; the rest are counted in "… and N more"
+MOST_SHOWN = 5
+
+EN = {
+    "status.unknown_values": "Unknown service values",
+    "status.unknown_none": "✅ None since the bot started.",
+    "status.unknown_line": "• {service} · {field}: {value} ({count}×)",
+    "status.unknown_report": (
+        "-# Please report these to the bot's maintainers (the log has a warning for each). Jobs that show them stay "
+        "open until their deadline; the bot never guesses their outcome."
+    ),
+}
+
+ZH_CN_TEXTS = {
+    "status.unknown_values": "未知的服务返回值",
+    "status.unknown_none": "✅ 自机器人启动以来没有。",
+    "status.unknown_line": "• {service} · {field}：{value}（{count} 次）",
+    "status.unknown_report": (
+        "-# 请将这些值报告给机器人的维护者（日志中每个值都有一条警告）。出现这些值的任务会保持进行中直到超时，"
+        "机器人不会猜测其结果。"
+    ),
+}
+
+_TEXTS = Catalog(texts={DEFAULT_LOCALE: EN, ZH_CN: ZH_CN_TEXTS})
+
+
+def unknown_values_field(
+    counts: Mapping[UnknownValue, int], display_names: Mapping[str, str], locale: object
+) -> tuple[str, str]:
+    """The embed field (name, value): the most frequent unknown values, or that there were none."""
+    name = _TEXTS.text("status.unknown_values", locale)
+    if not counts:
+        return name, _TEXTS.text("status.unknown_none", locale)
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    lines = [_line(seen, count, display_names, locale) for seen, count in ordered]
+    footer = _TEXTS.text("status.unknown_report", locale)
+    listed = _most_that_fit(lines, FIELD_CHARS - len(footer) - 1, locale)
+    return name, f"{listed}\n{footer}"
+
+
+def _line(seen: UnknownValue, count: int, display_names: Mapping[str, str], locale: object) -> str:
+    # the value is the service's text: shown literally, never as Discord formatting
+    return _TEXTS.text(
+        "status.unknown_line",
+        locale,
+        service=display_names.get(seen.service, seen.service),
+        field=discord.utils.escape_markdown(seen.field),
+        value=discord.utils.escape_markdown(seen.value),
+        count=count,
+    )
+
+
+def _most_that_fit(lines: list[str], budget: int, locale: object) -> str:
+    """The first ``MOST_SHOWN`` lines that fit in ``budget`` with room for "… and N more" when some are left out."""
+    shown: list[str] = []
+    used = 0
+    for index, line in enumerate(lines[:MOST_SHOWN]):
+        # room for "… and N more" unless this is the very last line (``len(lines)`` has at least as many digits as N)
+        reserve = len(t("settings.more", locale, count=len(lines))) + 1 if index < len(lines) - 1 else 0
+        cost = len(line) + (1 if shown else 0)
+        if used + cost + reserve > budget:
+            break
+        shown.append(line)
+        used += cost
+    hidden = len(lines) - len(shown)
+    if hidden:
+        shown.append(t("settings.more", locale, count=hidden))
+    return "\n".join(shown)
