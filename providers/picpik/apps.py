@@ -16,6 +16,21 @@ from providers.picpik.app_models import (
 from providers.picpik.caller import PlatformCaller, Send
 from providers.picpik.models import PlatformResponse
 
+#: the actions of seed 000 (the V2 app console). No document names their host, so the client sends them to their own
+#: address (``PicpikSettings.app_base_url``, by default the generation host); every other action goes to ``base_url``
+APP_ACTIONS: Final = frozenset(
+    {
+        "ListPicpikBundles",
+        "CreatePicpikApp",
+        "ListPicpikApps",
+        "ModifyPicpikAppRemark",
+        "StartPicpikApp",
+        "StopPicpikApp",
+        "RestartPicpikApp",
+        "DeletePicpikApp",
+    }
+)
+
 Listed = TypeVar("Listed", ListAppsResponse, ListBundlesResponse)
 Item = TypeVar("Item", PicpikApp, PicpikBundle)
 

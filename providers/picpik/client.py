@@ -3,7 +3,8 @@
 Every call is a signed JSON POST to the base URL carrying ``Action``, ``PublicKey``, ``Signature`` and a
 fresh ``request_uuid`` (the same one on every retry of that call). Reads are retried; billed actions
 (``GenerateImages``, ``DescribeImages``, ``CreatePicpikApp``, starting apps) are sent exactly once.
-This module has the transport and generation actions; the app actions are in ``apps.py``.
+This module has the transport and generation actions; the app actions are in ``apps.py`` and are posted to their
+own address (``app_url``: ``PicpikSettings.app_actions_url()``, the base URL unless PICPIK_APP_BASE_URL says otherwise).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pydantic import ValidationError
 from providers.core.errors import DecodeError, InvalidInputError
 from providers.core.scrub import Scrubber
 from providers.core.transport import HttpResponse, Transport
-from providers.picpik.apps import AppActions
+from providers.picpik.apps import APP_ACTIONS, AppActions
 from providers.picpik.caller import R, Send
 from providers.picpik.codes import error_for_retcode
 from providers.picpik.credentials import PicpikCredentials
@@ -38,15 +39,25 @@ log = logging.getLogger(__name__)
 class PicpikClient(AppActions):
     """Picpik's Platform API for one key pair."""
 
-    def __init__(self, transport: Transport, credentials: PicpikCredentials) -> None:
+    def __init__(self, transport: Transport, credentials: PicpikCredentials, *, app_url: str | None = None) -> None:
         self._transport = transport
         self._credentials = credentials
+        #: where the app actions go: an absolute URL, or None for the transport's base URL
+        self._app_url = app_url if app_url and app_url.rstrip("/") != str(transport.base_url).rstrip("/") else None
         #: takes the private key out of Picpik's own texts before they reach an error (``providers.core.scrub``)
         self.scrub = Scrubber.of(credentials)
 
     @property
     def provider(self) -> str:
         return self._transport.provider
+
+    @property
+    def app_url(self) -> str:
+        """Where the app actions are posted."""
+        return self._app_url or str(self._transport.base_url)
+
+    def _path_of(self, action: str) -> str:
+        return self._app_url if self._app_url is not None and action in APP_ACTIONS else ""
 
     # --- generation ------------------------------------------------------------------------------
     async def list_models(self) -> ListModelsResponse:
@@ -80,9 +91,10 @@ class PicpikClient(AppActions):
         self, action: str, params: Mapping[str, Any], response_model: type[R], *, send: Send = Send.QUERY
     ) -> R:
         body = self._signed_body(action, params)
+        path = self._path_of(action)
 
         async def attempt() -> R:
-            return self._decode(action, await self._transport.send("POST", "", json_body=body), response_model)
+            return self._decode(action, await self._transport.send("POST", path, json_body=body), response_model)
 
         if send is Send.BILLED:
             return await self._transport.submit_once(attempt)

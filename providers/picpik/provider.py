@@ -5,8 +5,11 @@
   and ``poll`` answers at once.
 * V1–V4 and remix: ``GenerateImages`` again with ``Image2Image`` on the chosen image (its bytes, base64).
 * 🔄: the same parameters with ``Seed`` -1. /describe: ``DescribeImages``; the prompts come in ``TxtList``.
-* Jobs are followed with ``ListTasksDetails``, many TaskUIDs per call (``poll_round.py``: a reply that cannot be
-  read, a service that answers garbage).
+* Jobs are followed with ``ListTasksDetails``, ``PICPIK_TASK_IDS_PER_CALL`` TaskUIDs per call (``poll_round.py``: a
+  reply that cannot be read, a call refused as a whole, a service that answers garbage; ``batch_limit.py``: a limit
+  Picpik names). A task's state is decided on its ``ErrorCode`` and results, not its ``Status`` word (``status.py``).
+* The app actions (``/picpik-app``) go to ``PICPIK_APP_BASE_URL``, the generation host unless set.
+* ``diagnose`` (``python -m bot doctor``) checks those three readings with free calls (``diagnose.py``).
 * A billed submit whose answer times out is looked for in ``ListRunningTasks`` before it is reported as of
   unknown outcome; it is never sent again (``submit_check.py``).
 
@@ -23,6 +26,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ValidationError
 
 from providers.core.base import Provider, ServiceSettings
+from providers.core.diagnosis import Diagnosis
 from providers.core.errors import DecodeError, InvalidInputError, ProviderError
 from providers.core.models import (
     Capability,
@@ -36,8 +40,10 @@ from providers.core.models import (
     ParentJob,
     ProviderLimits,
 )
+from providers.picpik.batch_limit import ids_per_call, learn_limit
 from providers.picpik.client import PicpikClient
 from providers.picpik.credentials import PicpikCredentials
+from providers.picpik.diagnose import diagnose_readings
 from providers.picpik.generation_rules import SEED_MAX, SEED_MIN, SIZE_MAX, SIZE_MIN, check_generate_request
 from providers.picpik.mapping import generation_params, parse_options
 from providers.picpik.media import to_base64, to_data_uri
@@ -86,7 +92,7 @@ class PicpikProvider(Provider):
 
     def _setup(self) -> None:
         #: the raw Platform API (the admin console uses the app actions)
-        self.client = PicpikClient(self.transport, self.credentials)
+        self.client = PicpikClient(self.transport, self.credentials, app_url=self.settings.app_actions_url())
         #: billed submits: a timed-out one is looked for among the running tasks before it is called unknown
         self.submits = SubmitCheck(self.client)
         #: tasks whose own ListTasksDetails answer could not be read lately: asked alone, not in the batches
@@ -235,11 +241,11 @@ class PicpikProvider(Provider):
     async def poll(self, handle: JobHandle) -> JobState:
         if handle.kind is JobKind.UPSCALE:
             return self._upscaled(handle)
-        return self._state_for(handle, await self._details([handle.job_id]))
+        return self._state_for(handle, await self._poll_round().run([handle.job_id]))
 
     async def poll_many(self, handles: Sequence[JobHandle]) -> dict[str, JobState | ProviderError]:
-        """One ``ListTasksDetails`` call per ``poll_batch_size`` tasks (a few more, capped, when a reply cannot be
-        read: ``poll_round``); upscales are answered locally."""
+        """One ``ListTasksDetails`` call per ``ids_per_call`` tasks (a few more, capped, when a reply cannot be read
+        or a call is refused as a whole: ``poll_round``); upscales are answered locally."""
         results: dict[str, JobState | ProviderError] = {}
         remote: dict[str, JobHandle] = {}
         for handle in handles:
@@ -250,14 +256,27 @@ class PicpikProvider(Provider):
                     results[handle.job_id] = error
             else:
                 remote[handle.job_id] = handle
-        poll_round = PollRound(self._details, self._suspects, batch_size=self.settings.poll_batch_size)
-        details = await poll_round.run(list(remote))
+        details = await self._poll_round().run(list(remote))
         for job_id, handle in remote.items():
             try:
                 results[job_id] = self._state_for(handle, details)
             except ProviderError as error:
                 results[job_id] = error
         return results
+
+    async def task_details(self, task_uids: Sequence[str]) -> Mapping[str, TaskDetail | ProviderError]:
+        """The details of these tasks as a poll round gets them (narrowed down when unreadable or refused)."""
+        return await self._poll_round().run(list(task_uids))
+
+    def ids_per_call(self) -> int:
+        """TaskUIDs per ``ListTasksDetails`` call: the setting, or a smaller limit Picpik named in this process."""
+        return ids_per_call(self.settings.base_url, self.settings.task_ids_per_call)
+
+    def _poll_round(self) -> PollRound:
+        host = self.settings.base_url
+        return PollRound(
+            self._details, self._suspects, batch_size=self.ids_per_call(), on_limit=lambda n: learn_limit(host, n)
+        )
 
     async def _details(self, task_uids: list[str]) -> dict[str, TaskDetail | DecodeError]:
         """One malformed entry becomes that task's ``DecodeError``; the other tasks of the call are unaffected."""
@@ -284,6 +303,18 @@ class PicpikProvider(Provider):
 
     async def check_credentials(self) -> None:
         await self.client.list_running_tasks()
+
+    async def diagnose(self) -> Diagnosis:
+        """Keys, then the Status words, the ids per ``ListTasksDetails`` call and the host of the app actions, with
+        listing calls only (``diagnose.py``)."""
+        diagnosis = Diagnosis(service=self.name)
+        await self._diagnose_keys(diagnosis)
+        await diagnose_readings(self, diagnosis)
+        return diagnosis
+
+    def recent_task_uids(self) -> list[str]:
+        """The tasks this provider started lately, newest first (a diagnosis reads their Status words)."""
+        return self.submits.recent()
 
 
 def _float_or(value: Any, default: float | None) -> float | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from providers.core.base import ServiceSettings
@@ -29,8 +29,30 @@ class PicpikSettings(ServiceSettings):
     remix_refer_strength: float = Field(default=0.6, ge=0, le=1)
     #: the DescribeImages TranslateDescription language
     describe_language: str = "en"
-    #: how many TaskUIDs one ListTasksDetails call carries
-    poll_batch_size: int = Field(default=50, ge=1, le=500)
+    #: how many TaskUIDs one ListTasksDetails call carries (PICPIK_TASK_IDS_PER_CALL). Inference: no document gives
+    #: a maximum; a refusal that names one lowers it for the rest of the process (``batch_limit``)
+    task_ids_per_call: int = Field(default=50, ge=1, le=500)
+    #: where the app actions of seed 000 (bundles, app instances) are sent (PICPIK_APP_BASE_URL). No document names
+    #: their host: unset, they go to ``base_url`` with the generation actions; a full URL sends them there; a value
+    #: starting with "/" is a path under ``base_url`` (a gateway that serves them under a prefix)
+    app_base_url: str | None = None
+
+    @field_validator("app_base_url")
+    @classmethod
+    def _an_address_or_a_path(cls, value: str | None) -> str | None:
+        text = (value or "").strip()
+        if text and not text.startswith(("/", "http://", "https://")):
+            raise ValueError("PICPIK_APP_BASE_URL takes an http(s) URL or a path starting with /")
+        return text or None
+
+    def app_actions_url(self) -> str:
+        """The URL the app actions are posted to (see ``app_base_url``)."""
+        configured = (self.app_base_url or "").strip()
+        if not configured:
+            return self.base_url
+        if configured.startswith("/"):
+            return self.base_url.rstrip("/") + configured
+        return configured
 
     def default_credentials(self) -> PicpikCredentials | None:
         """The bot-wide key pair from the settings, when both halves are set."""

@@ -87,6 +87,10 @@ class SubmitCheck:
             log.info("%s: ListRunningTasks failed: %s", self._client.provider, error)
             return None
 
+    def recent(self) -> list[str]:
+        """The task ids our submits got back, newest first."""
+        return list(reversed(self._ours))
+
     def _remember(self, uid: str) -> None:
         self._ours[uid] = None
         while len(self._ours) > _REMEMBERED_TASKS:

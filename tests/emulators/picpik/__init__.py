@@ -41,6 +41,11 @@ App instances move through their states over time: each transitional state (2, 3
 * ``page_ignored``     while armed, both lists answer their first page (20) whatever ``Page`` asks for
 A start of a running app and a stop of a shut down one are taken and change nothing (the seed does not refuse them).
 
+Variants (``VARIANTS``, ``make_app(variants=...)``, ``--variant picpik:NAME``; the readings and the default are
+described in ``_variants.py``): ``status_legacy``, ``status_other`` (the task ``Status`` words), ``strict_batches``
+(``ListTasksDetails`` refuses too many ids, or an unknown or expired one, as a whole) and ``app_host`` (the app
+actions only under ``/app-actions``). A test makes a task expire with ``app[STATE_KEY].tasks[uid].expired = True``.
+
 The RetCode values (mostly inferences) are listed in ``_catalog.py``. Run it alone with
 ``python -m tests.emulators.picpik --port 8081``.
 """
@@ -63,13 +68,15 @@ from tests.emulators.picpik._catalog import (
     TEST_PRIVATE_KEY,
     TEST_PUBLIC_KEY,
 )
-from tests.emulators.picpik._signature import expected_signature
+from tests.emulators.picpik._signature import expected_service_signature, expected_signature
 from tests.emulators.picpik._state import REQUESTS_KEY, STATE_KEY, PicpikState
+from tests.emulators.picpik._variants import APP_ACTIONS_PATH, STRICT_MAX_TASKS, VARIANTS, paths
 
 #: what `python -m tests.emulators` prints for .env
 ENV_SETTINGS = {"PICPIK_PUBLIC_KEY": TEST_PUBLIC_KEY, "PICPIK_PRIVATE_KEY": TEST_PRIVATE_KEY}
 
 __all__ = [
+    "APP_ACTIONS_PATH",
     "BUNDLES",
     "ENV_SETTINGS",
     "KEY_PAIRS",
@@ -78,8 +85,11 @@ __all__ = [
     "MAX_IMAGE_SIDE",
     "REQUESTS_KEY",
     "STATE_KEY",
+    "STRICT_MAX_TASKS",
     "TEST_PRIVATE_KEY",
     "TEST_PUBLIC_KEY",
+    "VARIANTS",
+    "expected_service_signature",
     "expected_signature",
     "make_app",
     "requests_for",
@@ -90,14 +100,15 @@ __all__ = [
 async def _record_requests(
     request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
 ) -> web.StreamResponse:
-    """Record every API call before any fault fires, so a hung billed submit still counts as received."""
-    if request.method == "POST" and request.path == "/":
+    """Record every API call (a POST anywhere but the control routes, answered or not) before any fault fires, so a
+    hung billed submit still counts as received, and a call sent to the wrong address shows where it went."""
+    if request.method == "POST" and not request.path.startswith("/_emulator/"):
         try:
             body = await request.json()
         except ValueError:
             body = None
         action = body.get("Action") if isinstance(body, dict) else None
-        request.app[REQUESTS_KEY].append({"Action": action, "body": body})
+        request.app[REQUESTS_KEY].append({"Action": action, "path": request.path, "body": body})
     return await handler(request)
 
 
@@ -106,18 +117,16 @@ def requests_for(app: web.Application, action: str) -> list[dict[str, Any]]:
     return [entry["body"] for entry in app[REQUESTS_KEY] if entry["Action"] == action]
 
 
-#: named readings of contested facts (``--variant`` on the command line); none means the default reading
-VARIANTS: dict[str, str] = {}
-
-
 def make_app(job_seconds: float = 3.0, *, variants: Iterable[str] = ()) -> web.Application:
     """The emulator: tasks take ``job_seconds``; each transitional app state lasts ``job_seconds`` too."""
-    app = new_app(variants=chosen_variants(VARIANTS, variants))
+    chosen = chosen_variants(VARIANTS, variants)
+    app = new_app(variants=chosen)
     app.middlewares.insert(0, _record_requests)
     app[STATE_KEY] = PicpikState(clock=JobClock(duration=job_seconds), step_seconds=job_seconds)
     app[REQUESTS_KEY] = []
     emulator = PicpikEmulator(app)
-    app.router.add_post("/", emulator.handle)
+    for path in paths(chosen):
+        app.router.add_post(path, emulator.handle)
     return app
 
 
@@ -127,5 +136,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Run the Picpik emulator.")
     parser.add_argument("--port", type=int, default=8081)
     parser.add_argument("--job-seconds", type=float, default=3.0)
+    parser.add_argument("--variant", action="append", default=[], choices=sorted(VARIANTS), help="play another reading")
     arguments = parser.parse_args()
-    web.run_app(make_app(arguments.job_seconds), host="127.0.0.1", port=arguments.port)
+    app = make_app(arguments.job_seconds, variants=arguments.variant)
+    web.run_app(app, host="127.0.0.1", port=arguments.port)

@@ -12,6 +12,7 @@ from aiohttp import web
 from tests.emulators.common import (
     FAULTS_KEY,
     HUGE_REPLY_BYTES,
+    VARIANTS_KEY,
     absolute,
     json_response,
     png_bytes,
@@ -31,7 +32,6 @@ from tests.emulators.picpik._catalog import (
     MAIN_MODELS,
     MAX_CREATE_COUNT,
     MAX_IMAGE_SIDE,
-    MAX_TASKS_PER_QUERY,
     MISSING_ACTION,
     MISSING_SIGNATURE,
     NO_POINTS,
@@ -50,6 +50,7 @@ from tests.emulators.picpik._catalog import (
 from tests.emulators.picpik._params import array_in, bad, check_generate, image_size, int_in, paged, string_in
 from tests.emulators.picpik._signature import expected_signature
 from tests.emulators.picpik._state import STATE_KEY, EmulatedApp, PicpikState, Task
+from tests.emulators.picpik._variants import action_served, check_task_list, status_words
 
 Handler = Callable[[web.Request, dict[str, Any], str], Awaitable[dict[str, Any]]]
 
@@ -77,6 +78,10 @@ class PicpikEmulator:
     def state(self) -> PicpikState:
         return self.app[STATE_KEY]
 
+    @property
+    def variants(self) -> frozenset[str]:
+        return self.app[VARIANTS_KEY]
+
     def take(self, fault: str) -> bool:
         return self.app[FAULTS_KEY].take(fault)
 
@@ -97,7 +102,7 @@ class PicpikEmulator:
         try:
             public_key = self.authenticate(body)
             handler = self.actions.get(str(action))
-            if handler is None:
+            if handler is None or not action_served(self.variants, str(action), request.path):
                 raise Refusal(ACTION_NOT_EXIST, f"Action [{action}] Not Exist")
             if self.take("rate_limit"):
                 raise Refusal(RATE_LIMITED, "API request too frequent, please retry later")
@@ -329,12 +334,11 @@ class PicpikEmulator:
         uids = array_in(body, "TaskUIDList", "TaskUIDList")
         if not uids:
             raise Refusal(BAD_PARAMS, "Missing params [TaskUIDList]")
-        if len(uids) > MAX_TASKS_PER_QUERY:
-            raise bad("TaskUIDList", f"at most {MAX_TASKS_PER_QUERY} tasks per call")
+        check_task_list(self.variants, uids, lambda uid: self._own_task(uid, owner) is not None)
         details = []
         for uid in uids:
-            task = self.state.tasks.get(uid) if isinstance(uid, str) else None
-            if task is not None and task.owner == owner:  # Inference: unknown tasks are left out
+            task = self._own_task(uid, owner) if isinstance(uid, str) else None
+            if task is not None:  # Inference: unknown (and expired) tasks are left out
                 detail = self.detail(request, task)
                 if self.take("malformed_detail"):
                     detail["ImgList"] = {"not": "a list"}
@@ -342,23 +346,30 @@ class PicpikEmulator:
                 details.append(detail)
         return {"TaskDetailList": details}
 
+    def _own_task(self, uid: str, owner: str) -> Task | None:
+        """The caller's task, unless it has expired (as if it had never been)."""
+        task = self.state.tasks.get(uid)
+        return task if task is not None and task.owner == owner and not task.expired else None
+
     def detail(self, request: web.Request, task: Task) -> dict[str, Any]:
         detail = self._detail(request, task)
         finished = self.state.clock.phase(task.started)[0] == "finished"
         if task.garbage == "huge_reply":
             detail["ErrorMassage"] = "x" * HUGE_REPLY_BYTES
         elif task.garbage == "wrong_types" and finished:
-            detail.update(Status=["Finished"], ImgList=7, TxtList={"not": "a list"}, Seed="random")
+            finished_word = status_words(self.variants)["finished"]
+            detail.update(Status=[finished_word], ImgList=7, TxtList={"not": "a list"}, Seed="random")
         elif task.garbage == "missing_fields" and finished:
             detail = {"TaskUID": task.uid, "Action": task.action}
         return detail
 
     def _detail(self, request: web.Request, task: Task) -> dict[str, Any]:
         phase, _ = self.state.clock.phase(task.started)
+        words = status_words(self.variants)
         detail: dict[str, Any] = {
             "TaskUID": task.uid,
             "Action": task.action,
-            "Status": {"queued": "Queuing", "running": "Running"}.get(phase, "Finished"),
+            "Status": words[phase],
             "ImgList": [],
             "Seed": task.seed,
             "TxtList": [],
@@ -369,7 +380,7 @@ class PicpikEmulator:
         if phase != "finished":
             return detail
         if task.fails:
-            detail.update(Status="Error", ErrorCode=TASK_ERROR_CODE, ErrorMassage="The GPU worker crashed")
+            detail.update(Status=words["failed"], ErrorCode=TASK_ERROR_CODE, ErrorMassage="The GPU worker crashed")
             return detail
         if task.action == "DescribeImages":
             detail.update(TxtList=task.texts, ConsumeApiPoint=1)
@@ -386,7 +397,7 @@ class PicpikEmulator:
         running = [
             task.uid
             for task in self.state.tasks.values()
-            if task.owner == owner and self.state.clock.phase(task.started)[0] != "finished"
+            if task.owner == owner and not task.expired and self.state.clock.phase(task.started)[0] != "finished"
         ]
         return {"TaskUIDList": running}
 

@@ -15,8 +15,6 @@ KEY_PAIRS: dict[str, str] = {TEST_PUBLIC_KEY: TEST_PRIVATE_KEY, "second-public-k
 
 #: the emulator draws images with this longer side at most (same shape), to keep tests fast
 MAX_IMAGE_SIDE = 256
-#: Inference: no documented cap on TaskUIDList; the emulator allows 100 per call
-MAX_TASKS_PER_QUERY = 100
 #: Inference: no documented cap on CreatePicpikApp Count
 MAX_CREATE_COUNT = 10
 

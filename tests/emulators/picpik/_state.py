@@ -27,6 +27,8 @@ class Task:
     image_paths: list[str] | None = None
     #: one of ``common.GARBAGE_FAULTS``: how this task's details are broken
     garbage: str | None = None
+    #: Picpik no longer knows it (a test sets this): left out of answers, or refused under ``strict_batches``
+    expired: bool = False
 
 
 @dataclass
@@ -89,5 +91,6 @@ class PicpikState:
 
 
 STATE_KEY: web.AppKey[PicpikState] = web.AppKey("picpik_state", PicpikState)
-#: every request that reached the emulator, in order: {"Action": ..., "body": {...}} (recorded before faults)
+#: every API request that reached the emulator, in order: {"Action": ..., "path": ..., "body": {...}} (recorded before
+#: faults)
 REQUESTS_KEY: web.AppKey[list[dict[str, Any]]] = web.AppKey("picpik_requests", list)

@@ -1,4 +1,9 @@
-"""Picpik's contract case: the provider against tests/emulators/picpik.py."""
+"""Picpik's contract case: the provider against tests/emulators/picpik (its default reading and every variant).
+
+Variants an operator names in a setting: ``strict_batches`` (PICPIK_TASK_IDS_PER_CALL=20) and ``app_host``
+(PICPIK_APP_BASE_URL=/app-actions, a path under the base URL, so the value does not depend on the emulator's port).
+The Status-word variants have no setting: the bot decides on ErrorCode and results.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +23,14 @@ from providers.core.models import ImagineRequest
 from providers.picpik.credentials import PicpikCredentials
 from providers.picpik.provider import PicpikProvider
 from providers.picpik.settings import PicpikSettings
-from tests.emulators.picpik import TEST_PRIVATE_KEY, TEST_PUBLIC_KEY, make_app
+from tests.emulators.picpik import (
+    APP_ACTIONS_PATH,
+    STRICT_MAX_TASKS,
+    TEST_PRIVATE_KEY,
+    TEST_PUBLIC_KEY,
+    VARIANTS,
+    make_app,
+)
 from tests.providers.contract import FaultCase, ProviderCase, fast_settings
 
 
@@ -51,4 +63,9 @@ CASE = ProviderCase(
         FaultCase("auth_failure", "poll", AuthenticationError),
     ),
     job_failure_fault="task_fails",
+    variants=VARIANTS,
+    variant_settings={
+        "strict_batches": {"task_ids_per_call": STRICT_MAX_TASKS},
+        "app_host": {"app_base_url": APP_ACTIONS_PATH},
+    },
 )

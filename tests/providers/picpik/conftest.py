@@ -12,7 +12,9 @@ import pytest
 from aiohttp import web
 from pydantic import SecretStr
 
+from providers.core.unknown_values import forget_unknown_values
 from providers.core.url_policy import FetchSettings
+from providers.picpik.batch_limit import forget_learned_limits
 from providers.picpik.client import PicpikClient
 from providers.picpik.credentials import PicpikCredentials
 from providers.picpik.models import TaskDetail
@@ -24,6 +26,18 @@ from tests.providers.contract import image_host_app
 
 JOB_SECONDS = 0.3
 CREDENTIALS = PicpikCredentials(public_key=TEST_PUBLIC_KEY, private_key=SecretStr(TEST_PRIVATE_KEY))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "variants(*names): the Picpik emulator plays these variants (its VARIANTS)")
+
+
+@pytest.fixture(autouse=True)
+def fresh_process_memory() -> None:
+    """What a process learns (a batch limit Picpik named, the unknown values reported) starts afresh in each test:
+    emulators come and go on reused ports."""
+    forget_learned_limits()
+    forget_unknown_values()
 
 
 @dataclass
@@ -57,8 +71,10 @@ def settings_for(url: str, **overrides: Any) -> PicpikSettings:
 
 
 @pytest.fixture
-async def emulator() -> AsyncIterator[Emulator]:
-    app = make_app(JOB_SECONDS)
+async def emulator(request: pytest.FixtureRequest) -> AsyncIterator[Emulator]:
+    """The emulator in its default reading, or in the variants a test names with ``@pytest.mark.variants(...)``."""
+    marker = request.node.get_closest_marker("variants")
+    app = make_app(JOB_SECONDS, variants=marker.args if marker else ())
     async with serve(app) as url:
         yield Emulator(app, url)
 
@@ -91,11 +107,15 @@ def provider(emulator: Emulator, session: aiohttp.ClientSession) -> PicpikProvid
     return PicpikProvider(session, settings_for(emulator.url), CREDENTIALS)
 
 
+#: the emulator's default Status words of a task that has ended (``tests/emulators/picpik/_variants.py``)
+ENDED_WORDS = ("Success", "Failed")
+
+
 async def wait_for_task(client: PicpikClient, task_uid: str, *, timeout: float = 5.0) -> TaskDetail:
-    """Poll ListTasksDetails until the task is Finished or Error."""
+    """Poll ListTasksDetails until the task has ended (the default emulator's words)."""
     async with asyncio.timeout(timeout):
         while True:
             details = (await client.list_tasks_details([task_uid])).details
-            if details and details[0].Status in ("Finished", "Error"):
+            if details and details[0].Status in ENDED_WORDS:
                 return details[0]
             await asyncio.sleep(0.05)

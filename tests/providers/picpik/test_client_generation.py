@@ -74,7 +74,7 @@ async def test_generate_sends_a_signed_body_and_the_task_delivers_real_pngs(
     assert task.request_uuid == sent["request_uuid"]
     assert sent["Signature"] == expected_signature(sent, "test-private-key")
     detail = await wait_for_task(client, task.TaskUID)
-    assert detail.Status == "Finished" and detail.ErrorCode == 0
+    assert detail.Status == "Success" and detail.ErrorCode == 0
     assert len(detail.ImgList) == 2 and detail.ConsumeApiPoint == 2
     for url in detail.ImgList:
         assert url.startswith(emulator.url)
@@ -137,7 +137,7 @@ async def test_list_tasks_details_answers_for_many_tasks_in_one_call(client: Pic
     response = await client.list_tasks_details([*uids, "unknown-task"])
     assert len(emulator.requests("ListTasksDetails")) == 1
     assert [detail.TaskUID for detail in response.details] == uids
-    assert {detail.Status for detail in response.details} <= {"Queuing", "Running"}
+    assert {detail.Status for detail in response.details} <= {"Pending", "Processing"}
     with pytest.raises(InvalidInputError):
         await client.list_tasks_details([])
 

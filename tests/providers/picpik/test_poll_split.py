@@ -57,7 +57,7 @@ async def test_a_task_readable_again_goes_back_into_the_batch(provider: PicpikPr
 
 
 async def test_nothing_unreadable_means_one_call_per_batch(emulator: Emulator, session: aiohttp.ClientSession) -> None:
-    provider = PicpikProvider(session, settings_for(emulator.url, poll_batch_size=4), CREDENTIALS)
+    provider = PicpikProvider(session, settings_for(emulator.url, task_ids_per_call=4), CREDENTIALS)
     handles = await _tasks(provider, emulator, 6, broken=None)
     await provider.poll_many(handles)
     assert _asked(emulator) == [4, 2]

@@ -109,7 +109,7 @@ async def test_progress_is_queued_then_running_without_percent(provider: PicpikP
     _, seen = await run_to_end(provider, handle)
     statuses = [state.status for state in seen]
     assert statuses[0] in (JobStatus.QUEUED, JobStatus.RUNNING) and statuses[-1] is JobStatus.SUCCEEDED
-    assert {state.raw_status for state in seen[:-1]} <= {"Queuing", "Running"}
+    assert {state.raw_status for state in seen[:-1]} <= {"Pending", "Processing"}
     assert all(state.progress is None for state in seen)
 
 
@@ -217,7 +217,7 @@ async def test_poll_many_asks_once_for_all_tasks(provider: PicpikProvider, emula
 async def test_poll_many_chunks_and_reports_errors_per_handle(
     emulator: Emulator, session: aiohttp.ClientSession
 ) -> None:
-    provider = PicpikProvider(session, settings_for(emulator.url, poll_batch_size=2), CREDENTIALS)
+    provider = PicpikProvider(session, settings_for(emulator.url, task_ids_per_call=2), CREDENTIALS)
     handles = [await provider.imagine(ImagineRequest(prompt=f"p{n}", count=1)) for n in range(5)]
     states = await provider.poll_many(handles)
     assert [len(call["TaskUIDList"]) for call in emulator.requests("ListTasksDetails")] == [2, 2, 1]

@@ -1,7 +1,8 @@
-"""The task status table and the RetCode table (both inferences kept in one place each)."""
+"""The task state, decided on evidence (ErrorCode, results) rather than Status words, and the RetCode table."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import pytest
@@ -18,48 +19,69 @@ from providers.core.errors import (
     ServerError,
 )
 from providers.core.models import JobKind, JobStatus
+from providers.core.unknown_values import UnknownValue, forget_unknown_values, unknown_value_counts
 from providers.picpik.codes import PicpikRefusedError, error_for_retcode
 from providers.picpik.models import TaskDetail
-from providers.picpik.status import job_status_of, task_state
+from providers.picpik.status import STATUS_FIELD, task_state, word_reading
 
 
 def detail(**fields: Any) -> TaskDetail:
     return TaskDetail.model_validate({"TaskUID": "t1", **fields})
 
 
+IMAGES = ["http://x/1.png", "http://x/2.png"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_unknown_values() -> None:
+    forget_unknown_values()
+
+
 @pytest.mark.parametrize(
     ("status", "expected"),
     [
         ("Queuing", JobStatus.QUEUED),
+        ("Pending", JobStatus.QUEUED),
         ("Running", JobStatus.RUNNING),
+        ("PROCESSING", JobStatus.RUNNING),
+        ("in_progress", JobStatus.RUNNING),
         ("Finished", JobStatus.SUCCEEDED),
+        ("Success", JobStatus.SUCCEEDED),
         ("Error", JobStatus.FAILED),
-        ("finished", JobStatus.SUCCEEDED),
-        ("Paused", JobStatus.RUNNING),  # unknown: still running
-        ("", JobStatus.RUNNING),
-        (None, JobStatus.RUNNING),
+        ("Failed", JobStatus.FAILED),
+        ("Paused", None),
+        ("2", None),
+        ("", None),
+        (None, None),
     ],
 )
-def test_status_table(status: str | None, expected: JobStatus) -> None:
-    assert job_status_of(status) is expected
+def test_what_a_word_says(status: str | None, expected: JobStatus | None) -> None:
+    assert word_reading(status) is expected
 
 
-def test_running_task_has_no_percentage() -> None:
-    state = task_state(detail(Status="Running"), JobKind.IMAGINE)
-    assert state.status is JobStatus.RUNNING
-    assert state.progress is None
-    assert state.raw_status == "Running"
-
-
-def test_finished_task_carries_images_and_seed() -> None:
-    state = task_state(detail(Status="Finished", ImgList=["http://x/1.png", "http://x/2.png"], Seed=7), JobKind.IMAGINE)
+@pytest.mark.parametrize("status", ["Finished", "Success", "2", "SUCCEED", "Whatever", "", None])
+def test_results_with_no_error_finish_the_task_whatever_the_word(status: str | None) -> None:
+    state = task_state(detail(Status=status, ImgList=IMAGES, Seed=7), JobKind.IMAGINE)
     assert state.status is JobStatus.SUCCEEDED
-    assert [image.url for image in state.images] == ["http://x/1.png", "http://x/2.png"]
-    assert state.seed == 7
+    assert [image.url for image in state.images] == IMAGES
+    assert state.seed == 7 and state.raw_status == status
     assert not state.is_grid
 
 
-@pytest.mark.parametrize("status", ["Finished", "Running", "Queuing", "Something new"])
+@pytest.mark.parametrize("status", ["Finished", "Success", "2", "Whatever", None])
+def test_no_results_yet_is_still_running_whatever_the_word(status: str | None) -> None:
+    state = task_state(detail(Status=status), JobKind.VARIATION)
+    assert state.status is JobStatus.RUNNING
+    assert state.failure is None and state.progress is None
+
+
+@pytest.mark.parametrize(("status", "expected"), [("Queuing", JobStatus.QUEUED), ("Processing", JobStatus.RUNNING)])
+def test_a_word_that_says_still_working_is_believed_over_early_results(status: str, expected: JobStatus) -> None:
+    # a task filling its ImgList image by image is not delivered half done
+    assert task_state(detail(Status=status, ImgList=IMAGES[:1]), JobKind.IMAGINE).status is expected
+
+
+@pytest.mark.parametrize("status", ["Finished", "Running", "Queuing", "Something new", "2"])
 def test_non_zero_error_code_is_a_failure_whatever_the_status(status: str) -> None:
     state = task_state(
         detail(Status=status, ErrorCode=1203, ErrorMassage="NSFW content detected", ImgList=["http://x/1.png"]),
@@ -72,8 +94,9 @@ def test_non_zero_error_code_is_a_failure_whatever_the_status(status: str) -> No
     assert state.failure.code == "1203"
 
 
-def test_error_status_without_code_still_fails_with_a_message() -> None:
-    state = task_state(detail(Status="Error"), JobKind.IMAGINE)
+@pytest.mark.parametrize("status", ["Error", "Failed", "failure", "Cancelled"])
+def test_a_failure_word_without_code_still_fails_with_a_message(status: str) -> None:
+    state = task_state(detail(Status=status), JobKind.IMAGINE)
     assert state.status is JobStatus.FAILED
     assert state.failure is not None and state.failure.message.strip()
 
@@ -83,16 +106,23 @@ def test_fixed_spelling_error_message_is_read_too() -> None:
     assert state.failure is not None and state.failure.message == "out of memory"
 
 
-def test_finished_without_images_is_reported_not_delivered_empty() -> None:
-    state = task_state(detail(Status="Finished"), JobKind.VARIATION)
-    assert state.status is JobStatus.FAILED
-
-
-def test_finished_describe_carries_texts() -> None:
-    state = task_state(detail(Status="Finished", TxtList=["a cat", " ", "a dog"]), JobKind.DESCRIBE)
+def test_a_describe_finishes_on_its_texts_not_on_images() -> None:
+    state = task_state(detail(Status="2", TxtList=["a cat", " ", "a dog"]), JobKind.DESCRIBE)
     assert state.status is JobStatus.SUCCEEDED
     assert state.texts == ["a cat", "a dog"]
-    assert task_state(detail(Status="Finished"), JobKind.DESCRIBE).status is JobStatus.FAILED
+    assert task_state(detail(Status="2", TxtList=[" "]), JobKind.DESCRIBE).status is JobStatus.RUNNING
+    assert task_state(detail(Status="Success", ImgList=IMAGES), JobKind.DESCRIBE).status is JobStatus.RUNNING
+
+
+def test_an_unknown_word_is_reported_once_and_counted(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.WARNING, logger="providers.unknown_values")
+    for _ in range(3):
+        task_state(detail(Status="7"), JobKind.IMAGINE)
+    task_state(detail(Status="Processing"), JobKind.IMAGINE)
+    task_state(detail(Status=None), JobKind.IMAGINE)
+    counts = unknown_value_counts()
+    assert counts == {UnknownValue("picpik", STATUS_FIELD, "7"): 3}
+    assert len([record for record in caplog.records if "7" in record.getMessage()]) == 1
 
 
 def test_task_detail_tolerates_nulls_and_new_fields() -> None:
