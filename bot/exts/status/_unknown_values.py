@@ -13,11 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-import discord
-
 from bot.i18n import t
 from bot.i18n.catalog import DEFAULT_LOCALE, ZH_CN, Catalog
-from bot.text_fit import FIELD_CHARS
+from bot.text_fit import FIELD_CHARS, neutralised
 from providers.core.unknown_values import UnknownValue
 
 #: the most values listed; the rest are counted in "… and N more"
@@ -61,13 +59,13 @@ def unknown_values_field(
 
 
 def _line(seen: UnknownValue, count: int, display_names: Mapping[str, str], locale: object) -> str:
-    # the value is the service's text: shown literally, never as Discord formatting
+    # the value is the service's text: shown as sent, never as Discord formatting or a mention
     return _TEXTS.text(
         "status.unknown_line",
         locale,
         service=display_names.get(seen.service, seen.service),
-        field=discord.utils.escape_markdown(seen.field),
-        value=discord.utils.escape_markdown(seen.value),
+        field=neutralised(seen.field),
+        value=neutralised(seen.value),
         count=count,
     )
 

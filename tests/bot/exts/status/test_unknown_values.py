@@ -58,6 +58,13 @@ def test_long_values_full_of_formatting_stay_within_one_field_and_are_shown_lite
         assert f"… and {more} more" in value or f"……还有 {more} 个" in value
 
 
+def test_a_value_cannot_mention_anyone_or_escape_the_line() -> None:
+    _, value = unknown_values_field({UnknownValue("jumdata", "code", "@everyone \\**x**"): 1}, NAMES, "en-US")
+    line = value.split("\n")[0]
+    assert "@everyone" not in line and "@\u200beveryone" in line
+    assert line.endswith("\\\\\\*\\*x\\*\\* (1×)")  # the backslash doubled, the stars escaped
+
+
 def test_texts_are_translated_with_the_same_fields_and_do_not_clash_with_the_catalog() -> None:
     assert set(EN) == set(ZH_CN_TEXTS)
     for key, english in EN.items():
