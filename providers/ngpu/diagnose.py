@@ -38,10 +38,15 @@ def _auth_finding(client: NgpuClient, diagnosis: Diagnosis) -> Finding:
     accepted = client.accepted_forms().auth
     if accepted is None:
         why = "the keys were refused in both forms" if diagnosis.keys_accepted is False else "NGPU did not answer"
-        return Finding("ngpu.auth_form", reading, Verdict.UNKNOWN, f"{why}, so neither form was seen accepted")
+        return Finding(
+            "ngpu.auth_form", reading, Verdict.UNKNOWN, f"{why}, so neither form was seen accepted",
+            setting=f"NGPU_AUTH_FORM={configured.other.value}",
+        )
     saw = f"NGPU accepted {accepted.described}"
     if accepted is configured:
-        return Finding("ngpu.auth_form", reading, Verdict.CONFIRMED, saw)
+        return Finding(
+            "ngpu.auth_form", reading, Verdict.CONFIRMED, saw, setting=f"NGPU_AUTH_FORM={configured.other.value}"
+        )
     return Finding(
         "ngpu.auth_form", reading, Verdict.REFUTED, f"NGPU refused {configured.described}; {saw}",
         setting=f"NGPU_AUTH_FORM={accepted.value}",
@@ -54,11 +59,13 @@ async def _brc20_finding(client: NgpuClient) -> Finding:
     reading = f"the BRC-20 check is at /{configured}"
     exists = {path: await _path_exists(client, path) for path in (configured, other)}
     saw = "; ".join(f"/{path} {_said(answer)}" for path, answer in exists.items())
+    # the setting names the other path whatever the verdict: what to change if this one is (or turns out) wrong
+    setting = f"NGPU_BRC20_PATH={other}"
     if exists[configured]:
-        return Finding("ngpu.brc20_path", reading, Verdict.CONFIRMED, saw)
+        return Finding("ngpu.brc20_path", reading, Verdict.CONFIRMED, saw, setting)
     if exists[other]:
-        return Finding("ngpu.brc20_path", reading, Verdict.REFUTED, saw, setting=f"NGPU_BRC20_PATH={other}")
-    return Finding("ngpu.brc20_path", reading, Verdict.UNKNOWN, saw)
+        return Finding("ngpu.brc20_path", reading, Verdict.REFUTED, saw, setting)
+    return Finding("ngpu.brc20_path", reading, Verdict.UNKNOWN, saw, setting)
 
 
 async def _path_exists(client: NgpuClient, path: Brc20Path) -> bool | None:
@@ -103,6 +110,7 @@ def _data_finding(client: NgpuClient, query: TaskQuery | None) -> Finding:
             "ngpu.data_form", reading, Verdict.UNKNOWN,
             "no task of this workspace shows its data (none listed, or none answered yet); the first submit "
             "settles it, switching form once if NGPU refuses the first",
+            setting=f"NGPU_DATA_FORM={configured.other.value}",
         )
     seen = query.data_form
     assert seen is not None  # _newest_task_reply returns only tasks whose data carries something
@@ -115,7 +123,7 @@ def _data_finding(client: NgpuClient, query: TaskQuery | None) -> Finding:
 
 def _judged(entry: str, reading: str, configured: DataForm, seen: DataForm, saw: str) -> Finding:
     if seen is configured:
-        return Finding(entry, reading, Verdict.CONFIRMED, saw)
+        return Finding(entry, reading, Verdict.CONFIRMED, saw, setting=f"NGPU_DATA_FORM={configured.other.value}")
     return Finding(entry, reading, Verdict.REFUTED, saw, setting=f"NGPU_DATA_FORM={seen.value}")
 
 

@@ -22,37 +22,46 @@ ENTRIES = ("ngpu.auth_form", "ngpu.brc20_path", "ngpu.data_form", "ngpu.querytas
 class Expected:
     variants: tuple[str, ...]
     settings: dict[str, object]
-    #: entry → (verdict, the setting named)
-    verdicts: dict[str, tuple[Verdict, str | None]]
+    #: entry → the verdict
+    verdicts: dict[str, Verdict]
+    #: entry → the setting named (refuted: the one to set; confirmed: the one to set if it turns out wrong)
+    named: dict[str, str | None]
 
 
-CONFIRMED = (Verdict.CONFIRMED, None)
+#: the settings named when the bot runs on the emulator's default readings (the bare id set): each the way out if
+#: the reading turns out wrong
+DEFAULT_NAMED = {
+    "ngpu.auth_form": "NGPU_AUTH_FORM=bearer",
+    "ngpu.brc20_path": "NGPU_BRC20_PATH=brc20/checkAddress",
+    "ngpu.data_form": "NGPU_DATA_FORM=string",
+    "ngpu.querytask_top_code": None,
+}
+
+
+def expect(variants: tuple[str, ...], settings: dict[str, object], refuted: tuple[str, ...] = (),
+           named: dict[str, str | None] | None = None) -> Expected:
+    verdicts = {entry: Verdict.REFUTED if entry in refuted else Verdict.CONFIRMED for entry in ENTRIES}
+    return Expected(variants, settings, verdicts, {**DEFAULT_NAMED, **(named or {})})
+
+
+BARE_SET = {"auth_form": AuthForm.BARE}
 CASES = {
-    "default reading, default settings": Expected((), {}, {
-        "ngpu.auth_form": (Verdict.REFUTED, "NGPU_AUTH_FORM=bare"),
-        "ngpu.brc20_path": CONFIRMED, "ngpu.data_form": CONFIRMED, "ngpu.querytask_top_code": CONFIRMED,
-    }),
-    "default reading, bare id set": Expected((), {"auth_form": AuthForm.BARE}, dict.fromkeys(ENTRIES, CONFIRMED)),
-    "data_string": Expected(("data_string",), {"auth_form": AuthForm.BARE}, {
-        **dict.fromkeys(ENTRIES, CONFIRMED), "ngpu.data_form": (Verdict.REFUTED, "NGPU_DATA_FORM=string"),
-    }),
-    "data_string, string set": Expected(
-        ("data_string",), {"auth_form": AuthForm.BARE, "data_form": DataForm.STRING}, dict.fromkeys(ENTRIES, CONFIRMED)
+    "default reading, default settings": expect(
+        (), {}, ("ngpu.auth_form",), {"ngpu.auth_form": "NGPU_AUTH_FORM=bare"}
     ),
-    "auth_bearer": Expected(("auth_bearer",), {}, dict.fromkeys(ENTRIES, CONFIRMED)),
-    "auth_bearer, bare set": Expected(("auth_bearer",), {"auth_form": AuthForm.BARE}, {
-        **dict.fromkeys(ENTRIES, CONFIRMED), "ngpu.auth_form": (Verdict.REFUTED, "NGPU_AUTH_FORM=bearer"),
-    }),
-    "brc20_seed_path": Expected(("brc20_seed_path",), {"auth_form": AuthForm.BARE}, {
-        **dict.fromkeys(ENTRIES, CONFIRMED), "ngpu.brc20_path": (Verdict.REFUTED, "NGPU_BRC20_PATH=brc20/checkAddress"),
-    }),
-    "brc20_seed_path, seed path set": Expected(
-        ("brc20_seed_path",), {"auth_form": AuthForm.BARE, "brc20_path": "brc20/checkAddress"},
-        dict.fromkeys(ENTRIES, CONFIRMED),
+    "default reading, bare id set": expect((), BARE_SET),
+    "data_string": expect(("data_string",), BARE_SET, ("ngpu.data_form",)),
+    "data_string, string set": expect(
+        ("data_string",), {**BARE_SET, "data_form": DataForm.STRING}, named={"ngpu.data_form": "NGPU_DATA_FORM=object"}
     ),
-    "querytask_top_code": Expected(("querytask_top_code",), {"auth_form": AuthForm.BARE}, {
-        **dict.fromkeys(ENTRIES, CONFIRMED), "ngpu.querytask_top_code": (Verdict.REFUTED, None),
-    }),
+    "auth_bearer": expect(("auth_bearer",), {}, named={"ngpu.auth_form": "NGPU_AUTH_FORM=bare"}),
+    "auth_bearer, bare set": expect(("auth_bearer",), BARE_SET, ("ngpu.auth_form",)),
+    "brc20_seed_path": expect(("brc20_seed_path",), BARE_SET, ("ngpu.brc20_path",)),
+    "brc20_seed_path, seed path set": expect(
+        ("brc20_seed_path",), {**BARE_SET, "brc20_path": "brc20/checkAddress"},
+        named={"ngpu.brc20_path": "NGPU_BRC20_PATH=user/brc20/checkAddress"},
+    ),
+    "querytask_top_code": expect(("querytask_top_code",), BARE_SET, ("ngpu.querytask_top_code",)),
 }
 
 
@@ -78,7 +87,8 @@ async def test_each_reading_is_found_as_the_emulator_plays_it(variant_env: MakeE
     diagnosis = await env.provider.diagnose()
     assert diagnosis.usable and diagnosis.keys_accepted, diagnosis.problem
     found = findings(diagnosis)
-    assert {entry: (f.verdict, f.setting) for entry, f in found.items()} == case.verdicts
+    assert {entry: f.verdict for entry, f in found.items()} == case.verdicts
+    assert {entry: f.setting for entry, f in found.items()} == case.named
     assert all(f.reading and f.saw for f in found.values())
     assert_nothing_billed(env)
     assert_no_secret(diagnosis)
@@ -105,7 +115,8 @@ async def test_a_submit_already_taken_in_this_process_settles_the_data_form(vari
 async def test_a_workspace_without_tasks_leaves_the_data_form_unknown(env: Env) -> None:
     env.app[STATE_KEY].tasks.clear()
     found = findings(await env.provider.diagnose())
-    assert found["ngpu.data_form"].verdict is Verdict.UNKNOWN and found["ngpu.data_form"].setting is None
+    assert found["ngpu.data_form"].verdict is Verdict.UNKNOWN
+    assert found["ngpu.data_form"].setting == "NGPU_DATA_FORM=string"  # what to set if the first submit is refused
     assert "ngpu.querytask_top_code" not in found  # only said when seen
     assert_nothing_billed(env)
 
