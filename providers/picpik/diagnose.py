@@ -69,6 +69,10 @@ async def _tasks_to_look_at(provider: PicpikProvider) -> list[str]:
     return list(dict.fromkeys([*running, *provider.recent_task_uids()]))
 
 
+def _tasks(count: int) -> str:
+    return f"{count} task" if count == 1 else f"{count} tasks"
+
+
 def _finding(entry: str, verdict: Verdict, saw: str, setting: str | None = None) -> Finding:
     return Finding(entry, _READINGS[entry], verdict, saw, setting)
 
@@ -86,9 +90,9 @@ async def _status_words(provider: PicpikProvider, tasks: list[str]) -> Finding:
     unknown = [word for word in words if not is_known_word(word)]
     shown = ", ".join(repr(word) for word in words)
     if not unknown:
-        return _finding(STATUS_WORDS, Verdict.CONFIRMED, f"Status words on {len(details)} tasks: {shown}; all known")
+        return _finding(STATUS_WORDS, Verdict.CONFIRMED, f"Status words on {_tasks(len(details))}: {shown}; all known")
     saw = (
-        f"Status words on {len(details)} tasks: {shown}; not known to the bot: {', '.join(map(repr, unknown))}. "
+        f"Status words on {_tasks(len(details))}: {shown}; not known to the bot: {', '.join(map(repr, unknown))}. "
         "Nothing to set: jobs still end on ErrorCode and their results; please report the words"
     )
     return _finding(STATUS_WORDS, Verdict.REFUTED, saw)
@@ -101,7 +105,8 @@ async def _batch_limit(provider: PicpikProvider, tasks: list[str]) -> Finding:
     # real ids repeated up to the number when there are some (an unknown id may be refused for itself), else made up
     if tasks:
         probe = [tasks[number % len(tasks)] for number in range(wanted)]
-        which = f"{min(len(tasks), wanted)} real task ids, repeated"
+        real = min(len(tasks), wanted)
+        which = f"{real} real task id{'s' if real > 1 else ''}" + (", repeated" if real < wanted else "")
     else:
         probe = [_MADE_UP_ID.format(number) for number in range(wanted)]
         which = "made-up ids (no task to ask about)"
