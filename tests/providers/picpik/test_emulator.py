@@ -1,7 +1,8 @@
-"""The emulator itself: its independent signature check and its document-level refusals."""
+"""The emulator itself: its independent signature checks, its document-level refusals and its variants."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import uuid
 from typing import Any
@@ -10,8 +11,18 @@ import aiohttp
 import pytest
 
 from providers.picpik.signing import platform_signature, service_signature
-from tests.emulators.common import png_bytes
-from tests.emulators.picpik import TEST_PRIVATE_KEY, TEST_PUBLIC_KEY, expected_service_signature, expected_signature
+from tests.emulators.common import png_bytes, serve
+from tests.emulators.picpik import (
+    APP_ACTIONS_PATH,
+    STATE_KEY,
+    STRICT_MAX_TASKS,
+    TEST_PRIVATE_KEY,
+    TEST_PUBLIC_KEY,
+    VARIANTS,
+    expected_service_signature,
+    expected_signature,
+    make_app,
+)
 from tests.providers.picpik.conftest import Emulator
 
 IMAGE = base64.b64encode(png_bytes(64, 64)).decode()
@@ -176,3 +187,104 @@ async def test_tasks_are_private_to_their_key(session: aiohttp.ClientSession, em
     other["Signature"] = platform_signature(other, "second-private-key")
     async with session.post(emulator.url + "/", json=other) as response:
         assert (await response.json())["TaskDetailList"] == []
+
+
+# --- the variants: each refuses what that reading of Picpik would refuse, answering as Picpik answers errors -------
+
+
+def test_every_variant_says_what_it_plays() -> None:
+    assert set(VARIANTS) == {"status_legacy", "status_other", "strict_batches", "app_host"}
+    assert all(reading.strip() for reading in VARIANTS.values())
+    with pytest.raises(ValueError, match="unknown emulator variant"):
+        make_app(0.1, variants=["no_such_reading"])
+
+
+async def _post_at(session: aiohttp.ClientSession, url: str, body: dict[str, Any]) -> Any:
+    body = {"PublicKey": TEST_PUBLIC_KEY, "request_uuid": str(uuid.uuid4()), **body}
+    body["Signature"] = platform_signature(body, TEST_PRIVATE_KEY)
+    async with session.post(url, json=body) as response:
+        assert response.status == 200
+        return await response.json()
+
+
+async def _new_task(session: aiohttp.ClientSession, emulator: Emulator) -> str:
+    body = {"Action": "GenerateImages", "MainModel": {"ModelCode": "PICPIK General"}, "PositivePrompts": ["a"]}
+    return str((await post(session, emulator, body))["TaskUID"])
+
+
+@pytest.mark.variants("strict_batches")
+async def test_strict_batches_refuses_too_many_ids_naming_the_limit(
+    session: aiohttp.ClientSession, emulator: Emulator
+) -> None:
+    uid = await _new_task(session, emulator)
+    reply = await post(session, emulator, {"Action": "ListTasksDetails", "TaskUIDList": [uid] * (STRICT_MAX_TASKS + 1)})
+    assert reply["RetCode"] == 230 and f"at most {STRICT_MAX_TASKS}" in reply["Message"]
+    assert "TaskDetailList" not in reply
+    reply = await post(session, emulator, {"Action": "ListTasksDetails", "TaskUIDList": [uid] * STRICT_MAX_TASKS})
+    assert reply["RetCode"] == 0 and len(reply["TaskDetailList"]) == STRICT_MAX_TASKS
+
+
+@pytest.mark.variants("strict_batches")
+async def test_strict_batches_refuses_an_unknown_or_expired_id_naming_it(
+    session: aiohttp.ClientSession, emulator: Emulator
+) -> None:
+    uid, expired = await _new_task(session, emulator), await _new_task(session, emulator)
+    emulator.app[STATE_KEY].tasks[expired].expired = True
+    for bad_uid in ("never-made", expired):
+        reply = await post(session, emulator, {"Action": "ListTasksDetails", "TaskUIDList": [uid, bad_uid]})
+        assert reply["RetCode"] == 230 and f"[{bad_uid}]" in reply["Message"]
+    running = (await post(session, emulator, {"Action": "ListRunningTasks"}))["TaskUIDList"]
+    assert uid in running and expired not in running
+
+
+async def test_the_default_leaves_unknown_ids_out_and_takes_any_number(
+    session: aiohttp.ClientSession, emulator: Emulator
+) -> None:
+    uid = await _new_task(session, emulator)
+    reply = await post(session, emulator, {"Action": "ListTasksDetails", "TaskUIDList": [uid] * 300 + ["never-made"]})
+    assert reply["RetCode"] == 0 and {d["TaskUID"] for d in reply["TaskDetailList"]} == {uid}
+
+
+@pytest.mark.parametrize(
+    ("variants", "words"),
+    [
+        ((), ("Pending", "Processing", "Success")),
+        (("status_legacy",), ("Queuing", "Running", "Finished")),
+        (("status_other",), ("0", "1", "2")),
+    ],
+)
+async def test_the_status_words_of_each_reading(
+    session: aiohttp.ClientSession, variants: tuple[str, ...], words: tuple[str, ...]
+) -> None:
+    app = make_app(0.2, variants=variants)
+    async with serve(app) as url:
+        emulator = Emulator(app, url)
+        uid = await _new_task(session, emulator)
+        seen: list[str] = []
+        async with asyncio.timeout(5):
+            while True:  # queued, then running, until it has ended with its images
+                reply = await post(session, emulator, {"Action": "ListTasksDetails", "TaskUIDList": [uid]})
+                detail = reply["TaskDetailList"][0]
+                seen.append(detail["Status"])
+                if detail["ImgList"]:
+                    break
+                await asyncio.sleep(0.02)
+    assert seen[0] in words[:2] and seen[-1] == words[2] and set(seen) <= set(words)
+
+
+@pytest.mark.variants("app_host")
+async def test_app_host_serves_app_actions_only_under_their_path(
+    session: aiohttp.ClientSession, emulator: Emulator
+) -> None:
+    at_root = await _post_at(session, emulator.url + "/", {"Action": "ListPicpikBundles"})
+    assert at_root["RetCode"] == 160 and "ListPicpikBundles" in at_root["Message"]
+    apps_url = emulator.url + APP_ACTIONS_PATH
+    assert (await _post_at(session, apps_url, {"Action": "ListPicpikBundles"}))["RetCode"] == 0
+    assert (await _post_at(session, apps_url, {"Action": "ListRunningTasks"}))["RetCode"] == 160
+    assert (await _post_at(session, emulator.url + "/", {"Action": "ListRunningTasks"}))["RetCode"] == 0
+    assert [entry["path"] for entry in emulator.all_requests()] == ["/", APP_ACTIONS_PATH, APP_ACTIONS_PATH, "/"]
+
+
+async def test_the_default_has_no_app_path(session: aiohttp.ClientSession, emulator: Emulator) -> None:
+    async with session.post(emulator.url + APP_ACTIONS_PATH, json={"Action": "ListPicpikBundles"}) as response:
+        assert response.status == 404
