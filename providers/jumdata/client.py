@@ -82,13 +82,15 @@ class JumdataClient:
     async def _call(self, request: JumdataRequest, data_model: type[DataT]) -> tuple[Reply, DataT]:
         async def attempt() -> tuple[Reply, DataT]:
             response = await self._transport.send("POST", request.path, form=self._fields(request))
-            return self._decode(response, request.path, data_model)
+            return self._decode(response, data_model, path=request.path)
 
         if request.billed:
             return await self._transport.submit_once(attempt)
         return await self._transport.retrying(attempt, idempotent=True)
 
-    def _decode(self, response: HttpResponse, path: str, data_model: type[DataT]) -> tuple[Reply, DataT]:
+    def _decode(
+        self, response: HttpResponse, data_model: type[DataT], *, path: str = QueryRequest.path
+    ) -> tuple[Reply, DataT]:
         reply = self._envelope(response, path)
         log.debug("%s: reply code %s", self.provider, reply.code)
         if reply.code != OK:

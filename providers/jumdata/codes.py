@@ -52,14 +52,12 @@ CODE_TABLE: dict[int, tuple[type[ProviderError], str]] = {
     999: (ServerError, f"{SERVICE} reported an error: {{msg}}"),
 }
 
-#: the codes whose ``msg`` is searched for refused keys: a parameter error, "other", and codes the document does not
-#: list. Every other documented code keeps its own meaning whatever it says ("appId调用超限" is a quota, not bad keys).
-_MAY_NAME_THE_KEYS = frozenset({400, 999})
-
 # Inference: the document has no code for a wrong appId or sign. The emulator answers 400 with a message naming the
-# signature or the appId (as the document's 400 messages name the bad field, e.g. "风格值不正确"); any other code
-# (999 "其他", or a code the document does not list) whose message names them is read the same way. "sign" must stand
-# alone (or as "signature"): "design" in an echoed prompt is not about the keys.
+# signature or the appId (as the document's 400 messages name the bad field, e.g. "风格值不正确"), and a code the
+# document does not list whose message names them is read the same way. Every documented code keeps its own meaning
+# whatever its message says: "appId调用超限" (606) is a quota, and a 999 "其他" that repeats the request's appId is
+# not a verdict on the keys. "sign" must stand alone (or as "signature"): "design" in an echoed prompt is no key.
+_PARAMETER_ERROR = 400
 _CREDENTIAL_WORDS = re.compile(
     r"(?<![a-z])sign(?:ature)?(?![a-z])|app_?id|app_?secret|account|签名|密钥|秘钥|账号|账户", re.IGNORECASE
 )
@@ -74,13 +72,13 @@ class TaskIdRefusedError(InvalidInputError):
 
 def refuses_credentials(code: int, msg: str) -> bool:
     """Whether a reply says the appId or the signature (so the member's keys) was refused."""
-    may_name_them = code in _MAY_NAME_THE_KEYS or not is_documented(code)
+    may_name_them = code == _PARAMETER_ERROR or not is_documented(code)
     return may_name_them and bool(_CREDENTIAL_WORDS.search(msg))
 
 
 def refuses_task_id(code: int, msg: str) -> bool:
     """Whether a reply refuses the taskId sent (and not the keys)."""
-    return code == 400 and bool(_TASK_ID_WORDS.search(msg)) and not refuses_credentials(code, msg)
+    return code == _PARAMETER_ERROR and bool(_TASK_ID_WORDS.search(msg)) and not refuses_credentials(code, msg)
 
 
 def is_documented(code: int) -> bool:

@@ -111,7 +111,8 @@ def test_key_check_reads_each_kind_of_answer() -> None:
     probe = DEFAULT_KEY_CHECK_TASK_ID
     cases = [
         (QueryAnswer(probe, 400, "appId不存在"), Verdict.CONFIRMED, "refused"),
-        (QueryAnswer(probe, 999, "签名错误"), Verdict.CONFIRMED, "refused"),
+        (QueryAnswer(probe, 401, "签名错误"), Verdict.CONFIRMED, "refused"),  # an undocumented code naming the sign
+        (QueryAnswer(probe, 999, "签名错误"), Verdict.UNKNOWN, "code 999"),  # "other" is no verdict on the keys
         (QueryAnswer(probe, 201, "taskId不存在"), Verdict.CONFIRMED, "passed"),
         (QueryAnswer(probe, 400, "taskId格式不正确"), Verdict.CONFIRMED, "passed"),
         (QueryAnswer(probe, 200, "成功"), Verdict.CONFIRMED, "passed"),

@@ -187,7 +187,7 @@ def test_messages_explain_what_to_do() -> None:
         (400, "Invalid SIGN", True),
         (400, "signature mismatch", True),
         (400, "账号不存在", True),
-        (999, "签名错误", True),  # "other": whatever names the keys is about the keys
+        (999, "签名错误", False),  # "other" keeps its meaning: it may only repeat the request
         (777, "invalid appSecret", True),  # a code the document does not list, naming the keys
         (400, "风格值不正确", False),
         (400, "timestamp已过期", False),

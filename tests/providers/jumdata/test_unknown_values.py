@@ -75,7 +75,9 @@ async def test_a_reply_without_the_envelope_is_reported_by_its_shape(live: Live)
     assert seen.value == "code: missing"  # where and how, not the values sent
 
 
-@pytest.mark.parametrize(("garbage", "shape"), [("missing_fields", "status: missing"), ("wrong_types", "img: string_type")])
+@pytest.mark.parametrize(
+    ("garbage", "shape"), [("missing_fields", "status: missing"), ("wrong_types", "img: string_type")]
+)
 async def test_data_of_another_shape_is_reported(live: Live, garbage: str, shape: str) -> None:
     live.arm(garbage, times=1)
     handle = await live.provider.imagine(REQUEST)
