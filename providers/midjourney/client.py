@@ -23,7 +23,7 @@ from providers.core.errors import AuthenticationError, DecodeError, InvalidInput
 from providers.core.scrub import Scrubber
 from providers.core.transport import HttpResponse, Transport
 from providers.midjourney.codes import OK, InvalidLoginError, error_for_errno, login_error_for_errno
-from providers.midjourney.find_walk import FindWalk, Found, UnreadableSpans
+from providers.midjourney.find_walk import FindWalk, Found, PageCap, UnreadableSpans
 from providers.midjourney.find_walk import next_cursor as next_cursor
 from providers.midjourney.models import (
     BlendRequest,
@@ -122,6 +122,8 @@ class MidjourneyClient:
         self.max_pages = max_pages
         #: entries of this account's job list that cannot be read, where they sit (stepped over without asking)
         self._unreadable = UnreadableSpans()
+        #: how many entries a page of this service holds at most, when it answers fewer than asked
+        self.page_cap = PageCap()
 
     @property
     def provider(self) -> str:
@@ -183,7 +185,8 @@ class MidjourneyClient:
         return await self._call(UpscaleRequest(parent_hash=parent_hash, grid_num=grid_num))
 
     async def blend(self, urls: Sequence[str], parameters: str | None = None) -> str:
-        """``POST /jobs/blend``: 2–5 image links joined by spaces (then any Midjourney parameters)."""
+        """``POST /jobs/blend``: 2–5 image links joined by spaces, as documented; ``parameters`` after them (``--ar``)
+        only for a service known to read them there (``MidjourneySettings.blend_reads_ar``)."""
         if not BLEND_MIN_LINKS <= len(urls) <= BLEND_MAX_LINKS:
             raise InvalidInputError(
                 f"Blend takes {BLEND_MIN_LINKS} to {BLEND_MAX_LINKS} images; you gave {len(urls)}.",
@@ -218,8 +221,9 @@ class MidjourneyClient:
         does not have the documented shape is its own ``DecodeError`` (the others on the page are unaffected), and
         an entry that makes its page unreadable is narrowed down and stepped over (``find_walk``).
 
-        Stops when every hash is found, at the last page, when pages reach back before
-        ``newer_than_ms`` (the jobs cannot be older than their submit), or after ``max_pages``. ``newest_submit_ms``
+        Stops when every hash is found, at the last page (empty, or holding all ``total`` counts: a page shorter
+        than asked is not the end), when pages reach back before ``newer_than_ms`` (the jobs cannot be older than
+        their submit), or after ``max_pages × page_size`` entries. ``newest_submit_ms``
         (the newest job's submit, when known) lets a walk step over a remembered unreadable newest entry at once.
         """
 
@@ -234,6 +238,7 @@ class MidjourneyClient:
             newer_than_ms=newer_than_ms,
             spans=self._unreadable,
             newest_wanted_ms=newest_submit_ms,
+            page_cap=self.page_cap,
             provider=self.provider,
         )
         found = await walk.run()

@@ -15,6 +15,7 @@ from providers.core.errors import (
     ServerError,
 )
 from providers.core.scrub import NO_SECRETS, Scrubber
+from providers.core.unknown_values import report_unknown
 
 OK = 0
 INVALID_LOGIN = 430
@@ -43,8 +44,11 @@ _UNKNOWN = (ServerError, "The service reported an unknown error.")
 
 
 def error_for_errno(errno: int, message: str, *, provider: str, scrub: Scrubber = NO_SECRETS) -> ProviderError:
-    """The error for a non-zero ``errno`` (unknown codes count as server errors); the service's message is quoted
-    without the password or the login token (``scrub``: the caller's, ``providers.core.scrub``)."""
+    """The error for a non-zero ``errno`` (unknown codes count as server errors, and are reported to
+    ``providers.core.unknown_values``); the service's message is quoted without the password or the login token
+    (``scrub``: the caller's, ``providers.core.scrub``)."""
+    if errno not in ERRNO_TABLE:
+        report_unknown(provider, "errno", errno)
     cls, text = ERRNO_TABLE.get(errno, _UNKNOWN)
     quoted = scrub(message, limit=_QUOTE_MAX)
     if quoted and cls is not InvalidLoginError:

@@ -14,6 +14,12 @@ at once, with no new search. Where a search found one, a second read of its one-
 remembered, so that a passing fault during the search leaves no phantom behind. The extra calls of one walk are
 capped (``MAX_EXTRA_FINDS``); when nothing is unreadable there are none.
 
+Where the list ends: ``limit`` has no documented maximum, and a service may answer fewer entries than asked on a
+page that is not the last (one that caps its pages at 20, say). So a walk ends at an empty page or at a page holding
+as many entries as ``total`` says match (``total`` counts what lies below the cursor), never at a page that is merely
+shorter than asked; a reply without ``total`` is paged on until a page comes back empty. The shortest such page seen
+while more existed is remembered (``PageCap``), so a page that cannot be read is known to hold at most that many.
+
 Known limit: one-entry pages only tell whether the newest entry below a cursor is readable, so where two unreadable
 entries lie close together with readable ones between them, the search may land on the older one and step over
 the readable ones too; the jobs among them are then reported unreadable rather than never found.
@@ -43,6 +49,9 @@ _AHEAD_STEP_MS = 1024
 
 #: how far an entry's timestamp may lie after the submit of its job, as the bot's clock saw it
 SUBMIT_SLACK_MS = 5_000
+#: a walk reads up to ``max_pages × page_size`` entries, in at most this many times ``max_pages`` pages: a service
+#: answering a tenth of what is asked still lets a walk reach as far back, one answering less reaches less
+CALLS_PER_PAGE = 10
 
 #: ``/jobs/find`` with ``limit`` and ``timestamp_smaller_than``
 FindCall = Callable[[int, int | None], Awaitable[FindPage]]
@@ -90,6 +99,39 @@ class UnreadableSpans:
         self.spans = [span for span in self.spans if span[0] != at]
         self.spans.append((at, max(below, at + 1), error))
         del self.spans[: -self.limit]
+
+
+def is_last_page(page: FindPage) -> bool:
+    """Whether nothing lies below ``page``: it is empty, or it holds every entry ``total`` counts (the entries
+    matching the query, the cursor included). A page shorter than asked is not the end by itself."""
+    return not page.entries or (page.total is not None and len(page.entries) >= page.total)
+
+
+def capped_page(asked: int, page: FindPage) -> int | None:
+    """How many entries the service answered when it gave fewer than ``asked`` while ``total`` says more match: its
+    page cap, as far as this page shows; None when the page shows none."""
+    if page.entries and len(page.entries) < asked and page.total is not None and page.total > len(page.entries):
+        return len(page.entries)
+    return None
+
+
+@dataclass
+class PageCap:
+    """The most entries one page of this account's service is known to answer, when it answers fewer than asked
+    (None: no cap seen). Only bounds where an unreadable entry can be, so a wrong guess costs calls, never jobs."""
+
+    cap: int | None = None
+
+    def learn(self, asked: int, page: FindPage) -> None:
+        count = len(page.entries)
+        if (seen := capped_page(asked, page)) is not None:
+            self.cap = max(self.cap or 0, seen)
+        elif self.cap is not None and count > self.cap:  # it answers more than that now
+            self.cap = None if count >= asked else count
+
+    def bound(self, limit: int) -> int:
+        """How many entries a page asked with ``limit`` holds at most."""
+        return limit if self.cap is None else min(limit, self.cap)
 
 
 @dataclass
@@ -153,6 +195,8 @@ class FindWalk:
     #: the newest submit among the wanted jobs (ms, the bot's clock), when known: an unreadable newest entry is taken
     #: for the one remembered only when no wanted job is newer than that one (else a newer one may hide them)
     newest_wanted_ms: int | None = None
+    #: what this account's service answers per page, learnt by earlier walks too
+    page_cap: PageCap = field(default_factory=PageCap)
     provider: str = "midjourney"
     max_extra: int = MAX_EXTRA_FINDS
     clock: Callable[[], float] = time.time
@@ -167,7 +211,7 @@ class FindWalk:
         #: the first page: as many entries as were above the newest unreadable one at the last walk, so that it is
         #: readable and ends just above that one
         hint = self.spans.depth if self.spans.depth and self.spans.depth < self.page_size else None
-        pages = 0
+        pages = entries = 0
         if (newest := self._newest_remembered()) is not None:
             try:
                 page = await calls.page(1, None, extra=True)
@@ -184,7 +228,7 @@ class FindWalk:
                 if self._before_oldest(cursor):
                     break
                 continue
-            if suspects is None and pages >= self.max_pages:
+            if suspects is None and self._spent(pages, entries):
                 break
             guessed, checking = hint is not None, suspects is not None
             limit = hint or (self.page_size if suspects is None else max(1, suspects // 2))
@@ -198,7 +242,7 @@ class FindWalk:
                 if not checking:
                     pages += 1
                 if limit > 1:
-                    suspects = limit
+                    suspects = self.page_cap.bound(limit)
                     continue
                 try:
                     at = await self._locate(calls, cursor)
@@ -219,11 +263,12 @@ class FindWalk:
                 if self._before_oldest(cursor):
                     break
                 continue
-            if not checking:
-                pages += 1
+            self.page_cap.learn(limit, page)
             fresh = self._take(page)
+            if not checking:
+                pages, entries = pages + 1, entries + len(page.entries)
             stamps = page.timestamps()
-            if len(page.entries) < limit or not stamps:
+            if is_last_page(page) or not stamps:
                 break  # the last page (or jobs without timestamps, which cannot be paged through)
             if self.newer_than_ms is not None and min(stamps) < self.newer_than_ms:
                 break
@@ -234,6 +279,11 @@ class FindWalk:
                 # counted off in full without meeting it: the unreadable reply was a passing fault
                 suspects = suspects - fresh if suspects > fresh else None
         return self.found
+
+    def _spent(self, pages: int, entries: int) -> bool:
+        """Whether the walk has read as far back as it may: ``max_pages`` full pages' worth of entries (each page
+        after the first holds the oldest millisecond of the one before again, see ``next_cursor``)."""
+        return entries >= self.max_pages * self.page_size or pages >= self.max_pages * CALLS_PER_PAGE
 
     def _newest_remembered(self) -> tuple[int, DecodeError] | None:
         """The remembered unreadable entry, when the last walk that reached it found it the account's newest and no

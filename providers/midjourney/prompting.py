@@ -20,9 +20,10 @@ SEED_MAX = 4_294_967_295
 #: the ``service`` values of ``/jobs/find``: "main" (Midjourney) and "niji" (the anime model)
 MODELS = ("main", "niji")
 
-# Inference: the blend endpoint takes only links. Midjourney's own /blend has a dimensions option
-# that it turns into an aspect ratio, so we append the same parameter to ``content``; a square blend
-# sends no parameter (Midjourney's default is 1:1).
+# The blend endpoint's ``content`` is documented as the links alone, so by default nothing follows them and the
+# service picks the shape. Midjourney's own /blend has a dimensions option that it turns into an aspect ratio: for a
+# service known to read ``--ar`` there (``MidjourneySettings.blend_reads_ar``) the same parameter follows the links;
+# a square blend sends none (Midjourney's default is 1:1).
 BLEND_ASPECT: dict[BlendDimensions, str | None] = {
     BlendDimensions.SQUARE: None,
     BlendDimensions.PORTRAIT: "2:3",
@@ -144,6 +145,11 @@ def blend_parameters(dimensions: BlendDimensions) -> str | None:
 
 #: Midjourney numbers its four /describe prompts with keycap emoji 1️⃣ 2️⃣ 3️⃣ 4️⃣
 _KEYCAP = re.compile(r"[1-9]\ufe0f?\u20e3")
+
+
+def numbered(text: str) -> bool:
+    """Whether ``text`` numbers its parts with keycaps, as Midjourney's /describe answer does."""
+    return _KEYCAP.search(text) is not None
 
 
 def describe_prompts(description: str) -> list[str]:

@@ -1,18 +1,21 @@
 """The Midjourney-style job API behind the bot's neutral ``Provider`` interface.
 
 A job is followed by its *hash* (``JobHandle.job_id``). The handle's ``meta`` keeps the exact submit
-(endpoint and body fields) as plain JSON so 🔄 can replay it after a restart. Variations need the
+(endpoint and body fields; a blend's chosen shape, sent only to a service that reads it) as plain JSON so 🔄 can
+replay it after a restart. Variations need the
 parent's service-side ``job_id``, which only ``/jobs/find`` tells; it is looked up when needed rather
 than cached in memory, so a ``ParentJob`` rebuilt from the database works the same.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar, cast
 
-from providers.core.base import Provider, failed
+from providers.core.base import Provider, ServiceSettings, failed
+from providers.core.diagnosis import Diagnosis
 from providers.core.errors import DecodeError, InvalidInputError, NotFoundError, ProviderError
 from providers.core.models import (
     BlendDimensions,
@@ -27,8 +30,10 @@ from providers.core.models import (
 )
 from providers.core.validation import validate_imagine_request
 from providers.midjourney.client import MidjourneyClient
+from providers.midjourney.diagnose import page_findings
 from providers.midjourney.find_walk import SUBMIT_SLACK_MS, Found
 from providers.midjourney.models import Job, MidjourneyCredentials
+from providers.midjourney.preview import HiddenPreviews
 from providers.midjourney.prompting import MODELS, SEED_MAX, blend_parameters, build_content
 from providers.midjourney.settings import MidjourneySettings
 from providers.midjourney.status import GRID_KINDS, job_state, not_listed_yet
@@ -37,6 +42,10 @@ from providers.midjourney.status import GRID_KINDS, job_state, not_listed_yet
 CLOCK_SLACK = timedelta(hours=1)
 #: a job younger than this may not be listed yet: an unreadable entry near its submit may be another job's
 INDEX_GRACE = timedelta(seconds=2)
+#: the largest progress preview fetched for the bot
+PREVIEW_MAX_BYTES = 8 * 1024 * 1024
+
+log = logging.getLogger(__name__)
 
 
 class MidjourneyProvider(Provider):
@@ -84,6 +93,16 @@ class MidjourneyProvider(Provider):
             page_size=settings.find_page_size,
             max_pages=settings.find_max_pages,
         )
+        #: previews of open jobs that may not be shown as links (``preview``): fetched as bytes when asked
+        self._hidden_previews = HiddenPreviews()
+
+    @classmethod
+    def blend_shapes(cls, settings: ServiceSettings | None) -> frozenset[BlendDimensions]:
+        """The blend shapes this service can be told with ``settings``, which /blend offers: every one when the
+        operator's service reads ``--ar`` after the links (``blend_reads_ar``); none otherwise, as the document has
+        the links alone, so the service picks the shape."""
+        reads_ar = isinstance(settings, MidjourneySettings) and settings.blend_reads_ar
+        return frozenset(BlendDimensions) if reads_ar else frozenset()
 
     # --- validation -------------------------------------------------------------------------------
     def validate_imagine(self, request: ImagineRequest) -> None:
@@ -156,7 +175,8 @@ class MidjourneyProvider(Provider):
                 values={"low": low, "high": high, "count": len(images)},
             )
         urls = [self._public_link(image, "Blend") for image in images]
-        submit = {"endpoint": "blend", "urls": urls, "parameters": blend_parameters(dimensions)}
+        # the shape is kept even when it cannot be sent: a replay after the operator turns blend_reads_ar on sends it
+        submit = {"endpoint": "blend", "urls": urls, "dimensions": BlendDimensions(dimensions).value}
         return await self._submit(JobKind.BLEND, submit)
 
     async def describe(self, image: ImageData) -> JobHandle:
@@ -192,7 +212,7 @@ class MidjourneyProvider(Provider):
             if isinstance(job, ProviderError):
                 states[handle.job_id] = job
             elif job is not None:
-                states[handle.job_id] = job_state(job, handle.kind, scrub=self.client.scrub)
+                states[handle.job_id] = self._state(handle, job)
             else:
                 states[handle.job_id] = self._not_found(handle, found.walk, offset_ms, asked_at)
         return states
@@ -214,8 +234,52 @@ class MidjourneyProvider(Provider):
                 return unreadable
         return self._unlisted(handle)
 
+    def _state(self, handle: JobHandle, job: Job) -> JobState:
+        """The job's state; a preview it may not show as a link is remembered for ``preview_image``."""
+        state = job_state(job, handle.kind, scrub=self.client.scrub, service_url=self.settings.base_url)
+        if state.status.is_terminal or not job.img_prog:
+            self._hidden_previews.forget(handle.job_id)
+        elif state.preview is None:
+            self._hidden_previews.remember(handle.job_id, job.img_prog)
+        return state
+
+    async def preview_image(self, handle: JobHandle) -> ImageData | None:
+        """The latest progress preview of an open job that the last poll could not give as a link to show (the
+        service's previews are plain-http links on its own address), fetched now as bytes: one GET, only when
+        asked. None when the last poll gave none (or gave it as ``JobState.preview``) or it cannot be fetched (a
+        preview is a hint: a failure is logged, never raised)."""
+        link = self._hidden_previews.link(handle.job_id)
+        if link is None:
+            return None
+        try:
+            data, content_type = await self.transport.fetch_bytes(link, max_bytes=PREVIEW_MAX_BYTES)
+        except ProviderError as error:
+            log.info("%s job %s: the progress preview could not be fetched: %s", self.name, handle.job_id, error)
+            return None
+        return ImageData(data=data, content_type=content_type or "image/png", filename="preview.png")
+
     async def check_credentials(self) -> None:
         await self.client.login()
+
+    async def diagnose(self) -> Diagnosis:
+        """Keys, then ONE ``/jobs/find`` page (free): whether the service caps its pages, which status values it
+        lists, where finished describe jobs keep their prompts; whether blends read ``--ar`` needs a billed blend,
+        so it is never tried (``diagnose.page_findings``)."""
+        diagnosis = Diagnosis(service=self.name)
+        await self._diagnose_keys(diagnosis)
+        if not diagnosis.keys_accepted:
+            return diagnosis
+        asked = self.client.page_size
+        try:
+            page = await self.client.find(limit=asked)
+        except DecodeError as error:  # an entry the bot cannot read: polls step over it, so the service is usable
+            diagnosis.findings.extend(page_findings(asked, None, self.settings, unreadable=str(error)))
+        except ProviderError as error:
+            diagnosis.problem = f"/jobs/find failed, so no job can be followed: {error}"
+            diagnosis.findings.extend(page_findings(asked, None, self.settings, unreadable=str(error)))
+        else:
+            diagnosis.findings.extend(page_findings(asked, page, self.settings))
+        return diagnosis
 
     # --- helpers ----------------------------------------------------------------------------------
     async def _submit(self, kind: JobKind, submit: dict[str, Any]) -> JobHandle:
@@ -224,7 +288,7 @@ class MidjourneyProvider(Provider):
         if endpoint == "create":
             job_hash = await self.client.create(str(submit["content"]))
         elif endpoint == "blend":
-            job_hash = await self.client.blend([str(url) for url in submit["urls"]], submit.get("parameters"))
+            job_hash = await self.client.blend([str(url) for url in submit["urls"]], self._blend_parameters(submit))
         elif endpoint == "variation":
             job_hash = await self.client.variation(
                 str(submit["parent_id"]), int(submit["grid_num"]), submit.get("content")
@@ -236,6 +300,19 @@ class MidjourneyProvider(Provider):
         else:
             raise InvalidInputError("This job cannot be repeated.", key="job_cannot_be_repeated")
         return JobHandle(provider=self.name, kind=kind, job_id=job_hash, meta=submit)
+
+    def _blend_parameters(self, submit: Mapping[str, Any]) -> str | None:
+        """What follows a blend's links: the shape's ``--ar``, only for a service that reads it (``blend_reads_ar``);
+        a handle stored before shapes were kept names the parameter itself."""
+        if not self.settings.blend_reads_ar:
+            return None
+        if "dimensions" not in submit:
+            stored = submit.get("parameters")
+            return str(stored) if stored else None
+        try:
+            return blend_parameters(BlendDimensions(submit["dimensions"]))
+        except ValueError:
+            return None
 
     def _require_grid_parent(self, parent: ParentJob, index: int) -> None:
         if parent.handle.kind not in GRID_KINDS:

@@ -9,8 +9,14 @@ from __future__ import annotations
 from providers.core.base import failed
 from providers.core.models import ImageData, JobKind, JobState, JobStatus
 from providers.core.scrub import NO_SECRETS, Scrubber
+from providers.core.unknown_values import report_unknown
 from providers.midjourney.models import Job
-from providers.midjourney.prompting import describe_prompts
+from providers.midjourney.preview import shown_as_link
+from providers.midjourney.prompting import describe_prompts, numbered
+
+SERVICE = "midjourney"
+#: the field name under which an unknown status value is reported (``providers.core.unknown_values``)
+STATUS_FIELD = "job status"
 
 #: the only status ever seen, on a finished job
 FINISHED = 2000
@@ -24,15 +30,32 @@ _MAX_REASON = 300
 #: kinds whose result is one 2×2 grid image composed by the service
 GRID_KINDS = frozenset({JobKind.IMAGINE, JobKind.REROLL, JobKind.VARIATION, JobKind.REMIX, JobKind.BLEND})
 
+# Inference: where a finished describe job's prompts are, in the order looked for. ``description`` most likely (with
+# ``description_translation`` its translation), but nothing documents it; a service may fill only the translation,
+# or put the prompts in the message text. The message fields otherwise hold the job's own input (the image link),
+# so there only a numbered list (1️⃣ … as Midjourney numbers them) counts as prompts.
+DESCRIBE_FIELDS = ("description", "description_translation", "msg_content", "msg_display")
+_NUMBERED_ONLY = frozenset({"msg_content", "msg_display"})
+
 
 def is_failed(status: int | None) -> bool:
     return status is not None and (status >= FAILED_FROM or status < 0)
 
 
-def job_state(job: Job, kind: JobKind, *, scrub: Scrubber = NO_SECRETS) -> JobState:
+def is_known(status: int | None) -> bool:
+    """Whether the bot reads ``status`` as something: finished, failed, or nothing known yet (null)."""
+    return status is None or status == FINISHED or is_failed(status)
+
+
+def job_state(
+    job: Job, kind: JobKind, *, scrub: Scrubber = NO_SECRETS, service_url: str | None = None
+) -> JobState:
     """The state of one job as the bot sees it; a failed job's ``error`` without the password or the login token
-    (``scrub``: the client's, ``providers.core.scrub``)."""
+    (``scrub``: the client's, ``providers.core.scrub``). A progress preview is a link in the state only when it may be
+    shown as one (``preview.shown_as_link``: not on the service's own address at ``service_url``)."""
     raw = None if job.status is None else str(job.status)
+    if not is_known(job.status):
+        report_unknown(SERVICE, STATUS_FIELD, job.status)  # kept open until the job's own timeout
     if is_failed(job.status):
         reason = scrub(job.error, limit=_MAX_REASON, default="The service reported that the job failed.")
         return failed("job_failed", reason, code=job.status, raw=raw)
@@ -41,7 +64,7 @@ def job_state(job: Job, kind: JobKind, *, scrub: Scrubber = NO_SECRETS) -> JobSt
         if finished is not None:
             return finished
         # Inference: 2000 without the result yet (upload still running) → keep polling
-    return _open_state(job, raw)
+    return _open_state(job, raw, service_url)
 
 
 def not_listed_yet() -> JobState:
@@ -49,11 +72,30 @@ def not_listed_yet() -> JobState:
     return JobState(status=JobStatus.QUEUED, raw_status=None)
 
 
+def describe_result(job: Job) -> tuple[str, list[str]] | None:
+    """The field holding a describe job's prompts (``DESCRIBE_FIELDS``) and the prompts; None when none does."""
+    for name in DESCRIBE_FIELDS:
+        text = getattr(job, name)
+        if not isinstance(text, str) or _only_links(text) or (name in _NUMBERED_ONLY and not numbered(text)):
+            continue
+        prompts = describe_prompts(text)
+        if prompts:
+            return name, prompts
+    return None
+
+
+def _only_links(text: str) -> bool:
+    return all(word.startswith(("http://", "https://")) for word in text.split())
+
+
 def _finished_state(job: Job, kind: JobKind, raw: str | None) -> JobState | None:
     if kind is JobKind.DESCRIBE:
-        # Inference: describe results arrive in ``description`` (numbered 1️⃣…4️⃣ as Midjourney does)
-        texts = describe_prompts(job.description or "")
-        return JobState(status=JobStatus.SUCCEEDED, progress=100.0, texts=texts, raw_status=raw) if texts else None
+        found = describe_result(job)
+        if found is None:  # kept open until its timeout; which fields had text tells where the prompts may be
+            texts = [name for name in DESCRIBE_FIELDS if getattr(job, name)] or ["none"]
+            report_unknown(SERVICE, "finished describe job's text fields", ", ".join(texts))
+            return None
+        return JobState(status=JobStatus.SUCCEEDED, progress=100.0, texts=found[1], raw_status=raw)
     link = job.img_buffer or job.original_url
     if not link:
         return None
@@ -67,10 +109,10 @@ def _finished_state(job: Job, kind: JobKind, raw: str | None) -> JobState | None
     )
 
 
-def _open_state(job: Job, raw: str | None) -> JobState:
-    preview = ImageData(url=job.img_prog) if job.img_prog else None
+def _open_state(job: Job, raw: str | None, service_url: str | None) -> JobState:
+    preview = ImageData(url=job.img_prog) if job.img_prog and shown_as_link(job.img_prog, service_url) else None
     progress = None if job.pct_prog is None else max(0.0, min(100.0, float(job.pct_prog)))
     # Inference: before a job has progress or a preview it is waiting for a worker
-    if not progress and preview is None:
+    if not progress and not job.img_prog:
         return JobState(status=JobStatus.QUEUED, progress=progress, raw_status=raw)
     return JobState(status=JobStatus.RUNNING, progress=progress, preview=preview, raw_status=raw)

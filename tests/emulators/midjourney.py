@@ -15,9 +15,15 @@ Service-specific faults (arm with ``app[FAULTS_KEY].arm(name, times)``), besides
   is listed with status, img_buffer, img_width and description of the wrong types, or with only its ids and type;
   or every ``/jobs/find`` page listing it is over 32 MiB.
 
-Test hooks: ``TEST_USERNAME``/``TEST_PASSWORD``, ``app[REQUESTS_KEY]`` (every request received, the
-password masked), ``login_count(app)``, ``add_jobs(app, n)`` (finished filler jobs, to make paging
-necessary) and ``make_app(filler_jobs=n)``.
+Readings of contested facts (``VARIANTS``, ``make_app(variants=…)``, ``--variant midjourney:NAME``): by default
+the strongest public evidence — ``/jobs/blend`` takes the links alone (a ``--ar`` after them is refused with 301),
+``/jobs/find`` answers ``limit`` entries a page, a describe job's prompts are in ``description``. The variants play a
+service that caps its pages, reads ``--ar`` in a blend, or keeps describe prompts in another field.
+
+Test hooks: ``TEST_USERNAME``/``TEST_PASSWORD``, ``app[REQUESTS_KEY]`` (every request received, the password
+masked), ``app[FILE_GETS_KEY]`` (every file fetched), ``login_count(app)``, ``add_jobs(app, n, job_type=…)``
+(finished filler jobs, to make paging necessary), ``make_app(filler_jobs=n)`` and ``set_variants(app, names)``
+(switch readings while running). Jobs and how they are listed live in ``midjourney_jobs``.
 """
 
 from __future__ import annotations
@@ -29,12 +35,9 @@ import hmac
 import io
 import json
 import re
-import secrets
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 import aiohttp
@@ -44,81 +47,89 @@ from PIL import Image
 from tests.emulators.common import (
     FAULTS_KEY,
     HUGE_REPLY_BYTES,
+    VARIANTS_KEY,
     JobClock,
-    absolute,
     chosen_variants,
-    grid_png,
     json_response,
     new_app,
-    png_bytes,
-    store_file,
+)
+from tests.emulators.midjourney_jobs import (
+    CELL_LONG_SIDE,
+    FAILED_STATUS,
+    FINISHED_STATUS,
+    GRID_TYPES,
+    HUGE_MARK,
+    QUEUED_STATUS,
+    RUNNING_STATUS,
+    STATE_KEY,
+    TEST_PASSWORD,
+    TEST_USERNAME,
+    EmulatedJob,
+    EmulatorState,
+    Refusal,
+    add_jobs,
+    new_job,
+    parse_parameters,
+    render,
 )
 
-TEST_USERNAME = "test-user"
-TEST_PASSWORD = "test-password"
+__all__ = [
+    "CELL_LONG_SIDE",
+    "ENV_SETTINGS",
+    "FAILED_STATUS",
+    "FILE_GETS_KEY",
+    "FINISHED_STATUS",
+    "QUEUED_STATUS",
+    "REQUESTS_KEY",
+    "RUNNING_STATUS",
+    "STATE_KEY",
+    "TEST_PASSWORD",
+    "TEST_USERNAME",
+    "VARIANTS",
+    "EmulatedJob",
+    "EmulatorState",
+    "add_jobs",
+    "issue_token",
+    "login_count",
+    "make_app",
+    "set_variants",
+]
+
 TEST_EMAIL = "test-user@example.com"
 
 #: what `python -m tests.emulators` prints for .env
 ENV_SETTINGS = {"MIDJOURNEY_USERNAME": TEST_USERNAME, "MIDJOURNEY_PASSWORD": TEST_PASSWORD}
 
-FINISHED_STATUS = 2000  # the only value in the document (a finished job)
-# Inference: nothing documents the other statuses; the emulator uses these, and a failed job carries
-# a status >= 4000 with the reason in ``error``.
-QUEUED_STATUS = 1000
-RUNNING_STATUS = 1100
-FAILED_STATUS = 4000
-
 #: Inference: the document shows ``limit`` as optional without a default or a maximum
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 100
 TOKEN_SECONDS = 24 * 3600
-CELL_LONG_SIDE = 128
-GRID_TYPES = ("main", "variation", "blend")
 
-#: stands for a text of ``HUGE_REPLY_BYTES`` in a job object until its reply is encoded
-_HUGE_MARK = "emulator: a huge text goes here"
+#: named readings of contested facts (``--variant midjourney:NAME``); none means the default reading, the
+#: strongest public evidence: /jobs/blend's ``content`` is the links alone, /jobs/find pages hold ``limit`` entries
+#: (fewer only on the last), a finished describe job's prompts are in ``description`` (and translated)
+VARIANTS: dict[str, str] = {
+    "page_cap_20": "/jobs/find answers at most 20 entries a page whatever `limit` asks; `total` stays right",
+    "page_cap_10": "/jobs/find answers at most 10 entries a page whatever `limit` asks; `total` stays right",
+    "blend_reads_ar": "/jobs/blend's content may end in `--ar W:H` after the links, which sets the output shape",
+    "describe_in_translation": "a finished describe job's prompts are only in `description_translation`",
+    "describe_in_msg_content": "a finished describe job's prompts are only in `msg_content` and `msg_display`",
+}
+#: the page caps of the ``page_cap_*`` variants
+PAGE_CAPS = {"page_cap_20": 20, "page_cap_10": 10}
 
 REQUESTS_KEY: web.AppKey[list[dict[str, Any]]] = web.AppKey("mj_requests", list)
-STATE_KEY: web.AppKey[EmulatorState] = web.AppKey("mj_state", object)  # type: ignore[arg-type]
+#: the path of every file (result, preview) fetched from the emulator, in order
+FILE_GETS_KEY: web.AppKey[list[str]] = web.AppKey("mj_file_gets", list)
 
 
-@dataclass
-class EmulatedJob:
-    hash: str
-    job_id: str
-    owner: str
-    job_type: str
-    content: str
-    timestamp_ms: int
-    started: float
-    cell: tuple[int, int]
-    seed: int
-    parent: EmulatedJob | None = None
-    grid_num: int | None = None
-    fails: bool = False
-    #: filler jobs are finished from the start
-    finished_from_start: bool = False
-    result_url: str | None = None
-    preview_url: str | None = None
-    #: one of ``common.GARBAGE_FAULTS``: how this job's entry in ``/jobs/find`` is broken
-    garbage: str | None = None
+def set_variants(app: web.Application, variants: Iterable[str]) -> None:
+    """Play other readings from now on (tests that switch a running emulator); checked against ``VARIANTS``."""
+    app[STATE_KEY].variants = chosen_variants(VARIANTS, variants)
 
 
-@dataclass
-class EmulatorState:
-    clock: JobClock
-    secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
-    users: dict[str, str] = field(default_factory=lambda: {TEST_USERNAME: TEST_PASSWORD})
-    #: ``jti`` of every token that still works
-    active_tokens: set[str] = field(default_factory=set)
-    logins: int = 0
-    jobs: list[EmulatedJob] = field(default_factory=list)
-    last_timestamp_ms: int = 0
-    filler_image_path: str | None = None
-
-    def next_timestamp(self) -> int:
-        self.last_timestamp_ms = max(int(time.time() * 1000), self.last_timestamp_ms + 1)
-        return self.last_timestamp_ms
+def login_count(app: web.Application) -> int:
+    return app[STATE_KEY].logins
 
 
 # --- replies ---------------------------------------------------------------------------------------
@@ -138,15 +149,6 @@ def invalid_login() -> web.Response:
     # the document's 430 sample uses "error", not "errmsg". Inference: sent with HTTP 401 (an auth
     # middleware in front of the handlers), so clients must read envelopes on non-2xx replies too.
     return json_response({"errno": 430, "error": "invalid login"}, status=401)
-
-
-class Refusal(Exception):
-    """An error reply raised from deep inside a handler."""
-
-    def __init__(self, errno: int, message: str) -> None:
-        super().__init__(message)
-        self.errno = errno
-        self.message = message
 
 
 # --- tokens (HS256 JWTs, checked independently of any client code) -------------------------------
@@ -185,187 +187,6 @@ def token_user(state: EmulatorState, token: str) -> str | None:
     if claims.get("exp", 0) < time.time() or claims.get("jti") not in state.active_tokens:
         return None
     return str(claims.get("sub"))
-
-
-# --- Midjourney parameters in ``content`` ----------------------------------------------------------
-
-_AR = re.compile(r"--(?:ar|aspect)\s+(\S+)")
-_SEED = re.compile(r"--seed\s+(\S+)")
-
-
-def parse_parameters(content: str) -> tuple[tuple[int, int], int | None]:
-    """The cell size from ``--ar`` and the ``--seed``; bad values are a 301 as Midjourney refuses them."""
-    width, height = 1, 1
-    ratio = _AR.search(content)
-    if ratio:
-        match = re.fullmatch(r"(\d{1,4}):(\d{1,4})", ratio[1])
-        if not match or int(match[1]) == 0 or int(match[2]) == 0:
-            raise Refusal(301, f"INVALID PARAMETER: --ar {ratio[1]}")
-        width, height = int(match[1]), int(match[2])
-    seed = None
-    seed_match = _SEED.search(content)
-    if seed_match:
-        if not seed_match[1].isdigit() or int(seed_match[1]) > 4_294_967_295:
-            raise Refusal(301, f"INVALID PARAMETER: --seed {seed_match[1]}")
-        seed = int(seed_match[1])
-    scale = CELL_LONG_SIDE / max(width, height)
-    return (max(16, round(width * scale)), max(16, round(height * scale))), seed
-
-
-def _prompt_text(content: str) -> str:
-    return content.split(" --", 1)[0].strip()
-
-
-# --- jobs ------------------------------------------------------------------------------------------
-
-
-def new_job(
-    app: web.Application,
-    owner: str,
-    job_type: str,
-    content: str,
-    *,
-    cell: tuple[int, int],
-    seed: int | None = None,
-    parent: EmulatedJob | None = None,
-    grid_num: int | None = None,
-    timestamp_ms: int | None = None,
-    finished: bool = False,
-) -> EmulatedJob:
-    state = app[STATE_KEY]
-    job = EmulatedJob(
-        hash=hashlib.sha256(uuid.uuid4().bytes).hexdigest(),
-        job_id=str(uuid.uuid4()),
-        owner=owner,
-        job_type=job_type,
-        content=content,
-        timestamp_ms=timestamp_ms if timestamp_ms is not None else state.next_timestamp(),
-        started=state.clock.now(),
-        cell=cell,
-        seed=seed if seed is not None else secrets.randbelow(10_000),
-        parent=parent,
-        grid_num=grid_num,
-        fails=False if finished else app[FAULTS_KEY].take("job_fails"),
-        finished_from_start=finished,
-        garbage=None if finished else app[FAULTS_KEY].take_garbage(),
-    )
-    state.jobs.append(job)
-    return job
-
-
-def add_jobs(
-    app: web.Application, count: int, *, username: str = TEST_USERNAME, timestamp_ms: int | None = None
-) -> list[str]:
-    """Add ``count`` finished imagine jobs (newest so far unless ``timestamp_ms`` is given); their hashes."""
-    return [
-        new_job(
-            app, username, "main", f"filler job {n}", cell=(CELL_LONG_SIDE, CELL_LONG_SIDE),
-            timestamp_ms=timestamp_ms, finished=True,
-        ).hash
-        for n in range(count)
-    ]
-
-
-def login_count(app: web.Application) -> int:
-    return app[STATE_KEY].logins
-
-
-def _iso(timestamp_ms: int) -> str:
-    return datetime.fromtimestamp(timestamp_ms / 1000, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def _describe_text(job: EmulatedJob) -> tuple[str, str]:
-    subjects = ("an abstract composition", "a colourful poster", "a geometric study", "a bright illustration")
-    english = "\n\n".join(
-        f"{n}\ufe0f\u20e3 {subject} with a white ring and diagonal lines, flat colours --ar 1:1"
-        for n, subject in enumerate(subjects, start=1)
-    )
-    chinese = "\n\n".join(f"{n}\ufe0f\u20e3 带白色圆环和斜线的抽象构图" for n in range(1, 5))
-    return english, chinese
-
-
-def _result_path(app: web.Application, job: EmulatedJob) -> str:
-    state = app[STATE_KEY]
-    if job.finished_from_start:
-        if state.filler_image_path is None:
-            state.filler_image_path = store_file(app, grid_png(*job.cell, seed=1))
-        return state.filler_image_path
-    if job.job_type == "upscale":
-        return store_file(app, png_bytes(job.cell[0] * 2, job.cell[1] * 2, seed=job.seed, label="upscale"))
-    return store_file(app, grid_png(*job.cell, seed=job.seed))
-
-
-def render(request: web.Request, job: EmulatedJob) -> dict[str, Any]:
-    """The job object as ``/jobs/find`` lists it, at this moment of its life (broken as its garbage fault says)."""
-    obj = _render(request, job)
-    finished = obj["status"] in (FINISHED_STATUS, FAILED_STATUS)
-    if job.garbage == "huge_reply":
-        obj["msg_display"] = _HUGE_MARK  # the huge text itself is spliced into the encoded reply (``_spliced``)
-    elif job.garbage == "wrong_types" and finished:
-        obj.update(status={"code": obj["status"]}, img_buffer=7, img_width="wide", description=["not", "text"])
-    elif job.garbage == "missing_fields" and finished:
-        obj = {key: obj[key] for key in ("id", "hash", "job_id", "job_type", "timestamp", "sender_id")}
-    return obj
-
-
-def _render(request: web.Request, job: EmulatedJob) -> dict[str, Any]:
-    app = request.app
-    phase, percent = ("finished", 100.0) if job.finished_from_start else app[STATE_KEY].clock.phase(job.started)
-    # a grid is 2×2 cells; an upscale is one cell at twice the size: both twice the cell
-    width, height = job.cell[0] * 2, job.cell[1] * 2
-    obj: dict[str, Any] = {
-        "id": app[STATE_KEY].jobs.index(job) + 1,
-        "id_uuid": str(uuid.uuid5(uuid.NAMESPACE_URL, job.hash)),
-        "sender_id": job.owner,
-        "msg_content": job.content,
-        "msg_display": job.content[:1].upper() + job.content[1:],
-        "timestamp": str(job.timestamp_ms),
-        "hash": job.hash,
-        "status": QUEUED_STATUS,
-        "error": None,
-        "job_id": job.job_id,
-        "parent_id": job.parent.job_id if job.parent else None,
-        "parent_hash": job.parent.hash if job.parent else None,
-        "img_buffer": None,
-        "img_format": "png",
-        "img_height": None,
-        "img_width": None,
-        "grid_num": job.grid_num,
-        "job_type": job.job_type,
-        "payment_type": "trial",
-        "service": "niji" if "--niji" in job.content else "main",
-        "source": "app",
-        "pct_prog": None,
-        "img_prog": None,
-        "img_thumb": None,
-        "original_url": None,
-        "deleted": False,
-        "description": None,
-        "description_translation": None,
-        "created_at": _iso(job.timestamp_ms),
-        "updated_at": _iso(job.timestamp_ms),
-        "is_favourite": False,
-        "favourite_count": 0,
-        "folders": [],
-    }
-    if phase == "running":
-        if job.preview_url is None:
-            job.preview_url = store_file(app, png_bytes(64, 64, seed=job.seed, label="preview"))
-        obj.update(status=RUNNING_STATUS, pct_prog=round(percent), img_prog=absolute(request, job.preview_url))
-    elif phase == "finished" and job.fails:
-        obj.update(status=FAILED_STATUS, error="Job failed: the render could not be completed")
-    elif phase == "finished":
-        obj.update(status=FINISHED_STATUS, updated_at=_iso(job.timestamp_ms + 1000))
-        if job.job_type == "describe":
-            obj["description"], obj["description_translation"] = _describe_text(job)
-        else:
-            if job.result_url is None:
-                job.result_url = _result_path(app, job)
-            link = absolute(request, job.result_url)
-            obj.update(img_buffer=link, img_thumb=link, original_url=link, img_width=width, img_height=height)
-            if job.job_type == "main":
-                obj["error"] = "altered prompt"  # as in the document's sample: not a failure
-    return obj
 
 
 # --- handlers --------------------------------------------------------------------------------------
@@ -499,16 +320,18 @@ async def find(request: web.Request, body: dict[str, Any], user: str) -> web.Res
         )
 
     # Inference: ``total`` counts every job matching the conditions, the cursor included
-    selected = sorted(filter(matches, request.app[STATE_KEY].jobs), key=lambda j: j.timestamp_ms, reverse=True)
-    return _spliced(ok({"res": [render(request, job) for job in selected[:limit]], "total": len(selected)}, "SUCCESS"))
+    state = request.app[STATE_KEY]
+    selected = sorted(filter(matches, state.jobs), key=lambda j: j.timestamp_ms, reverse=True)
+    shown = min([limit, *(cap for variant, cap in PAGE_CAPS.items() if variant in state.variants)])
+    return _spliced(ok({"res": [render(request, job) for job in selected[:shown]], "total": len(selected)}, "SUCCESS"))
 
 
 def _spliced(response: web.Response) -> web.Response:
-    """``response`` with every ``_HUGE_MARK`` replaced by a text of ``HUGE_REPLY_BYTES``: encoding that much JSON
+    """``response`` with every ``HUGE_MARK`` replaced by a text of ``HUGE_REPLY_BYTES``: encoding that much JSON
     anew for every page would make each test of the fault (whose pages the bot asks for in halves) slow."""
     body = response.body
     assert isinstance(body, bytes)
-    mark = json.dumps(_HUGE_MARK).encode()
+    mark = json.dumps(HUGE_MARK).encode()
     if mark not in body:
         return response
     headers = {"Content-Type": response.content_type}
@@ -569,15 +392,30 @@ async def _check_image_link(link: str, number: int) -> None:
         raise Refusal(301, f"INVALID PARAMETER: link {number} is not a reachable image") from None
 
 
-async def blend(request: web.Request, body: dict[str, Any], user: str) -> web.Response:
-    content = _content(body)
-    links_part, _, parameters = content.partition(" --")
-    links = links_part.split()
+#: what may follow the links in /jobs/blend's ``content`` when the service reads an aspect ratio there
+_BLEND_RATIO = re.compile(r"--(?:ar|aspect) \S+")
+
+
+def blend_links(content: str, variants: frozenset[str]) -> tuple[list[str], str]:
+    """The links of a blend's ``content``, and the ``--ar`` after them (``blend_reads_ar`` only). The document
+    says 2 to 5 links separated by spaces: any other word is refused as a wrong parameter."""
+    words = content.split()
+    links = [word for word in words if word.startswith(("http://", "https://"))]
+    rest = " ".join(words[len(links):]) if words[: len(links)] == links else None
+    if rest is None or (rest and not ("blend_reads_ar" in variants and _BLEND_RATIO.fullmatch(rest))):
+        raise Refusal(301, "INVALID PARAMETER: content takes 2 to 5 image links separated by spaces, nothing else")
     if not 2 <= len(links) <= 5:
         raise Refusal(301, "INVALID PARAMETER: blend needs 2 to 5 image links")
+    return links, rest
+
+
+async def blend(request: web.Request, body: dict[str, Any], user: str) -> web.Response:
+    content = _content(body)
+    links, ratio = blend_links(content, request.app[STATE_KEY].variants)
     for number, link in enumerate(links, start=1):
         await _check_image_link(link, number)
-    cell, _ = parse_parameters(f"--{parameters}" if parameters else "")
+    # Inference: without a ratio the service makes Midjourney's default blend, a square one
+    cell, _ = parse_parameters(ratio)
     return ok(new_job(request.app, user, "blend", content, cell=cell).hash)
 
 
@@ -594,7 +432,9 @@ async def record_requests(
     request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
 ) -> web.StreamResponse:
     # first in the chain, so a request is recorded even when a fault then hangs or fails it
-    if not request.path.startswith("/_emulator/"):
+    if request.path.startswith("/_emulator/files/"):
+        request.app[FILE_GETS_KEY].append(request.path)
+    elif not request.path.startswith("/_emulator/"):
         raw = await request.read()
         try:
             body = json.loads(raw) if raw else None
@@ -609,10 +449,6 @@ async def record_requests(
     return await handler(request)
 
 
-#: named readings of contested facts (``--variant`` on the command line); none means the default reading
-VARIANTS: dict[str, str] = {}
-
-
 def make_app(
     job_seconds: float = 3.0, *, filler_jobs: int = 0, variants: Iterable[str] = ()
 ) -> web.Application:
@@ -620,7 +456,8 @@ def make_app(
     app = new_app(variants=chosen_variants(VARIANTS, variants))
     app.middlewares.insert(0, record_requests)
     app[REQUESTS_KEY] = []
-    app[STATE_KEY] = EmulatorState(clock=JobClock(duration=job_seconds))
+    app[FILE_GETS_KEY] = []
+    app[STATE_KEY] = EmulatorState(clock=JobClock(duration=job_seconds), variants=app[VARIANTS_KEY])
     if filler_jobs:
         oldest = int(time.time() * 1000) - filler_jobs * 1000
         for n in range(filler_jobs):

@@ -28,7 +28,7 @@ def make_settings(base_url: str) -> MidjourneySettings:
 CASE = ProviderCase(
     name="midjourney",
     provider_class=MidjourneyProvider,
-    make_emulator=lambda job_seconds: emulator.make_app(job_seconds),
+    make_emulator=emulator.make_app,
     make_settings=make_settings,
     credentials=MidjourneyCredentials(username=emulator.TEST_USERNAME, password=SecretStr(emulator.TEST_PASSWORD)),
     bad_credentials=MidjourneyCredentials(username=emulator.TEST_USERNAME, password=SecretStr("not-the-password")),
@@ -51,4 +51,7 @@ CASE = ProviderCase(
         FaultCase("general_error", "poll", ServerError),
     ),
     job_failure_fault="job_fails",
+    variants=emulator.VARIANTS,
+    # the one reading an operator names in a setting: their service reads `--ar` after a blend's links
+    variant_settings={"blend_reads_ar": {"blend_reads_ar": True}},
 )

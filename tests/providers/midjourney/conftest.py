@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,12 +73,23 @@ class Emulator:
     def image_link(self, number: int) -> str:
         return f"{self.image_url}/img/{number}.png"
 
+    def play(self, *variants: str) -> None:
+        """The emulator plays these readings (``emulator.VARIANTS``) from now on."""
+        emulator.set_variants(self.app, variants)
+
+
+@asynccontextmanager
+async def running_emulator(variants: Iterable[str] = (), *, filler_jobs: int = 0) -> AsyncIterator[Emulator]:
+    """The emulator (playing ``variants``, with ``filler_jobs`` finished jobs) and an image host, on loopback."""
+    app = emulator.make_app(JOB_SECONDS, filler_jobs=filler_jobs, variants=variants)
+    async with serve(app) as url, serve(image_host_app()) as image_url, aiohttp.ClientSession() as session:
+        yield Emulator(app, url, image_url, session)
+
 
 @pytest.fixture
 async def emu() -> AsyncIterator[Emulator]:
-    app = emulator.make_app(JOB_SECONDS)
-    async with serve(app) as url, serve(image_host_app()) as image_url, aiohttp.ClientSession() as session:
-        yield Emulator(app, url, image_url, session)
+    async with running_emulator() as running:
+        yield running
 
 
 async def wait_finished(client: MidjourneyClient, job_hash: str, *, timeout: float = 5.0) -> Job:

@@ -285,15 +285,32 @@ async def test_grid_num_is_checked_before_sending(emu: Emulator) -> None:
     assert emu.sent("/jobs/upscale") == [] and emu.sent("/jobs/variation") == []
 
 
-async def test_blend_joins_links_with_spaces(emu: Emulator) -> None:
+async def test_blend_sends_the_links_alone_and_the_service_picks_a_square(emu: Emulator) -> None:
     client = emu.client()
     links = [emu.image_link(n) for n in (1, 2, 3)]
-    job_hash = await client.blend(links, "--ar 2:3")
-    assert emu.sent("/jobs/blend")[0]["body"] == {"content": " ".join(links) + " --ar 2:3"}
+    job_hash = await client.blend(links)
+    assert emu.sent("/jobs/blend")[0]["body"] == {"content": " ".join(links)}
     done = await wait_finished(client, job_hash)
     assert done.job_type == "blend"
     width, height = await _image_size(emu, done.img_buffer or "")
+    assert width == height
+
+
+async def test_a_ratio_after_the_links_is_refused_unless_the_service_reads_it(emu: Emulator) -> None:
+    client = emu.client()
+    links = [emu.image_link(n) for n in (1, 2)]
+    with pytest.raises(InvalidInputError) as caught:
+        await client.blend(links, "--ar 2:3")
+    assert caught.value.code == 301 and "nothing else" in caught.value.user_message
+
+    emu.play("blend_reads_ar")
+    job_hash = await client.blend(links, "--ar 2:3")
+    assert emu.sent("/jobs/blend")[1]["body"] == {"content": " ".join(links) + " --ar 2:3"}
+    width, height = await _image_size(emu, (await wait_finished(client, job_hash)).img_buffer or "")
     assert height > width
+    with pytest.raises(InvalidInputError) as other_words:
+        await client.blend(links, "--stylize 50")
+    assert other_words.value.code == 301
 
 
 async def test_blend_link_count_and_shape_are_checked_before_sending(emu: Emulator) -> None:

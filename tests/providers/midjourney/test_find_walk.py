@@ -1,6 +1,7 @@
 """``FindWalk`` over an account's job list held in memory, where chosen entries make any page holding them
 unreadable (as a reply over the size cap does): the readable jobs around them are all found, the unreadable ones
-are stepped over and remembered, and the extra calls stay within their bounds."""
+are stepped over and remembered, and the extra calls stay within their bounds. Pages end the walk only when empty or
+when they hold all ``total`` counts, so a service answering shorter pages than asked hides no job."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from providers.core.errors import DecodeError
-from providers.midjourney.find_walk import MAX_EXTRA_FINDS, FindWalk, UnreadableSpans
+from providers.midjourney.find_walk import CALLS_PER_PAGE, MAX_EXTRA_FINDS, FindWalk, PageCap, UnreadableSpans
 from providers.midjourney.models import FindPage
 
 TOO_LARGE = "The service sent a reply larger than 33554432 bytes."
@@ -21,18 +22,24 @@ NOW_MS = 1_700_000_000_000
 
 @dataclass
 class Account:
-    """Jobs by timestamp (distinct), the unreadable ones named; every call to ``find`` is recorded."""
+    """Jobs by timestamp (distinct), the unreadable ones named; every call to ``find`` is recorded. ``total`` counts
+    the jobs below the cursor (the emulator's reading); ``cap`` limits every page; ``totals`` "all" counts every job
+    whatever the cursor, "none" leaves ``total`` out."""
 
     stamps: list[int]
     unreadable: set[int] = field(default_factory=set)
     calls: list[tuple[int, int | None]] = field(default_factory=list)
+    cap: int | None = None
+    totals: str = "below_cursor"
 
     async def find(self, limit: int, cursor: int | None) -> FindPage:
         self.calls.append((limit, cursor))
-        page = sorted((s for s in self.stamps if cursor is None or s < cursor), reverse=True)[:limit]
+        below = sorted((s for s in self.stamps if cursor is None or s < cursor), reverse=True)
+        page = below[: min(limit, self.cap or limit)]
         if self.unreadable & set(page):
             raise DecodeError(TOO_LARGE, provider="midjourney")
-        return FindPage.model_validate({"res": [_entry(s) for s in page], "total": len(page)})
+        total = {"below_cursor": len(below), "all": len(self.stamps), "none": None}[self.totals]
+        return FindPage.model_validate({"res": [_entry(s) for s in page], "total": total})
 
     def readable(self) -> frozenset[str]:
         return frozenset(_hash(s) for s in self.stamps if s not in self.unreadable)
@@ -162,12 +169,13 @@ async def test_a_passing_fault_is_read_past_without_a_search() -> None:
     gaps=st.lists(st.integers(min_value=1, max_value=200_000), min_size=1, max_size=40),
     broken=st.integers(min_value=0, max_value=39),
     page_size=st.integers(min_value=1, max_value=12),
+    cap=st.one_of(st.none(), st.integers(min_value=1, max_value=12)),
 )
 async def test_whatever_the_list_one_unreadable_entry_hides_no_other(
-    gaps: list[int], broken: int, page_size: int
+    gaps: list[int], broken: int, page_size: int, cap: int | None
 ) -> None:
     stamps = [NOW_MS - sum(gaps[: n + 1]) for n in range(len(gaps))]
-    account = Account(stamps, {stamps[broken % len(stamps)]})
+    account = Account(stamps, {stamps[broken % len(stamps)]}, cap=cap)
     spans = UnreadableSpans()
     found = await _walk(account, account.readable(), spans, page_size=page_size, max_pages=50).run()
     assert found.jobs.keys() == account.readable()
@@ -221,3 +229,75 @@ async def test_a_passing_fault_during_the_search_leaves_no_phantom_entry() -> No
     found = await _walk(account, account.readable(), spans, newer_than_ms=NOW_MS - 60_000).run()
     assert found.jobs.keys() == account.readable() and not found.unreadable and found.stopped_at is None
     assert not spans.spans
+
+
+# --- pages shorter than asked ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("cap", [3, 7, 10])
+async def test_a_service_capping_its_pages_hides_no_job_and_the_end_is_total(cap: int) -> None:
+    account = Account([NOW_MS - 1000 * n for n in range(25)], cap=cap)
+    found = await _walk(account, account.readable() | {"f" * 64}, UnreadableSpans(), max_pages=5).run()
+    assert found.jobs.keys() == account.readable()
+    # each page after the first asks again for the oldest millisecond of the one before (ties), so it brings cap - 1
+    # new jobs; the page holding all `total` counts ends the walk, with no empty page after it
+    assert len(account.calls) == 1 + math.ceil((25 - cap) / (cap - 1))
+    assert {limit for limit, _ in account.calls} == {10}  # the size asked stays the setting's
+
+
+@pytest.mark.parametrize("totals", ["all", "none"])
+async def test_without_a_total_for_what_is_left_an_empty_page_ends_the_walk(totals: str) -> None:
+    account = Account([NOW_MS - 1000 * n for n in range(12)], cap=5, totals=totals)
+    found = await _walk(account, account.readable() | {"f" * 64}, UnreadableSpans()).run()
+    assert found.jobs.keys() == account.readable()
+    # 5 + 4 + 3 new jobs, the oldest one again (alone on its page, so the cursor then steps past it), an empty page
+    assert len(account.calls) == 5
+
+
+async def test_the_reach_is_counted_in_entries_so_short_pages_reach_as_far_back() -> None:
+    stamps = [NOW_MS - 1000 * n for n in range(100)]
+    account = Account(stamps, cap=5)
+    wanted = frozenset({_hash(stamps[16]), _hash(stamps[40])})
+    found = await _walk(account, wanted, UnreadableSpans(), page_size=10, max_pages=2).run()
+    # 2 pages × 10 entries, in 4 short pages of 5 (each after the first repeats one): the 17 newest jobs
+    assert found.jobs.keys() == {_hash(stamps[16])}
+    assert len(account.calls) == 4
+
+    tiny = Account(stamps, cap=1)
+    await _walk(tiny, wanted, UnreadableSpans(), page_size=20, max_pages=1).run()
+    assert len(tiny.calls) == CALLS_PER_PAGE  # a service answering far less than asked: the calls are bounded
+
+
+@pytest.mark.parametrize("position", [0, 2, 6, 13])
+async def test_an_unreadable_entry_in_capped_pages_is_stepped_over_and_the_cap_learnt(position: int) -> None:
+    stamps = [NOW_MS - 700 * n - n * n for n in range(30)]
+    account = Account(stamps, {stamps[position]}, cap=4)
+    cap = PageCap()
+    found = await _walk(account, account.readable(), UnreadableSpans(), page_cap=cap, max_pages=10).run()
+    assert found.jobs.keys() == account.readable()
+    assert [at for at, _ in found.unreadable] == [stamps[position]]
+    assert cap.cap == 4
+
+
+async def test_a_known_cap_bounds_where_an_unreadable_entry_can_be() -> None:
+    stamps = [NOW_MS - 700 * n - n * n for n in range(30)]
+    costs = []
+    for known in (None, 4):
+        account = Account(stamps, {stamps[1]}, cap=4)
+        await _walk(account, account.readable(), UnreadableSpans(), page_size=64, page_cap=PageCap(known)).run()
+        costs.append(len(account.calls))
+    assert costs[1] < costs[0]  # no halving of pages the service never answers in full
+
+
+def test_page_cap_learns_from_short_pages_with_more_to_come_only() -> None:
+    cap = PageCap()
+
+    def page(count: int, total: int | None) -> FindPage:
+        return FindPage.model_validate({"res": [_entry(NOW_MS - n) for n in range(count)], "total": total})
+
+    cap.learn(100, page(30, 30))  # the whole list: no cap shows
+    assert cap.cap is None
+    cap.learn(100, page(20, 500))
+    assert cap.cap == 20 and cap.bound(100) == 20 and cap.bound(8) == 8
+    cap.learn(100, page(100, 480))  # a full page: it no longer caps
+    assert cap.cap is None

@@ -62,8 +62,26 @@ async def test_imagine_sends_midjourney_parameters_and_returns_one_grid(emu: Emu
     assert abs(width / height - 16 / 9) < 0.05
     running = [s for s in seen if s.status is JobStatus.RUNNING]
     assert running and all(s.progress is not None and 0 < s.progress < 100 for s in running)
-    assert running[0].preview is not None
-    assert decoded_size(await provider.download(running[0].preview)) == (64, 64)
+
+
+async def test_a_preview_on_the_services_own_address_is_never_a_link_but_bytes_when_asked(emu: Emulator) -> None:
+    provider = emu.provider()
+    handle = await provider.imagine(REQUEST)
+    assert await provider.preview_image(handle) is None  # nothing polled yet
+    async with asyncio.timeout(5):
+        state = await provider.poll(handle)
+        while state.status is not JobStatus.RUNNING:
+            await asyncio.sleep(0.02)
+            state = await provider.poll(handle)
+    assert state.preview is None  # the service's img_prog is a plain-http link on its own address
+    assert emu.app[emulator.FILE_GETS_KEY] == []  # polling fetches no preview
+    preview = await provider.preview_image(handle)
+    assert preview is not None and preview.url is None and preview.data is not None
+    assert decoded_size(preview.data) == (64, 64)
+    assert len(emu.app[emulator.FILE_GETS_KEY]) == 1  # one GET, when asked
+    final, _ = await _run(provider, handle)
+    assert final.status is JobStatus.SUCCEEDED
+    assert await provider.preview_image(handle) is None  # a finished job's preview is forgotten
 
 
 async def test_invalid_requests_are_refused_before_anything_is_sent(emu: Emulator) -> None:
@@ -198,21 +216,54 @@ async def test_reroll_of_a_blend_blends_again_and_upscales_cannot_be_rerolled(em
     provider = emu.provider()
     images = [ImageData(url=emu.image_link(n)) for n in (1, 2)]
     blend = await provider.blend(images, BlendDimensions.LANDSCAPE)
+    assert blend.meta == {"endpoint": "blend", "urls": [emu.image_link(1), emu.image_link(2)], "dimensions": "3:2"}
     state, _ = await _run(provider, blend)
     assert state.status is JobStatus.SUCCEEDED and state.is_grid
-    again = await provider.reroll(ParentJob(handle=blend, result=state))
+    stored = ParentJob.model_validate_json(ParentJob(handle=blend, result=state).model_dump_json())
+    again = await provider.reroll(stored)
     assert again.kind is JobKind.REROLL
     first, second = emu.sent("/jobs/blend")
-    assert first["body"] == second["body"] == {"content": f"{emu.image_link(1)} {emu.image_link(2)} --ar 3:2"}
+    assert first["body"] == second["body"] == {"content": f"{emu.image_link(1)} {emu.image_link(2)}"}
     upscale = await provider.upscale(ParentJob(handle=blend, result=state), 1)
     with pytest.raises(InvalidInputError):
         await provider.reroll(ParentJob(handle=upscale, result=state))
 
 
-async def test_square_blend_sends_only_links(emu: Emulator) -> None:
+@pytest.mark.parametrize("shape", list(BlendDimensions))
+async def test_by_default_a_blend_sends_only_links_whatever_the_shape(emu: Emulator, shape: BlendDimensions) -> None:
     provider = emu.provider()
-    await provider.blend([ImageData(url=emu.image_link(n)) for n in (1, 2, 3)], BlendDimensions.SQUARE)
+    assert provider.blend_shapes(provider.settings) == frozenset()
+    handle = await provider.blend([ImageData(url=emu.image_link(n)) for n in (1, 2, 3)], shape)
     assert emu.sent("/jobs/blend")[0]["body"]["content"] == " ".join(emu.image_link(n) for n in (1, 2, 3))
+    state, _ = await _run(provider, handle)
+    width, height = decoded_size(await provider.download(state.images[0]))
+    assert width == height  # the service picked its own shape
+
+
+@pytest.mark.parametrize(("shape", "sent"), [("2:3", " --ar 2:3"), ("3:2", " --ar 3:2"), ("1:1", "")])
+async def test_with_blend_reads_ar_the_shape_follows_the_links(emu: Emulator, shape: str, sent: str) -> None:
+    emu.play("blend_reads_ar")
+    provider = emu.provider(blend_reads_ar=True)
+    assert provider.blend_shapes(provider.settings) == frozenset(BlendDimensions)
+    links = " ".join(emu.image_link(n) for n in (1, 2))
+    handle = await provider.blend([ImageData(url=emu.image_link(n)) for n in (1, 2)], BlendDimensions(shape))
+    assert emu.sent("/jobs/blend")[0]["body"]["content"] == links + sent
+    state, _ = await _run(provider, handle)
+    width, height = decoded_size(await provider.download(state.images[0]))
+    assert (width > height, width < height) == (shape == "3:2", shape == "2:3")
+
+
+async def test_a_blend_stored_with_its_parameter_replays_it_only_to_a_service_that_reads_it(emu: Emulator) -> None:
+    links = [emu.image_link(n) for n in (1, 2)]
+    old = JobHandle(
+        provider="midjourney", kind=JobKind.BLEND, job_id="b" * 64,
+        meta={"endpoint": "blend", "urls": links, "parameters": "--ar 2:3"},
+    )
+    parent = ParentJob(handle=old, result=JobState(status=JobStatus.SUCCEEDED, is_grid=True))
+    await emu.provider().reroll(parent)
+    emu.play("blend_reads_ar")
+    await emu.provider(blend_reads_ar=True).reroll(parent)
+    assert [r["body"]["content"] for r in emu.sent("/jobs/blend")] == [" ".join(links), " ".join(links) + " --ar 2:3"]
 
 
 async def test_blend_and_describe_need_public_links(emu: Emulator) -> None:

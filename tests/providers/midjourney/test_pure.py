@@ -349,6 +349,9 @@ def test_settings_defaults_and_default_credentials(monkeypatch: pytest.MonkeyPat
     settings = MidjourneySettings(_env_file=None)
     assert settings.base_url == "http://164.90.147.104:8091"
     assert settings.default_credentials() is None
+    assert settings.blend_reads_ar is False  # the document: a blend's content is the links alone
+    monkeypatch.setenv("MIDJOURNEY_BLEND_READS_AR", "true")
+    assert MidjourneySettings(_env_file=None).blend_reads_ar is True
     monkeypatch.setenv("MIDJOURNEY_USERNAME", "alice")
     monkeypatch.setenv("MIDJOURNEY_PASSWORD", "pw")
     monkeypatch.setenv("MIDJOURNEY_FIND_PAGE_SIZE", "20")
