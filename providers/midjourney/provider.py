@@ -9,7 +9,6 @@ than cached in memory, so a ``ParentJob`` rebuilt from the database works the sa
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar, cast
@@ -33,7 +32,6 @@ from providers.midjourney.client import MidjourneyClient
 from providers.midjourney.diagnose import page_findings
 from providers.midjourney.find_walk import SUBMIT_SLACK_MS, Found
 from providers.midjourney.models import Job, MidjourneyCredentials
-from providers.midjourney.preview import HiddenPreviews
 from providers.midjourney.prompting import MODELS, SEED_MAX, blend_parameters, build_content
 from providers.midjourney.settings import MidjourneySettings
 from providers.midjourney.status import GRID_KINDS, job_state, not_listed_yet
@@ -42,10 +40,6 @@ from providers.midjourney.status import GRID_KINDS, job_state, not_listed_yet
 CLOCK_SLACK = timedelta(hours=1)
 #: a job younger than this may not be listed yet: an unreadable entry near its submit may be another job's
 INDEX_GRACE = timedelta(seconds=2)
-#: the largest progress preview fetched for the bot
-PREVIEW_MAX_BYTES = 8 * 1024 * 1024
-
-log = logging.getLogger(__name__)
 
 
 class MidjourneyProvider(Provider):
@@ -93,8 +87,6 @@ class MidjourneyProvider(Provider):
             page_size=settings.find_page_size,
             max_pages=settings.find_max_pages,
         )
-        #: previews of open jobs that may not be shown as links (``preview``): fetched as bytes when asked
-        self._hidden_previews = HiddenPreviews()
 
     @classmethod
     def blend_shapes(cls, settings: ServiceSettings | None) -> frozenset[BlendDimensions]:
@@ -212,7 +204,7 @@ class MidjourneyProvider(Provider):
             if isinstance(job, ProviderError):
                 states[handle.job_id] = job
             elif job is not None:
-                states[handle.job_id] = self._state(handle, job)
+                states[handle.job_id] = job_state(job, handle.kind, scrub=self.client.scrub)
             else:
                 states[handle.job_id] = self._not_found(handle, found.walk, offset_ms, asked_at)
         return states
@@ -233,30 +225,6 @@ class MidjourneyProvider(Provider):
             if unreadable is not None:
                 return unreadable
         return self._unlisted(handle)
-
-    def _state(self, handle: JobHandle, job: Job) -> JobState:
-        """The job's state; a preview it may not show as a link is remembered for ``preview_image``."""
-        state = job_state(job, handle.kind, scrub=self.client.scrub, service_url=self.settings.base_url)
-        if state.status.is_terminal or not job.img_prog:
-            self._hidden_previews.forget(handle.job_id)
-        elif state.preview is None:
-            self._hidden_previews.remember(handle.job_id, job.img_prog)
-        return state
-
-    async def preview_image(self, handle: JobHandle) -> ImageData | None:
-        """The latest progress preview of an open job that the last poll could not give as a link to show (the
-        service's previews are plain-http links on its own address), fetched now as bytes: one GET, only when
-        asked. None when the last poll gave none (or gave it as ``JobState.preview``) or it cannot be fetched (a
-        preview is a hint: a failure is logged, never raised)."""
-        link = self._hidden_previews.link(handle.job_id)
-        if link is None:
-            return None
-        try:
-            data, content_type = await self.transport.fetch_bytes(link, max_bytes=PREVIEW_MAX_BYTES)
-        except ProviderError as error:
-            log.info("%s job %s: the progress preview could not be fetched: %s", self.name, handle.job_id, error)
-            return None
-        return ImageData(data=data, content_type=content_type or "image/png", filename="preview.png")
 
     async def check_credentials(self) -> None:
         await self.client.login()

@@ -11,7 +11,6 @@ from providers.core.models import ImageData, JobKind, JobState, JobStatus
 from providers.core.scrub import NO_SECRETS, Scrubber
 from providers.core.unknown_values import report_unknown
 from providers.midjourney.models import Job
-from providers.midjourney.preview import shown_as_link
 from providers.midjourney.prompting import describe_prompts, numbered
 
 SERVICE = "midjourney"
@@ -47,12 +46,9 @@ def is_known(status: int | None) -> bool:
     return status is None or status == FINISHED or is_failed(status)
 
 
-def job_state(
-    job: Job, kind: JobKind, *, scrub: Scrubber = NO_SECRETS, service_url: str | None = None
-) -> JobState:
+def job_state(job: Job, kind: JobKind, *, scrub: Scrubber = NO_SECRETS) -> JobState:
     """The state of one job as the bot sees it; a failed job's ``error`` without the password or the login token
-    (``scrub``: the client's, ``providers.core.scrub``). A progress preview is a link in the state only when it may be
-    shown as one (``preview.shown_as_link``: not on the service's own address at ``service_url``)."""
+    (``scrub``: the client's, ``providers.core.scrub``)."""
     raw = None if job.status is None else str(job.status)
     if not is_known(job.status):
         report_unknown(SERVICE, STATUS_FIELD, job.status)  # kept open until the job's own timeout
@@ -64,7 +60,7 @@ def job_state(
         if finished is not None:
             return finished
         # Inference: 2000 without the result yet (upload still running) → keep polling
-    return _open_state(job, raw, service_url)
+    return _open_state(job, raw)
 
 
 def not_listed_yet() -> JobState:
@@ -109,10 +105,12 @@ def _finished_state(job: Job, kind: JobKind, raw: str | None) -> JobState | None
     )
 
 
-def _open_state(job: Job, raw: str | None, service_url: str | None) -> JobState:
-    preview = ImageData(url=job.img_prog) if job.img_prog and shown_as_link(job.img_prog, service_url) else None
+def _open_state(job: Job, raw: str | None) -> JobState:
+    # ``img_prog`` is a plain-http link on the service's own address: an image the bot fetches (``download``) and
+    # attaches, never a link to show a member
+    preview = ImageData(url=job.img_prog) if job.img_prog else None
     progress = None if job.pct_prog is None else max(0.0, min(100.0, float(job.pct_prog)))
     # Inference: before a job has progress or a preview it is waiting for a worker
-    if not progress and not job.img_prog:
+    if not progress and preview is None:
         return JobState(status=JobStatus.QUEUED, progress=progress, raw_status=raw)
     return JobState(status=JobStatus.RUNNING, progress=progress, preview=preview, raw_status=raw)

@@ -64,24 +64,20 @@ async def test_imagine_sends_midjourney_parameters_and_returns_one_grid(emu: Emu
     assert running and all(s.progress is not None and 0 < s.progress < 100 for s in running)
 
 
-async def test_a_preview_on_the_services_own_address_is_never_a_link_but_bytes_when_asked(emu: Emulator) -> None:
+async def test_a_running_job_s_preview_is_an_image_the_bot_downloads_not_a_link_it_shows(emu: Emulator) -> None:
     provider = emu.provider()
     handle = await provider.imagine(REQUEST)
-    assert await provider.preview_image(handle) is None  # nothing polled yet
     async with asyncio.timeout(5):
         state = await provider.poll(handle)
         while state.status is not JobStatus.RUNNING:
             await asyncio.sleep(0.02)
             state = await provider.poll(handle)
-    assert state.preview is None  # the service's img_prog is a plain-http link on its own address
-    assert emu.app[emulator.FILE_GETS_KEY] == []  # polling fetches no preview
-    preview = await provider.preview_image(handle)
-    assert preview is not None and preview.url is None and preview.data is not None
-    assert decoded_size(preview.data) == (64, 64)
-    assert len(emu.app[emulator.FILE_GETS_KEY]) == 1  # one GET, when asked
-    final, _ = await _run(provider, handle)
-    assert final.status is JobStatus.SUCCEEDED
-    assert await provider.preview_image(handle) is None  # a finished job's preview is forgotten
+    # as the service sends it: plain http on its own address, so the bot fetches it and attaches the bytes
+    assert state.preview is not None and state.preview.url is not None
+    assert state.preview.url.startswith(emu.url + "/")
+    assert emu.app[emulator.FILE_GETS_KEY] == []  # polling fetches nothing
+    assert decoded_size(await provider.download(state.preview)) == (64, 64)
+    assert len(emu.app[emulator.FILE_GETS_KEY]) == 1
 
 
 async def test_invalid_requests_are_refused_before_anything_is_sent(emu: Emulator) -> None:

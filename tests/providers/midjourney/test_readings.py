@@ -1,6 +1,6 @@
 """The contested readings of the Midjourney-style API, read without a service: status values and error numbers the
-bot does not know (kept open / a server error, and reported), where describe prompts may be, which previews may be
-shown as links, and which blend shapes can be told."""
+bot does not know (kept open / a server error, and reported), where describe prompts may be, and which blend shapes
+can be told."""
 
 from __future__ import annotations
 
@@ -13,13 +13,11 @@ from providers.core.models import BlendDimensions, JobKind, JobStatus
 from providers.core.unknown_values import UnknownValue, forget_unknown_values, unknown_value_counts
 from providers.midjourney.codes import error_for_errno
 from providers.midjourney.models import Job
-from providers.midjourney.preview import HiddenPreviews, shown_as_link
 from providers.midjourney.provider import MidjourneyProvider
 from providers.midjourney.settings import MidjourneySettings
 from providers.midjourney.status import STATUS_FIELD, describe_result, job_state
 
 NUMBERED = "1️⃣ a red fox --ar 1:1\n\n2️⃣ a fox in snow"
-SERVICE = "http://164.90.147.104:8091"
 
 
 @pytest.fixture(autouse=True)
@@ -92,50 +90,6 @@ def test_a_finished_describe_job_without_prompts_stays_open_and_is_reported(fiel
     assert describe_result(job) is None
     assert not job_state(job, JobKind.DESCRIBE).status.is_terminal
     assert _reported("finished describe job's text fields")
-
-
-# --- previews ----------------------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("link", "shown"),
-    [
-        ("https://cdn.example/p.png", True),
-        ("http://cdn.example/p.png", False),  # plain http
-        ("https://164.90.147.104:8091/p.png", False),  # an address, not a name
-        ("https://[2001:db8::1]/p.png", False),
-        ("https://164.90.147.104.nip.example/p.png", True),
-        ("http://164.90.147.104:8091/img_prog/1.png", False),  # the service's own, as it sends them
-        ("not a link", False),
-        ("", False),
-    ],
-)
-def test_which_previews_may_be_shown_as_links(link: str, shown: bool) -> None:
-    assert shown_as_link(link, SERVICE) is shown
-
-
-def test_a_preview_on_the_services_named_host_is_not_shown_either() -> None:
-    assert not shown_as_link("https://mj.example.com/prog/1.png", "https://MJ.example.com./api")
-    assert shown_as_link("https://cdn.example.com/prog/1.png", "https://mj.example.com/api")
-
-
-def test_an_open_job_s_hidden_preview_is_left_out_of_its_state() -> None:
-    job = Job(status=1100, pct_prog=40, img_prog="http://164.90.147.104:8091/prog/1.png")
-    state = job_state(job, JobKind.IMAGINE, service_url=SERVICE)
-    assert state.status is JobStatus.RUNNING and state.progress == 40.0 and state.preview is None
-    shown = job_state(job.model_copy(update={"img_prog": "https://cdn.example/1.png"}), JobKind.IMAGINE)
-    assert shown.preview is not None and shown.preview.url == "https://cdn.example/1.png"
-
-
-def test_hidden_previews_keep_the_latest_link_of_the_newest_jobs() -> None:
-    previews = HiddenPreviews(limit=2)
-    previews.remember("a", "http://s/1.png")
-    previews.remember("a", "http://s/2.png")
-    previews.remember("b", "http://s/3.png")
-    previews.remember("c", "http://s/4.png")
-    assert [previews.link(h) for h in "abc"] == [None, "http://s/3.png", "http://s/4.png"]
-    previews.forget("b")
-    assert previews.link("b") is None
 
 
 # --- blend shapes ------------------------------------------------------------------------------------------------
