@@ -461,43 +461,58 @@ class Poller:
         if not self._progress_budget.take():
             return  # the bot's progress edits are at their rate: this news waits for the next poll's
         self._shown[record.id] = (now, content)
-        payload = await self._progress_payload(provider, record, content, state.preview)
+        payload, preview = await self._progress_payload(provider, record, content, state.preview)
         try:
             await self._edit(record, payload)
         except (discord.HTTPException, MessageUnreachable) as error:
             log.info("job %s: progress edit failed: %s", record.id, error)
             return
-        if payload.file is not None and state.preview is not None:
-            self._previews[record.id] = _preview_key(state.preview)
+        if preview is not None:
+            self._previews[record.id] = preview
 
     async def _progress_payload(
         self, provider: Provider, record: JobRecord, content: str, preview: ImageData | None
-    ) -> MessagePayload:
-        """A progress edit; with the service's preview attached when it has a new one that can be fetched in time.
-        Never the preview's link: it may be a plain-http address of the service's own network, and a member must
-        not be sent there. A preview shown before stays while there is no new one."""
+    ) -> tuple[MessagePayload, str | None]:
+        """A progress edit, and which preview it attaches (``_preview_key``; None: none new). The service's
+        preview is attached as a file when it has a new one that can be fetched in time; never its link, which may
+        be a plain-http address of the service's own network that a member must not be sent to. A preview shown
+        before stays while there is no new one."""
         shown = self._previews.get(record.id)
-        unchanged = MessagePayload(content=content, keep_media=shown is not None)
-        if preview is None or _preview_key(preview) == shown:
+        unchanged = MessagePayload(content=content, keep_media=shown is not None), None
+        if preview is not None and _preview_key(preview) == shown:
             return unchanged
-        picture = await self._preview_picture(provider, record, preview)
-        if picture is None:
+        found = await self._preview_picture(provider, record, preview)
+        if found is None or found[0] == shown:
             return unchanged
+        key, picture = found
         filename = rendering.preview_filename(record, picture.extension)
-        return MessagePayload(content=content, embed=rendering.preview_embed(filename), file=(filename, picture.data))
+        embed = rendering.preview_embed(filename)
+        return MessagePayload(content=content, embed=embed, file=(filename, picture.data)), key
 
-    async def _preview_picture(self, provider: Provider, record: JobRecord, preview: ImageData) -> EncodedImage | None:
-        """The preview, made small, within the pause between two progress edits; None when the service's downloads
-        are busy with results (those come first), or it cannot be fetched or read in time."""
+    async def _preview_picture(
+        self, provider: Provider, record: JobRecord, preview: ImageData | None
+    ) -> tuple[str, EncodedImage] | None:
+        """The job's preview (which, and the picture made small), within the pause between two progress edits. A
+        poll that gave no preview may have one the service keeps back as no link to show (``preview_image``: the
+        Midjourney-style API's previews are plain-http links on its own address), asked for here. None when the
+        service's downloads are busy with results (those come first), or there is none, or it cannot be fetched or
+        read in time."""
         downloads = self._download_limits[provider.name]
         if downloads.locked():
             return None
         seconds = min(PREVIEW_SECONDS, max(1.0, self._settings.progress_edit_interval_seconds))
         limit = min(PREVIEW_BYTES, record.upload_limit or self._settings.upload_limit_bytes)
+        kept_back = getattr(provider, "preview_image", None)
         try:
             async with downloads, asyncio.timeout(seconds):
+                if preview is None and callable(kept_back) and record.handle is not None:
+                    preview = await kept_back(record.handle)
+                if preview is None:
+                    return None
                 data = await provider.download(preview)
-                return await asyncio.to_thread(rendering.small_picture, data, PREVIEW_SIDE, limit)
+                return _preview_key(preview), await asyncio.to_thread(
+                    rendering.small_picture, data, PREVIEW_SIDE, limit
+                )
         except (ProviderError, ImageError, TimeoutError) as error:
             log.info("job %s: no preview shown (%s)", record.id, type(error).__name__)
             return None

@@ -19,6 +19,7 @@ from providers.core.base import Provider
 from tests.emulators.__main__ import _emulator_modules
 from tests.emulators.common import FAULTS_KEY, serve
 from tests.fake_discord import FakeDiscord, InteractionRecord, StoredMessage
+from tests.fake_discord.messages import MessageVersion
 
 #: how long each emulated job runs (queued for the first fifth, then running with progress)
 JOB_SECONDS = 0.6
@@ -31,6 +32,8 @@ FINISH_TIMEOUT = 15.0
 CALL_TIMEOUT = 1.5
 #: what ``FETCH_ALLOWED_NETWORKS`` opens in these tests
 LOOPBACK = "127.0.0.0/8"
+#: how the file of a progress preview is named (``rendering.preview_filename``)
+PREVIEW_PREFIX = "preview_"
 
 
 def front_end_for_tests() -> FrontEndSettings:
@@ -42,9 +45,14 @@ def front_end_for_tests() -> FrontEndSettings:
     )
 
 
+def has_result(version: MessageVersion) -> bool:
+    """A version of a job's message that carries its result (a progress preview is attached too, but is none)."""
+    return any(not attachment.filename.startswith(PREVIEW_PREFIX) for attachment in version.attachments)
+
+
 def is_final(message: StoredMessage) -> bool:
     """The job's message has its result or its failure (no longer "thinking" or in progress)."""
-    return not message.loading and (bool(message.attachments) or "❌" in message.content)
+    return not message.loading and (has_result(message.current) or "❌" in message.content)
 
 
 def _serves_a_request(task: asyncio.Task[object]) -> bool:

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import asyncio
 import io
+import json
+import os
 
 import aiohttp
 from PIL import Image
 
 from bot.app import GridBot
+from bot.poller import PREVIEW_SIDE
 from storage.jobs import JobRecord
 from storage.lifecycle import LifecycleState
-from tests.bot.e2e.conftest import FINISH_TIMEOUT, Stack
+from tests.bot.e2e.conftest import FINISH_TIMEOUT, PREVIEW_PREFIX, Stack, has_result
 from tests.bot.e2e.test_imagine import assert_is_grid, job_of, settled
 from tests.fake_discord import StoredMessage
 from tests.fake_discord.state import RequestRecord
@@ -22,8 +25,9 @@ PNG_MAGIC = b"\x89PNG"
 
 
 def versions_with_files(message: StoredMessage) -> int:
-    """How many times the message got a file: a job delivered once has exactly one such version."""
-    return sum(bool(version.attachments) for version in message.versions)
+    """How many times the message got its result: a job delivered once has exactly one such version (a progress
+    preview, attached while the job runs, is no result)."""
+    return sum(has_result(version) for version in message.versions)
 
 
 def the_file(message: StoredMessage) -> bytes:
@@ -131,13 +135,20 @@ async def test_a_dropped_gateway_loses_neither_the_running_job_nor_a_command_sen
 async def test_progress_shows_the_percentage_with_the_services_preview_image(stack: Stack, bot: GridBot) -> None:
     final = await stack.final(await stack.imagine("a koi pond from above", provider="midjourney"))
 
-    previews = [v for v in final.versions if v.embeds and not v.attachments]
+    previews = [v for v in final.versions if v.embeds and v.attachments and not v.components]
     assert previews, [(v.content, v.embeds) for v in final.versions]
     assert any("%" in v.content for v in previews), [v.content for v in previews]
+    # the preview is a file attached to the message, shown through Discord's own link: never the service's address
+    [attached] = previews[-1].attachments
+    assert attached.filename.startswith(PREVIEW_PREFIX)
     url = previews[-1].embeds[0]["image"]["url"]
+    assert url == attached.url and url.startswith(stack.fake.base_url)
+    service = os.environ["MIDJOURNEY_BASE_URL"]  # where the emulator's own preview links point
+    assert not [v.embeds for v in final.versions if service in json.dumps(v.embeds)]
     async with aiohttp.ClientSession() as http, http.get(url) as response:
         assert response.status == 200
         preview = Image.open(io.BytesIO(await response.read()))
-        assert preview.width > 0
+        assert 0 < max(preview.size) <= PREVIEW_SIDE
     assert final.embeds == []  # the final grid replaces the preview
+    assert [a.filename for a in final.attachments] == [f"grid_{job_of(final)}.png"]
     assert the_file(final).startswith(PNG_MAGIC)

@@ -16,7 +16,7 @@ from providers.core.models import JobKind
 from providers.registry import PROVIDERS
 from storage.jobs import JobRecord
 from storage.lifecycle import LifecycleState
-from tests.bot.e2e.conftest import FINISH_TIMEOUT, Stack, is_final
+from tests.bot.e2e.conftest import FINISH_TIMEOUT, Stack, has_result, is_final
 from tests.emulators import jumdata as jumdata_emulator
 from tests.emulators import midjourney as midjourney_emulator
 from tests.emulators import ngpu as ngpu_emulator
@@ -102,7 +102,7 @@ async def test_imagine_shows_progress_then_the_grid_and_the_buttons_the_service_
     deferred = final.versions[0]
     assert deferred.via == "callback deferred"
     assert deferred.monotonic - interaction.created_monotonic < 1.0
-    progress = [v for v in final.versions[1:-1] if not v.attachments]
+    progress = [v for v in final.versions[1:-1] if not has_result(v)]
     assert any("⏳ Waiting to start" in v.content for v in progress)
     assert any("🎨 Drawing" in v.content for v in progress), [v.content for v in final.versions]
     if PROVIDERS[service].reports_percent:
@@ -125,7 +125,7 @@ async def test_progress_edits_are_throttled(stack: Stack) -> None:
     front_end = stack.front_end.model_copy(update={"progress_edit_interval_seconds": 0.3})
     async with stack.running(stack.new_bot(front_end=front_end)):
         final = await stack.final(await stack.imagine("a lighthouse at dusk", provider="ngpu"))
-    progress = [v for v in final.versions[1:] if not v.attachments]
+    progress = [v for v in final.versions[1:] if not has_result(v)]
     assert len(progress) >= 2, [v.content for v in final.versions]
     gaps = [b.monotonic - a.monotonic for a, b in itertools.pairwise(progress)]
     assert all(gap >= 0.28 for gap in gaps), gaps
@@ -142,7 +142,7 @@ async def test_progress_edits_of_all_jobs_together_keep_to_the_bots_rate_and_fin
     for final in finals:
         assert_is_grid(final)
     # the versions after "thinking…": the bot's own "queued" edit, any progress edits, then the grid
-    progress = [v for final in finals for v in final.versions[2:] if not v.attachments]
+    progress = [v for final in finals for v in final.versions[2:] if not has_result(v)]
     assert len(progress) <= 1, [v.content for v in progress]
 
 
@@ -351,7 +351,7 @@ async def test_a_restart_delivers_running_jobs_once_and_old_buttons_keep_working
         picture(upscaled)
         records = await settled(second, stack.fake.member.id, 3)
 
-    assert sum(1 for v in final.versions if v.attachments) == 1, "the result was sent more than once"
+    assert sum(1 for v in final.versions if has_result(v)) == 1, "the result was sent more than once"
     job_messages = [m for m in stack.fake.messages if "a lantern in the fog" in m.content]
     assert len(job_messages) == 1
     assert sorted(r.state for r in records) == [LifecycleState.DELIVERED] * 3

@@ -247,8 +247,10 @@ async def test_a_talk_over_the_limit_waits_then_is_delivered(stack: Stack, bot: 
 
     [video] = message.attachments
     assert video.data == ngpu.FAKE_MP4
-    [sent] = [r for r in stack.emulators["ngpu"][ngpu.REQUESTS_KEY] if r.query.get("paramUrl") == "sadTalker"]
-    photo_link = json.loads(sent.body["data"])["image_url"]
+    [sent] = [
+        r for r in stack.emulators["ngpu"][ngpu.REQUESTS_KEY] if r.query.get("paramUrl") == "sadTalker" and r.taken
+    ]
+    photo_link = sent.inner_data()["image_url"]
     assert photo_link not in originals and await status_of(photo_link) == 200
     assert (await bot.store.get(record.id)).state is S.DELIVERED
 

@@ -15,7 +15,7 @@ from bot.credentials import guild_ref
 from storage.keys import KeyScope
 from storage.lifecycle import LifecycleState
 from storage.settings import ServerSettings
-from tests.bot.e2e.conftest import Stack, is_final
+from tests.bot.e2e.conftest import Stack, has_result, is_final
 from tests.bot.e2e.test_imagine import assert_is_grid, job_of, settled
 from tests.emulators.picpik import TEST_PRIVATE_KEY, TEST_PUBLIC_KEY
 from tests.emulators.picpik import requests_for as picpik_requests
@@ -53,7 +53,7 @@ def waiting(ahead: int) -> object:
 
 
 def delivered_once(message: StoredMessage) -> None:
-    assert sum(1 for version in message.versions if version.attachments) == 1, "the result was sent more than once"
+    assert sum(1 for version in message.versions if has_result(version)) == 1, "the result was sent more than once"
 
 
 async def test_a_second_job_over_the_member_limit_waits_with_its_position_then_is_delivered(
