@@ -162,7 +162,7 @@ class NgpuClient:
     async def check_address(self, address: str) -> Brc20Holdings:
         """Which BRC20 inscriptions ``address`` holds (a public call: no workspace id is sent). Asked at the path
         NGPU answered before, else the configured one and, when that does not exist, the other."""
-        paths = order(self.brc20_path, self.accepted_brc20_path(), other_brc20_path(self.brc20_path))
+        paths = order(self.brc20_path, self.accepted_brc20_path(), other_brc20_path)
         for path in paths:
             try:
                 holdings = await self.check_address_at(path, address)
@@ -248,7 +248,7 @@ class NgpuClient:
         auths = self._auth_order(auth, known.auth)
         datas: list[DataForm | None] = [None]
         if passed is not None:
-            datas = list(order(self.data_form, known.data, self.data_form.other))
+            datas = list(order(self.data_form, known.data, _other_data_form))
         tried_auth = tried_data = 0
         refused: InvalidInputError | None = None
         while True:
@@ -275,28 +275,30 @@ class NgpuClient:
     def _auth_order(self, auth: Auth, learned: AuthForm | None) -> list[AuthForm | None]:
         if auth is Auth.NONE:
             return [None]
-        forms: list[AuthForm | None] = list(order(self.auth_form, learned, self.auth_form.other))
+        forms: list[AuthForm | None] = list(order(self.auth_form, learned, _other_auth_form))
         return [None, *forms] if auth is Auth.OPTIONAL else forms
 
     def _accept(self, auth_form: AuthForm | None, data_form: DataForm | None, known: WorkspaceForms) -> None:
-        """Keep the forms NGPU just took; say so once when they are not the configured ones (the setting that
-        spares the first refusal), naming the workspace only by its tag."""
+        """Keep the forms NGPU just took. A switch is said once (it happens once per workspace, or when NGPU
+        changes), naming the setting that spares the refusal and the workspace only by its tag."""
         tag = workspace_tag(self._workspace)
-        if auth_form is not None and known.auth is None:
+        if auth_form is not None and auth_form is not known.auth:
             self._learned.accept_auth(self._workspace, auth_form)
-            if auth_form is not self.auth_form:
+            refused = known.auth or self.auth_form
+            if auth_form is not refused:
                 log.warning(
                     "%s refused %s for workspace %s and accepted %s; kept for this workspace "
                     "(NGPU_AUTH_FORM=%s makes it the first try)",
-                    self.provider, self.auth_form.described, tag, auth_form.described, auth_form.value,
+                    self.provider, refused.described, tag, auth_form.described, auth_form.value,
                 )
-        if data_form is not None and known.data is None:
+        if data_form is not None and data_form is not known.data:
             self._learned.accept_data(self._workspace, data_form)
-            if data_form is not self.data_form:
+            refused_data = known.data or self.data_form
+            if data_form is not refused_data:
                 log.warning(
                     "%s refused pass-through data as a JSON %s for workspace %s and took it as a JSON %s; kept "
                     "for this workspace (NGPU_DATA_FORM=%s makes it the first try)",
-                    self.provider, self.data_form.value, tag, data_form.value, data_form.value,
+                    self.provider, refused_data.value, tag, data_form.value, data_form.value,
                 )
 
     async def _send(
@@ -351,6 +353,14 @@ class NgpuClient:
             raise DecodeError(
                 f"NGPU sent a reply that does not match its documents ({model.__name__}).", provider=self.provider
             ) from None
+
+
+def _other_auth_form(form: AuthForm) -> AuthForm:
+    return form.other
+
+
+def _other_data_form(form: DataForm) -> DataForm:
+    return form.other
 
 
 def is_missing_path(error: ProviderError) -> bool:

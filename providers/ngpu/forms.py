@@ -9,7 +9,7 @@ The seed and NGPU's own public Discord bot disagree on two forms of the same req
 And on one path: the BRC-20 check is ``/brc20/checkAddress`` in the seed, ``/user/brc20/checkAddress`` in NGPU's
 bot. The client tries the operator's setting first and the other form once when NGPU refuses the first before
 taking the call; the form that worked is kept here for the life of the process, per workspace (or per NGPU
-address for the public BRC-20 path), so only the first call pays the refusal.
+address for the public BRC-20 path), and tried first from then on, so only the first call pays the refusal.
 
 A workspace is known here only by a hash of NGPU's address and its id: the id itself is a secret and never kept
 outside the credentials, and the short tag logs show cannot be turned back into it.
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Final, Literal, TypeVar
@@ -132,6 +133,9 @@ class LearnedForms:
 LEARNED: Final = LearnedForms()
 
 
-def order(first: F, learned: F | None, other: F) -> list[F]:
-    """The forms to try: the learned one alone, else the configured one and then the other."""
-    return [learned] if learned is not None else [first, other]
+def order(configured: F, learned: F | None, other: Callable[[F], F]) -> list[F]:
+    """The forms to try: the one NGPU took last (else the configured one), then the other. The other stays in
+    reach even after a form was learned: NGPU may change what it takes while the bot runs, and a refusal costs
+    nothing but the call."""
+    start = configured if learned is None else learned
+    return [start, other(start)]

@@ -13,7 +13,7 @@ from providers.core.errors import InvalidInputError, ServerError, SubmitOutcomeU
 from providers.core.models import ImagineRequest, JobStatus
 from providers.core.unknown_values import UnknownValue, unknown_value_counts
 from providers.ngpu.credentials import NgpuCredentials
-from providers.ngpu.forms import LEARNED, AuthForm, DataForm, workspace_key
+from providers.ngpu.forms import LEARNED, AuthForm, DataForm, WorkspaceForms, workspace_key
 from providers.ngpu.provider import NgpuProvider
 from tests.emulators.ngpu import (
     BRC20_BOT_PATH,
@@ -145,13 +145,33 @@ async def test_when_both_forms_are_refused_the_other_reason_is_reported_and_noth
     assert len(env.sent(SUBMIT)) == 2 and env.client.accepted_forms().data is None
 
 
-async def test_a_kept_form_is_not_switched_on_a_later_refusal(env: Env) -> None:
+async def test_a_later_refusal_for_another_reason_leaves_the_kept_form(env: Env) -> None:
     provider = env.with_settings(auth_form=AuthForm.BARE)
     await imagine_to_the_end(provider)
     env.forget_requests()
-    with pytest.raises(InvalidInputError):
+    with pytest.raises(InvalidInputError) as refused:
         await provider.client.schedule_task("sdapi/v1/txt2img", 8080, {"prompt": "x"})
-    assert data_sent(env) == [dict]  # the object was taken before: this refusal is about something else
+    assert "paramPort" in refused.value.user_message
+    assert data_sent(env) == [dict, str]  # the kept form first; the other once, refused as well (nothing taken)
+    assert provider.client.accepted_forms().data is DataForm.OBJECT
+    await imagine_to_the_end(provider)
+    assert data_sent(env) == [dict, str, dict]
+
+
+async def test_when_ngpu_changes_what_it_takes_the_bot_follows(
+    variant_env: MakeEnv, caplog: pytest.LogCaptureFixture
+) -> None:
+    env = await variant_env("auth_bearer", "data_string")
+    key = workspace_key(env.base_url, TEST_WORKSPACE_ID)
+    # learned earlier in this process, when this NGPU still took the bare id and the object
+    LEARNED.accept_auth(key, AuthForm.BARE)
+    LEARNED.accept_data(key, DataForm.OBJECT)
+    await imagine_to_the_end(env.provider)
+    assert [(r.authorization, type(r.body["data"])) for r in env.sent(SUBMIT)] == [
+        (BARE, dict), (BEARER, dict), (BEARER, str),
+    ]
+    assert env.client.accepted_forms() == WorkspaceForms(AuthForm.BEARER, DataForm.STRING)
+    assert "NGPU_AUTH_FORM=bearer" in caplog.text and "NGPU_DATA_FORM=string" in caplog.text
 
 
 @pytest.mark.parametrize(("fault", "error"), [("hang", SubmitOutcomeUnknownError), ("server_error", ServerError)])
