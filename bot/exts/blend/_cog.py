@@ -1,15 +1,18 @@
 """``/blend image1 [image2 … image5] [dimensions] [provider]``.
 
 The command is registered even when no configured service can blend, so a member who tries it is told which
-services could, instead of not finding it. Only ``image1`` is required by Discord: the number of images a
-service takes is its own limit, and a member who attaches too few gets a plain answer rather than a greyed-out
-form. Everything is checked before "thinking…", the images fetched and decoded too (``bot.member_images``); then
-the job row, the submit, and the poller delivers the grid.
+services could, instead of not finding it. ``dimensions`` offers only the shapes a service that can blend can be
+told with the operator's settings (``_shapes``), and is left out when none can: the service then picks the shape.
+Only ``image1`` is required by Discord: the number of images a service takes is its own limit, and a member who
+attaches too few gets a plain answer rather than a greyed-out form. Everything is checked before "thinking…", the
+images fetched and decoded too (``bot.member_images``); then the job row, the submit, and the poller delivers the
+grid.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
@@ -17,6 +20,7 @@ from discord.ext import commands
 
 from bot.attachments import AttachmentRefused, BlendRequest, checked_image
 from bot.command_service import resolve_service
+from bot.exts.blend._shapes import offered_shapes, shape_refusal
 from bot.i18n import t
 from bot.member_images import start_image_job
 from bot.replies import refuse
@@ -26,11 +30,8 @@ from providers.core.models import BlendDimensions, Capability, JobKind
 if TYPE_CHECKING:
     from bot.app import GridBot
 
-DIMENSION_CHOICES = [
-    app_commands.Choice(name="Square (1:1)", value=BlendDimensions.SQUARE.value),
-    app_commands.Choice(name="Portrait (2:3)", value=BlendDimensions.PORTRAIT.value),
-    app_commands.Choice(name="Landscape (3:2)", value=BlendDimensions.LANDSCAPE.value),
-]
+#: runs /blend with the images attached, the shape picked (None: none) and the service named
+Blend = Callable[["discord.Interaction[GridBot]", list[discord.Attachment], str | None, str | None], Awaitable[None]]
 
 
 class BlendCog(commands.Cog):
@@ -61,6 +62,10 @@ class BlendCog(commands.Cog):
             text = t("blend.count", locale, service=provider.display_name, low=low, high=high, count=len(attachments))
             await refuse(interaction, text)
             return
+        cannot_shape = shape_refusal(provider, dimensions, locale)
+        if cannot_shape is not None:
+            await refuse(interaction, cannot_shape)
+            return
         try:
             images = [checked_image(attachment) for attachment in attachments]
         except AttachmentRefused as refused:
@@ -72,23 +77,28 @@ class BlendCog(commands.Cog):
         )
 
 
-def _blend_command(cog: BlendCog) -> app_commands.Command[BlendCog, ..., None]:
-    """Built per bot: the service choices are the offered services that can blend (first = default)."""
+def _blend_command(cog: BlendCog) -> app_commands.Command[Any, ..., None]:
+    """Built per bot: the service choices are the offered services that can blend (first = default); the shapes
+    those services can be told with the bot's settings, or no ``dimensions`` option when none can."""
+    providers = provider_choices(cog.bot.service_classes, Capability.BLEND)
+    shapes = offered_shapes(cog.bot.service_classes, cog.bot.settings.services)
+    command = _with_dimensions(cog.blend, shapes) if shapes else _without_dimensions(cog.blend)
+    app_commands.choices(provider=providers)(command)
+    return command
 
+
+_DESCRIPTIONS = {
+    "image1": "An image to blend",
+    **{f"image{n}": "Another image to blend" for n in range(2, 6)},
+    "provider": "Which image service blends them",
+}
+
+
+def _with_dimensions(blend: Blend, shapes: list[app_commands.Choice[str]]) -> app_commands.Command[Any, ..., None]:
     @app_commands.command(name="blend", description="Blend 2 to 5 images into four new pictures")
-    @app_commands.describe(
-        image1="An image to blend",
-        image2="Another image to blend",
-        image3="Another image to blend",
-        image4="Another image to blend",
-        image5="Another image to blend",
-        dimensions="The shape of the result",
-        provider="Which image service blends them",
-    )
-    @app_commands.choices(
-        dimensions=DIMENSION_CHOICES, provider=provider_choices(cog.bot.service_classes, Capability.BLEND)
-    )
-    async def blend(
+    @app_commands.describe(**_DESCRIPTIONS, dimensions="The shape of the result")
+    @app_commands.choices(dimensions=shapes)
+    async def command(
         interaction: discord.Interaction[GridBot],
         image1: discord.Attachment,
         image2: discord.Attachment | None = None,
@@ -99,6 +109,24 @@ def _blend_command(cog: BlendCog) -> app_commands.Command[BlendCog, ..., None]:
         provider: str | None = None,
     ) -> None:
         attachments = [a for a in (image1, image2, image3, image4, image5) if a is not None]
-        await cog.blend(interaction, attachments, dimensions, provider)
+        await blend(interaction, attachments, dimensions, provider)
 
-    return blend
+    return command
+
+
+def _without_dimensions(blend: Blend) -> app_commands.Command[Any, ..., None]:
+    @app_commands.command(name="blend", description="Blend 2 to 5 images into four new pictures")
+    @app_commands.describe(**_DESCRIPTIONS)
+    async def command(
+        interaction: discord.Interaction[GridBot],
+        image1: discord.Attachment,
+        image2: discord.Attachment | None = None,
+        image3: discord.Attachment | None = None,
+        image4: discord.Attachment | None = None,
+        image5: discord.Attachment | None = None,
+        provider: str | None = None,
+    ) -> None:
+        attachments = [a for a in (image1, image2, image3, image4, image5) if a is not None]
+        await blend(interaction, attachments, None, provider)
+
+    return command

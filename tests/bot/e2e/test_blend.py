@@ -1,21 +1,32 @@
 """/blend end to end: attachments from the fake Discord, the Midjourney-style emulator fetching them by link,
-the grid and its U/V/🔄 buttons; bad attachments and missing services answered privately with nothing sent."""
+the grid and its U/V/🔄 buttons; bad attachments and missing services answered privately with nothing sent. The
+service's blend takes the links alone, so /blend offers a shape only when MIDJOURNEY_BLEND_READS_AR says the
+operator's service reads ``--ar`` after them."""
 
 from __future__ import annotations
 
 import io
+from collections.abc import AsyncIterator
 
+import aiohttp
 import pytest
 from PIL import Image
+from pydantic import SecretStr
 
+from bot.app import GridBot
+from bot.exts.blend._shapes import offered_shapes, shape_refusal
 from bot.i18n import t
+from bot.settings import Settings
 from providers.core.models import JobKind
+from providers.midjourney.models import MidjourneyCredentials
+from providers.midjourney.provider import MidjourneyProvider
+from providers.midjourney.settings import MidjourneySettings
 from providers.registry import PROVIDERS
 from storage.lifecycle import LifecycleState
 from tests.bot.e2e.conftest import Stack
 from tests.bot.e2e.test_imagine import GRID, assert_finished_cleanly, assert_is_grid, job_of, picture, settled
 from tests.emulators import midjourney as midjourney_emulator
-from tests.fake_discord import Upload
+from tests.fake_discord import InteractionRecord, Upload
 
 COLOURS = [(200, 40, 40), (40, 160, 60), (40, 60, 200), (220, 200, 40), (120, 40, 160)]
 
@@ -44,25 +55,64 @@ async def refusal(stack: Stack, options: dict, locale: str = "en-US"):
     return answer
 
 
-async def test_three_images_become_a_portrait_grid_with_the_grid_buttons(stack: Stack, bot) -> None:
-    interaction = await blend(stack, {**images(3), "dimensions": "2:3"})
+def _links(interaction: InteractionRecord, count: int) -> list[str]:
+    attached = interaction.payload["data"]["resolved"]["attachments"]
+    options = {o["name"]: o["value"] for o in interaction.payload["data"]["options"]}
+    return [attached[options[f"image{n}"]]["url"] for n in range(1, count + 1)]
+
+
+async def test_three_images_are_blended_from_their_links_alone_and_the_service_picks_the_shape(
+    stack: Stack, bot
+) -> None:
+    interaction = await blend(stack, images(3))
     final = await stack.final(interaction)
 
     assert_finished_cleanly(final)
     grid = assert_is_grid(final)
-    assert grid.height > grid.width, grid.size  # 2:3
+    assert grid.width == grid.height, grid.size  # the shape the service picked
     assert final.button_labels == GRID
     assert final.content.startswith("**Blend** · ") and f"<@{stack.fake.member.id}>" in final.content
     assert "Midjourney-style API" in final.content
 
     [sent] = [r["body"] for r in mj_job_requests(stack) if r["path"].endswith("/jobs/blend")]
     [record] = await settled(bot, stack.fake.member.id, 1)
-    attached = interaction.payload["data"]["resolved"]["attachments"]
-    options = {o["name"]: o["value"] for o in interaction.payload["data"]["options"]}
-    links = [attached[options[f"image{n}"]]["url"] for n in (1, 2, 3)]
-    assert sent["content"] == " ".join(links) + " --ar 2:3"
+    assert sent["content"] == " ".join(_links(interaction, 3))  # as documented: nothing but the links
     assert (record.kind, record.state, record.provider) == (JobKind.BLEND, LifecycleState.DELIVERED, "midjourney")
     assert record.id == job_of(final)
+
+
+def _reading_ar(stack: Stack) -> Settings:
+    """The bot's settings with MIDJOURNEY_BLEND_READS_AR on, and the emulator playing a service that reads it."""
+    midjourney_emulator.set_variants(stack.emulators["midjourney"], ["blend_reads_ar"])
+    services = dict(stack.settings.services)
+    services["midjourney"] = services["midjourney"].model_copy(update={"blend_reads_ar": True})
+    return stack.settings.model_copy(update={"services": services})
+
+
+@pytest.fixture
+async def ar_bot(stack: Stack) -> AsyncIterator[GridBot]:
+    bot = GridBot(_reading_ar(stack), front_end=stack.front_end)
+    stack.bots.append(bot)
+    async with stack.running(bot):
+        yield bot
+
+
+async def test_when_the_service_reads_ar_the_three_shapes_are_offered_and_a_portrait_is_sent(
+    stack: Stack, ar_bot: GridBot
+) -> None:
+    [command] = [c for c in stack.fake.commands() if c["name"] == "blend"]
+    options = {option["name"]: option for option in command["options"]}
+    assert list(options) == ["image1", "image2", "image3", "image4", "image5", "dimensions", "provider"]
+    assert [c["value"] for c in options["dimensions"]["choices"]] == ["1:1", "2:3", "3:2"]
+    assert options["dimensions"]["choices"][1]["name_localizations"]["zh-CN"] == "竖版 (2:3)"
+
+    interaction = await blend(stack, {**images(3), "dimensions": "2:3"})
+    final = await stack.final(interaction)
+    grid = assert_is_grid(final)
+    assert grid.height > grid.width, grid.size  # 2:3
+    [sent] = [r["body"] for r in mj_job_requests(stack) if r["path"].endswith("/jobs/blend")]
+    assert sent["content"] == " ".join(_links(interaction, 3)) + " --ar 2:3"
+    await settled(ar_bot, stack.fake.member.id, 1)
 
 
 async def test_u2_under_a_blend_upscales_its_second_image(stack: Stack, bot) -> None:
@@ -78,14 +128,14 @@ async def test_u2_under_a_blend_upscales_its_second_image(stack: Stack, bot) -> 
     assert (child.kind, child.grid_index, child.state) == (JobKind.UPSCALE, 2, LifecycleState.DELIVERED)
 
 
-async def test_the_command_offers_only_services_that_can_blend_and_the_three_shapes(stack: Stack, bot) -> None:
+async def test_the_command_offers_only_services_that_can_blend_and_no_shape_the_service_cannot_be_told(
+    stack: Stack, bot
+) -> None:
     [command] = [c for c in stack.fake.commands() if c["name"] == "blend"]
     options = {option["name"]: option for option in command["options"]}
-    assert list(options) == ["image1", "image2", "image3", "image4", "image5", "dimensions", "provider"]
-    assert [o["required"] for o in options.values()] == [True] + [False] * 6
+    assert list(options) == ["image1", "image2", "image3", "image4", "image5", "provider"]
+    assert [o["required"] for o in options.values()] == [True] + [False] * 5
     assert [c["value"] for c in options["provider"]["choices"]] == ["midjourney"]
-    assert [c["value"] for c in options["dimensions"]["choices"]] == ["1:1", "2:3", "3:2"]
-    assert options["dimensions"]["choices"][1]["name_localizations"]["zh-CN"] == "竖版 (2:3)"
 
 
 @pytest.mark.parametrize(
@@ -132,3 +182,35 @@ async def test_without_a_service_that_can_blend_the_member_is_told_which_can(sta
         assert answer.content == "⚠️ " + t("blend.none_configured", "en", able="Midjourney-style API")
         assert await bot.store.jobs_for_owner(stack.fake.member.id, 10) == []
     assert mj_job_requests(stack) == []
+
+
+# --- the shapes, as the cog decides them ------------------------------------------------------------------------
+
+
+def test_the_shapes_offered_follow_the_setting() -> None:
+    services = {"midjourney": MidjourneyProvider, "picpik": PROVIDERS["picpik"]}  # picpik cannot blend
+    default = {"midjourney": MidjourneySettings(_env_file=None)}  # type: ignore[call-arg]
+    reads = {"midjourney": MidjourneySettings(_env_file=None, blend_reads_ar=True)}  # type: ignore[call-arg]
+    assert offered_shapes(services, default) == []
+    assert [choice.value for choice in offered_shapes(services, reads)] == ["1:1", "2:3", "3:2"]
+    assert offered_shapes({"picpik": PROVIDERS["picpik"]}, {}) == []
+
+
+@pytest.mark.parametrize(
+    ("locale", "says"),
+    [
+        ("en-US", "Midjourney-style API picks the shape of a blend itself, so it cannot be asked for Portrait (2:3)."),
+        ("zh-CN", "Midjourney-style API 会自行决定混合结果的形状，无法指定为竖版 (2:3)。"),
+    ],
+)
+async def test_a_shape_picked_for_a_service_that_picks_its_own_is_refused_plainly(locale: str, says: str) -> None:
+    credentials = MidjourneyCredentials(username="u", password=SecretStr("p"))
+    async with aiohttp.ClientSession() as session:
+        picks = MidjourneyProvider(session, MidjourneySettings(_env_file=None), credentials)  # type: ignore[call-arg]
+        told = MidjourneyProvider(
+            session, MidjourneySettings(_env_file=None, blend_reads_ar=True), credentials  # type: ignore[call-arg]
+        )
+        refusal = shape_refusal(picks, "2:3", locale)
+        assert refusal is not None and refusal.startswith(says) and "/blend" in refusal
+        assert shape_refusal(picks, None, locale) is None
+        assert shape_refusal(told, "2:3", locale) is None
