@@ -183,8 +183,9 @@ class _Calls:
 
 @dataclass
 class FindWalk:
-    """One search for ``wanted`` hashes: pages of ``page_size`` back from the newest, at most ``max_pages`` of them,
-    stopping once every hash is found, at the last page, or once pages reach back before ``newer_than_ms``."""
+    """One search for ``wanted`` hashes: pages of ``page_size`` back from the newest, up to ``max_pages`` full pages'
+    worth of entries (``CALLS_PER_PAGE`` × ``max_pages`` pages at most), stopping once every hash is found, at the
+    last page (``is_last_page``), or once pages reach back before ``newer_than_ms``."""
 
     find: FindCall
     wanted: frozenset[str]
