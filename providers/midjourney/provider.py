@@ -2,9 +2,9 @@
 
 A job is followed by its *hash* (``JobHandle.job_id``). The handle's ``meta`` keeps the exact submit
 (endpoint and body fields; a blend's chosen shape, sent only to a service that reads it) as plain JSON so 🔄 can
-replay it after a restart. Variations need the
-parent's service-side ``job_id``, which only ``/jobs/find`` tells; it is looked up when needed rather
-than cached in memory, so a ``ParentJob`` rebuilt from the database works the same.
+replay it after a restart. Variations need the parent's service-side ``job_id``, which only ``/jobs/find`` tells;
+it is looked up when needed rather than cached in memory, so a ``ParentJob`` rebuilt from the database works the
+same.
 """
 
 from __future__ import annotations
