@@ -17,6 +17,11 @@ answer), ``fake.faults.rate_limit_edits(...)`` (429 with ``Via`` + ``Retry-After
 fake.gateway_outage():`` (dropped and unreachable for the block: events of the gap arrive on the resume),
 ``fake.state.cdn.clock_offset`` (attachment links are signed with an expiry; moving the CDN's clock on a day
 expires those handed out so far, and ``POST /attachments/refresh-urls`` signs them anew).
+What it refuses, as Discord does (400 / 50035 "Invalid Form Body" with Discord's nested ``errors``): every body
+that breaks the schema of its route in Discord's own OpenAPI description (``openapi.py``) or a documented limit
+the description does not encode (``validation.py``). ``fake.refused`` lists every 400 with its problems and the
+body sent; ``FAKE_DISCORD_REPORT=path`` also writes them, tagged with the running test, as JSON lines (with each
+fake's validation cost per route when it closes): a suite's refusals, passing tests included.
 Run it alone with ``python -m tests.fake_discord`` (see ``control.py`` for the curl API).
 """
 

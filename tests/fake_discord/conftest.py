@@ -26,6 +26,8 @@ async def bot(fake: FakeDiscord) -> AsyncIterator[GridBot]:
     client = GridBot()
     async with fake.running(client):
         yield client
+    # the sample bot is built as a bot should be: Discord would have refused nothing it sent
+    assert not fake.refused, "\n".join(str(refused) for refused in fake.refused)
     await asyncio.sleep(0)
     leaked = [t for t in asyncio.all_tasks() - before if not t.done() and t is not asyncio.current_task()]
     assert not leaked, f"tasks left running after bot.close(): {leaked}"

@@ -27,11 +27,13 @@ CHAT_INPUT_COMMAND_MESSAGE = 20
 class ApiError(Exception):
     """A request Discord would refuse; carries the HTTP status and the documented JSON error code."""
 
-    def __init__(self, status: int, code: int, message: str) -> None:
+    def __init__(self, status: int, code: int, message: str, *, errors: dict[str, Any] | None = None) -> None:
         super().__init__(f"{status} {code}: {message}")
         self.status = status
         self.code = code
         self.message = message
+        #: Discord's nested field errors (``form_errors.error_tree``), for 50035 "Invalid Form Body"
+        self.errors = errors
 
 
 @dataclass(frozen=True)
@@ -266,7 +268,7 @@ def _attachments_after(
     existing = {a.id: a for a in kept}
     result: list[StoredAttachment] = []
     used: set[int] = set()
-    for entry in body["attachments"] or []:
+    for index, entry in enumerate(body["attachments"] or []):
         entry_id = int(entry["id"])
         if entry_id in existing:
             result.append(existing[entry_id])
@@ -274,7 +276,10 @@ def _attachments_after(
             used.add(entry_id)
             result.append(make_attachment(by_index[entry_id], entry.get("filename"), entry.get("description")))
         else:
-            raise ApiError(400, 50035, f"Invalid Form Body: attachments: unknown attachment id {entry_id}")
+            # neither an attachment the message has nor the index of an uploaded file
+            refused = {"code": "ATTACHMENT_NOT_FOUND", "message": f"Unknown attachment id {entry_id}."}
+            raise ApiError(400, 50035, "Invalid Form Body",
+                           errors={"attachments": {str(index): {"id": {"_errors": [refused]}}}})
     result.extend(make_attachment(upload, None, None) for upload in files if upload.index not in used)
     return tuple(result)
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.fake_discord.form_errors import invalid
 from tests.fake_discord.interactions import (
     APPLICATION_COMMAND,
     AUTOCOMPLETE,
@@ -28,8 +29,8 @@ from tests.fake_discord.messages import (
     build_version,
 )
 from tests.fake_discord.state import FakeState
-from tests.fake_discord.validation import check_message, check_modal, invalid
-from tests.fake_discord.wire import STATE_KEY, json_response, rate_limited_response, read_body
+from tests.fake_discord.validation import check_autocomplete, check_message, check_modal
+from tests.fake_discord.wire import BODY_KEY, STATE_KEY, json_response, rate_limited_response, read_body
 
 routes = web.RouteTableDef()
 
@@ -51,14 +52,17 @@ async def interaction_callback(request: web.Request) -> web.Response:
     record = state.interactions.get(int(request.match_info["interaction_id"]))
     if record is None or record.token != request.match_info["token"]:
         raise ApiError(404, 10062, "Unknown interaction")
-    body, files = await read_body(request)
-    if not isinstance(body, dict):
-        raise invalid("body", "expected an interaction response object")
-    kind = body.get("type")
+    files: list[UploadedFile] = []
     try:
+        body, files = await read_body(request)  # checked against the schema: an object with a known ``type``
+        kind = body.get("type")
         message = _answer(state, record, kind, body.get("data") or {}, files)
     except ApiError as error:
-        state.callbacks.append(CallbackRecord(record.id, kind or 0, body.get("data"), files, error.status))
+        seen = request.get(BODY_KEY)
+        seen = seen if isinstance(seen, dict) else {}
+        kind = seen.get("type") if isinstance(seen.get("type"), int) else 0
+        data = seen.get("data") if isinstance(seen.get("data"), dict) else None
+        state.callbacks.append(CallbackRecord(record.id, kind, data, files, error.status))
         state.touch()
         raise
     record.callback_type = kind
@@ -77,11 +81,12 @@ def _answer(
     deadline = state.faults.callback_deadline
     if state.token_expired(record) or (deadline is not None and record.age() > deadline):
         raise ApiError(404, 10062, "Unknown interaction")
-    if kind not in ALLOWED_CALLBACKS:
-        raise invalid("type", f"{kind!r} is not a valid interaction callback type")
+    if kind not in ALLOWED_CALLBACKS:  # PONG, LAUNCH_ACTIVITY…: valid for Discord, never sent by this bot
+        raise invalid("type", f"Callback type {kind!r} is not one the fake Discord plays", "BASE_TYPE_CHOICES")
     if record.type not in ALLOWED_CALLBACKS[kind] or (kind in (6, 7) and record.source_message_id is None):
         # Inference: Discord rejects a callback type that does not fit the interaction as an invalid form body
-        raise invalid("type", f"callback type {kind} cannot answer an interaction of type {record.type}")
+        raise invalid("type", f"Callback type {kind} cannot answer an interaction of type {record.type}",
+                      "INTERACTION_RESPONSE_TYPE_INVALID")
     if kind == MESSAGE_WITH_SOURCE:
         return _create_original(state, record, data, files, loading=False)
     if kind == DEFERRED_MESSAGE:
@@ -91,13 +96,11 @@ def _answer(
         record.original_message_id = record.source_message_id
         source = state.messages[record.source_message_id]  # type: ignore[index]
         if kind == UPDATE_MESSAGE:
-            _edit(state, source, data, files, via="callback update")
+            _edit(state, source, data, files, via="callback update", at=("data",))
         return source
     if kind == AUTOCOMPLETE_RESULT:
-        choices = data.get("choices") or []
-        if len(choices) > 25:
-            raise invalid("data.choices", "must be 25 or fewer in length")
-        record.autocomplete_choices = choices
+        check_autocomplete(data)
+        record.autocomplete_choices = data.get("choices") or []
         return None
     check_modal(data)
     state.modals.append(ModalShown(record.id, record.user, data["custom_id"], data["title"], data["components"],
@@ -115,7 +118,7 @@ def _create_original(
     if loading:
         version = dataclasses.replace(version, flags=version.flags | LOADING)
     else:
-        check_message(version)
+        check_message(version, at=("data",))
     message = _new_interaction_message(state, record, version)
     message.is_original_response = True
     record.original_message_id = message.id
@@ -138,11 +141,12 @@ def _new_interaction_message(state: FakeState, record: InteractionRecord, versio
     )
 
 
-def _edit(state: FakeState, message: StoredMessage, data: Any, files: list[UploadedFile], *, via: str) -> None:
+def _edit(state: FakeState, message: StoredMessage, data: Any, files: list[UploadedFile], *, via: str,
+          at: tuple[str, ...] = ()) -> None:
     version = build_version(
         message.current, data, files, make_attachment=state.attachment_maker(message.channel_id), via=via
     )
-    check_message(version)
+    check_message(version, at=at)
     message.versions.append(version)
     state.touch()
 

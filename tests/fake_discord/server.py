@@ -15,8 +15,10 @@ from tests.fake_discord.control import CONTROL_KEY, control_routes
 from tests.fake_discord.gateway import RESUMABLE_CLOSE, Gateway
 from tests.fake_discord.interactions import InteractionRecord
 from tests.fake_discord.messages import StoredMessage
-from tests.fake_discord.state import DEFAULT_UPLOAD_LIMIT, FakeState, Faults
-from tests.fake_discord.wire import STATE_KEY, discord_errors
+from tests.fake_discord.openapi import discord_api
+from tests.fake_discord.state import DEFAULT_UPLOAD_LIMIT, FakeState, Faults, RefusedRequest
+from tests.fake_discord.validation import command_longest_text_total, command_text_totals
+from tests.fake_discord.wire import STATE_KEY, discord_errors, report_line
 from tests.fake_discord.world import FakeGuild, FakeUser
 
 if TYPE_CHECKING:
@@ -75,6 +77,7 @@ class FakeDiscord:
         return app
 
     async def start(self) -> Self:
+        discord_api()  # Discord's OpenAPI description, loaded once per process: before the first request waits on it
         self._runner = web.AppRunner(self.make_app(), handle_signals=False, access_log=None, shutdown_timeout=0.2)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
@@ -85,6 +88,16 @@ class FakeDiscord:
         return self
 
     async def close(self) -> None:
+        cost = self.state.validation
+        report_line({
+            "validation": {"requests": cost.requests, "seconds": cost.seconds, "slowest": cost.slowest,
+                           "by_route": cost.by_route},
+            # how close each synced command is to the 4,000 characters, in both readings of the rule
+            "command_sizes": {
+                command["name"]: [max(command_text_totals(command).values()), command_longest_text_total(command)]
+                for commands in self.state.commands.values() for command in commands
+            },
+        })
         await self.gateway.close_all()
         if self._runner is not None:
             await self._runner.cleanup()
@@ -164,6 +177,11 @@ class FakeDiscord:
     @property
     def faults(self) -> Faults:
         return self.state.faults
+
+    @property
+    def refused(self) -> list[RefusedRequest]:
+        """Requests answered 400: what Discord would have refused (``str()`` of one says what and why)."""
+        return self.state.refused
 
     @property
     def messages(self) -> list[StoredMessage]:

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tests.fake_discord.cdn import Cdn, attachment_path
+from tests.fake_discord.form_errors import flatten
 from tests.fake_discord.interactions import CallbackRecord, InteractionRecord, ModalShown, Upload
 from tests.fake_discord.messages import AttachmentMaker, StoredAttachment, StoredMessage, UploadedFile
 from tests.fake_discord.world import Snowflakes, World
@@ -27,6 +28,56 @@ class RequestRecord:
     route: str
     status: int
     at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+
+@dataclass
+class RefusedRequest:
+    """A request answered 400 (most often 50035 "Invalid Form Body"): what Discord would have refused."""
+
+    method: str
+    route: str
+    status: int
+    code: int
+    message: str
+    #: Discord's nested ``errors`` tree (None for refusals that carry none, e.g. 40060 "already acknowledged")
+    errors: dict[str, Any] | None
+    #: the JSON payload as sent (``payload_json`` of a multipart body); None if it never parsed
+    body: Any
+    query: str = ""
+    at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    @property
+    def problems(self) -> list[str]:
+        """``["data.embeds.0.title: Must be 256 or fewer in length."]``, as discord.py words them."""
+        return list(flatten(self.errors)) if self.errors else []
+
+    def __str__(self) -> str:
+        where = f"{self.method} {self.route}{'?' + self.query if self.query else ''}"
+        details = "; ".join(self.problems)
+        return f"{where} → {self.status} / {self.code} {self.message}{': ' + details if details else ''}"
+
+
+@dataclass
+class ValidationCost:
+    """What checking request bodies against Discord's OpenAPI description cost, per route and in all."""
+
+    requests: int = 0
+    seconds: float = 0.0
+    slowest: float = 0.0
+    #: "METHOD /template" → [requests, seconds]
+    by_route: dict[str, list[float]] = field(default_factory=dict)
+
+    def add(self, route: str, seconds: float) -> None:
+        self.requests += 1
+        self.seconds += seconds
+        self.slowest = max(self.slowest, seconds)
+        entry = self.by_route.setdefault(route, [0, 0.0])
+        entry[0] += 1
+        entry[1] += seconds
+
+    @property
+    def mean_microseconds(self) -> float:
+        return self.seconds / self.requests * 1e6 if self.requests else 0.0
 
 
 @dataclass
@@ -96,6 +147,9 @@ class FakeState:
         self.files: dict[int, StoredAttachment] = {}
         self.requests: list[RequestRecord] = []
         self.rate_limited: list[RequestRecord] = []
+        #: every request answered 400 (Discord would refuse it), with why and the body sent
+        self.refused: list[RefusedRequest] = []
+        self.validation = ValidationCost()
         #: users who accept no direct messages from the bot (a message to their DM answers 403 / 50007)
         self.closed_dms: set[int] = set()
         self._changed = asyncio.Event()

@@ -3,38 +3,12 @@ documents them and as discord.py depends on them."""
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 import aiohttp
 
 from tests.fake_discord import FakeDiscord
+from tests.fake_discord.raw_client import JSON, bot_headers, callback, multipart, webhook
 from tests.fake_discord.raw_gateway import RawGatewayClient
 from tests.fake_discord.sample_bot import png
-
-JSON = "application/json"
-
-
-def bot_headers(fake: FakeDiscord) -> dict[str, str]:
-    return {"Authorization": f"Bot {fake.token}"}
-
-
-def multipart(payload: dict[str, Any], *files: tuple[str, bytes]) -> aiohttp.FormData:
-    form = aiohttp.FormData(quote_fields=False)
-    form.add_field("payload_json", json.dumps(payload), content_type=JSON)
-    for index, (filename, data) in enumerate(files):
-        form.add_field(f"files[{index}]", data, filename=filename, content_type="application/octet-stream")
-    return form
-
-
-async def callback(http: aiohttp.ClientSession, fake: FakeDiscord, interaction: Any, body: Any,
-                   with_response: bool = True) -> aiohttp.ClientResponse:
-    url = f"{fake.api_base}/interactions/{interaction.id}/{interaction.token}/callback"
-    return await http.post(url, json=body, params={"with_response": "1"} if with_response else {})
-
-
-def webhook(fake: FakeDiscord, interaction: Any, suffix: str = "/messages/@original") -> str:
-    return f"{fake.api_base}/webhooks/{fake.state.application_id}/{interaction.token}{suffix}"
 
 
 async def test_bot_routes_need_the_token_and_answer_plain_json(fake: FakeDiscord, http: aiohttp.ClientSession) -> None:

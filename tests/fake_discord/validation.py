@@ -1,116 +1,352 @@
-"""The limits Discord enforces on what a bot sends (documented in "Message", "Embed", "Component" and
-"Application command" references), so a bot bug fails here as it would on Discord: 400 / 50035."""
+"""The limits Discord enforces that its OpenAPI description (``openapi.py``) does not encode, as its "Message",
+"Embed", "Component", "Modal" and "Application command" references state them, so that a bot bug fails here
+as it would on Discord: ``400 {"code": 50035, "message": "Invalid Form Body", "errors": …}``.
+
+They are checked on what Discord would hold after the request (a PATCH's fields merged into the message), so
+every limit applies to the text as sent: after markdown escaping, translation and formatting.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
-from tests.fake_discord.messages import ApiError, MessageVersion, walk_components
+from tests.fake_discord.form_errors import FormErrors, Path, invalid
+from tests.fake_discord.messages import ApiError, MessageVersion
+from tests.fake_discord.openapi import discord_api
 
 COMPONENTS_V2 = 1 << 15
-LINK_BUTTON = 5
-PREMIUM_BUTTON = 6
-COMMAND_NAME = re.compile(r"^[-_'\w]{1,32}$")
+ACTION_ROW, BUTTON, TEXT_INPUT, TEXT_DISPLAY, LABEL = 1, 2, 4, 10, 18
+SELECTS = frozenset({3, 5, 6, 7, 8})
+LINK_BUTTON, PREMIUM_BUTTON = 5, 6
+CHAT_INPUT, SUB_COMMAND, SUB_COMMAND_GROUP = 1, 1, 2
+#: Discord's naming rule ``^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$`` (its reference includes the
+#: apostrophe); Python's ``\w`` is letters, digits and ``_``, and the two scripts' blocks add their marks
+COMMAND_NAME = re.compile(r"^[-_'\w\u0900-\u097f\u0e00-\u0e7f]{1,32}$")
+
+CONTENT_CHARS = 2000
+EMBEDS_PER_MESSAGE = 10
+#: all embeds of a message together: title, description, field names and values, footer text, author name
+EMBED_TOTAL_CHARS = 6000
+EMBED_LIMITS = {"title": 256, "description": 4096}
+EMBED_FIELDS, FIELD_NAME_CHARS, FIELD_VALUE_CHARS = 25, 256, 1024
+FOOTER_CHARS, AUTHOR_CHARS = 2048, 256
+ATTACHMENTS_PER_MESSAGE = 10
+ACTION_ROWS, ROW_COMPONENTS, CUSTOM_ID_CHARS, BUTTON_LABEL_CHARS = 5, 5, 100, 80
+MODAL_TITLE_CHARS, MODAL_COMPONENTS = 45, 5
+TEXT_INPUT_LABEL_CHARS, TEXT_INPUT_PLACEHOLDER_CHARS, TEXT_INPUT_VALUE_CHARS = 45, 100, 4000
+CHAT_COMMANDS, COMMAND_OPTIONS, OPTION_CHOICES, DESCRIPTION_CHARS = 100, 25, 25, 100
+#: a command's names, descriptions and choice names/values, one locale at a time (DISCORD.md; Discord's own
+#: reference words it as the sum of each field's longest localization, see ``command_text_totals``)
+COMMAND_TOTAL_CHARS = 4000
+AUTOCOMPLETE_CHOICES, CHOICE_NAME_CHARS = 25, 100
 
 
-def invalid(where: str, problem: str) -> ApiError:
-    return ApiError(400, 50035, f"Invalid Form Body: {where}: {problem}")
+def _too_long(limit: int) -> tuple[str, str]:
+    return "BASE_TYPE_MAX_LENGTH", f"Must be {limit} or fewer in length."
 
 
-def check_message(version: MessageVersion) -> None:
+# -- messages
+
+
+def check_message(version: MessageVersion, at: Path = ()) -> None:
+    """The message as it stands after the request (``at``: where the message sits in the body, e.g. ``data``)."""
     if not (version.content or version.embeds or version.attachments or version.components):
         raise ApiError(400, 50006, "Cannot send an empty message")
-    if len(version.content) > 2000:
-        raise invalid("content", f"must be 2000 or fewer in length (got {len(version.content)})")
-    if len(version.embeds) > 10:
-        raise invalid("embeds", "must be 10 or fewer in length")
+    errors = FormErrors(at)
+    if len(version.content) > CONTENT_CHARS:
+        errors.add(("content",), *_too_long(CONTENT_CHARS))
+    if len(version.embeds) > EMBEDS_PER_MESSAGE:
+        errors.add(("embeds",), *_too_long(EMBEDS_PER_MESSAGE))
+    total = 0
     for index, embed in enumerate(version.embeds):
-        _check_embed(index, embed)
-    if len(version.attachments) > 10:
-        raise invalid("attachments", "must be 10 or fewer in length")
-    check_components(version.components, v2=bool(version.flags & COMPONENTS_V2))
+        total += _check_embed(errors, ("embeds", index), embed)
+    if total > EMBED_TOTAL_CHARS:
+        errors.add(("embeds",), "MAX_EMBED_SIZE_EXCEEDED", f"Embed size exceeds maximum size of {EMBED_TOTAL_CHARS}")
+    if len(version.attachments) > ATTACHMENTS_PER_MESSAGE:
+        errors.add(("attachments",), *_too_long(ATTACHMENTS_PER_MESSAGE))
+    _check_components(errors, version.components, v2=bool(version.flags & COMPONENTS_V2))
+    errors.raise_if_any()
 
 
-def _check_embed(index: int, embed: dict[str, Any]) -> None:
-    limits = {"title": 256, "description": 4096}
-    for key, limit in limits.items():
-        if len(embed.get(key) or "") > limit:
-            raise invalid(f"embeds.{index}.{key}", f"must be {limit} or fewer in length")
-    if len(embed.get("fields") or []) > 25:
-        raise invalid(f"embeds.{index}.fields", "must be 25 or fewer in length")
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
 
 
-def check_components(components: list[dict[str, Any]], *, v2: bool = False) -> None:
+def _check_embed(errors: FormErrors, at: Path, embed: dict[str, Any]) -> int:
+    """Checks one embed and returns its characters that count towards the message's embed total."""
+    counted = 0
+    for key, limit in EMBED_LIMITS.items():
+        text = _text(embed.get(key))
+        counted += len(text)
+        if len(text) > limit:
+            errors.add((*at, key), *_too_long(limit))
+    fields = embed.get("fields") or []
+    if len(fields) > EMBED_FIELDS:
+        errors.add((*at, "fields"), *_too_long(EMBED_FIELDS))
+    for index, item in enumerate(fields):
+        for key, limit in (("name", FIELD_NAME_CHARS), ("value", FIELD_VALUE_CHARS)):
+            text = _text(item.get(key))
+            counted += len(text)
+            if not text.strip():
+                # Discord refuses an empty (or blank) field name or value: "This field is required"
+                errors.add((*at, "fields", index, key), "BASE_TYPE_REQUIRED", "This field is required")
+            elif len(text) > limit:
+                errors.add((*at, "fields", index, key), *_too_long(limit))
+    for key, inner, limit in (("footer", "text", FOOTER_CHARS), ("author", "name", AUTHOR_CHARS)):
+        part = embed.get(key)
+        text = _text(part.get(inner)) if isinstance(part, dict) else ""
+        counted += len(text)
+        if len(text) > limit:
+            errors.add((*at, key, inner), *_too_long(limit))
+    return counted
+
+
+# -- components
+
+
+def _walk(components: list[Any], at: Path) -> Iterator[tuple[Path, dict[str, Any]]]:
+    """Every component with its path, depth first (rows, sections, labels and containers nest others)."""
+    for index, component in enumerate(components):
+        if isinstance(component, dict):
+            yield from _walk_one(component, (*at, index))
+
+
+def _walk_one(component: dict[str, Any], at: Path) -> Iterator[tuple[Path, dict[str, Any]]]:
+    yield at, component
+    children = component.get("components")
+    if isinstance(children, list):
+        yield from _walk(children, (*at, "components"))
+    for key in ("component", "accessory"):
+        if isinstance(component.get(key), dict):
+            yield from _walk_one(component[key], (*at, key))
+
+
+def check_components(components: list[dict[str, Any]], *, v2: bool = False, at: Path = ()) -> None:
+    errors = FormErrors(at)
+    _check_components(errors, components, v2=v2)
+    errors.raise_if_any()
+
+
+def _check_components(errors: FormErrors, components: list[dict[str, Any]], *, v2: bool,
+                      at: Path = ("components",)) -> None:
     if not v2:
-        if len(components) > 5:
-            raise invalid("components", "must be 5 or fewer in length")
-        for row_index, row in enumerate(components):
-            children = row.get("components") or []
-            if row.get("type") != 1 or not 1 <= len(children) <= 5:
-                raise invalid(f"components.{row_index}", "an action row holds 1 to 5 components")
-    seen: set[str] = set()
-    for component in walk_components(components):
-        custom_id = component.get("custom_id")
-        needs_custom_id = component.get("type") == 2 and component.get("style") not in (LINK_BUTTON, PREMIUM_BUTTON)
-        if needs_custom_id and not custom_id:
-            raise invalid("components", "a button needs a custom_id")
-        if custom_id is not None:
-            if not 1 <= len(custom_id) <= 100:
-                raise invalid("components", f"custom_id must be 1 to 100 characters (got {len(custom_id)})")
-            if custom_id in seen:
-                raise invalid("components", f"custom_id {custom_id!r} is used twice")
-            seen.add(custom_id)
-        if len(component.get("label") or "") > 80:
-            raise invalid("components", "a label must be 80 or fewer in length")
+        if len(components) > ACTION_ROWS:
+            errors.add(at, *_too_long(ACTION_ROWS))
+        for index, row in enumerate(components):
+            _check_row(errors, (*at, index), row)
+    seen: dict[str, Path] = {}
+    for path, component in _walk(components, at):
+        kind, custom_id = component.get("type"), component.get("custom_id")
+        if kind == BUTTON:
+            _check_button(errors, path, component)
+        if custom_id is None:
+            continue
+        if isinstance(custom_id, str) and not 1 <= len(custom_id) <= CUSTOM_ID_CHARS:
+            errors.add((*path, "custom_id"), "BASE_TYPE_BAD_LENGTH",
+                       f"Must be between 1 and {CUSTOM_ID_CHARS} in length.")
+        if custom_id in seen:
+            errors.add((*path, "custom_id"), "COMPONENT_CUSTOM_ID_DUPLICATED",
+                       "Component custom id cannot be duplicated")
+        seen.setdefault(custom_id, path)
 
 
-def check_modal(data: dict[str, Any]) -> None:
-    title, custom_id = data.get("title") or "", data.get("custom_id") or ""
-    if not 1 <= len(title) <= 45:
-        raise invalid("data.title", "must be 1 to 45 characters")
-    if not 1 <= len(custom_id) <= 100:
-        raise invalid("data.custom_id", "must be 1 to 100 characters")
+def _check_row(errors: FormErrors, at: Path, row: Any) -> None:
+    children = row.get("components") if isinstance(row, dict) else None
+    if not isinstance(row, dict) or row.get("type") != ACTION_ROW:
+        errors.add((*at, "type"), "BASE_TYPE_CHOICES", "Without the components V2 flag a message holds action rows")
+        return
+    if not isinstance(children, list) or not 1 <= len(children) <= ROW_COMPONENTS:
+        errors.add((*at, "components"), "BASE_TYPE_BAD_LENGTH", f"Must be between 1 and {ROW_COMPONENTS} in length.")
+        return
+    if len(children) > 1 and any(isinstance(c, dict) and c.get("type") in SELECTS for c in children):
+        errors.add((*at, "components"), "COMPONENT_LAYOUT_WIDTH_EXCEEDED",
+                   "An action row holds up to 5 buttons or one select menu, not both")
+
+
+def _check_button(errors: FormErrors, at: Path, button: dict[str, Any]) -> None:
+    style = button.get("style")
+    if style == LINK_BUTTON:
+        if not button.get("url"):
+            errors.add((*at, "url"), "BASE_TYPE_REQUIRED", "This field is required")
+        if button.get("custom_id") is not None:
+            errors.add((*at, "custom_id"), "BUTTON_COMPONENT_CUSTOM_ID_NOT_ALLOWED", "A link button has no custom_id")
+    elif style != PREMIUM_BUTTON:
+        if not button.get("custom_id"):
+            errors.add((*at, "custom_id"), "BUTTON_COMPONENT_CUSTOM_ID_REQUIRED", "A custom id is required")
+        if button.get("url") is not None:
+            errors.add((*at, "url"), "BUTTON_COMPONENT_URL_NOT_ALLOWED", "Only a link button has a url")
+    if len(_text(button.get("label"))) > BUTTON_LABEL_CHARS:
+        errors.add((*at, "label"), *_too_long(BUTTON_LABEL_CHARS))
+
+
+# -- modals and autocomplete (interaction callbacks 9 and 8)
+
+
+def check_modal(data: dict[str, Any], at: Path = ("data",)) -> None:
+    errors = FormErrors(at)
+    title, custom_id = _text(data.get("title")), _text(data.get("custom_id"))
+    if not 1 <= len(title) <= MODAL_TITLE_CHARS:
+        errors.add(("title",), "BASE_TYPE_BAD_LENGTH", f"Must be between 1 and {MODAL_TITLE_CHARS} in length.")
+    if not 1 <= len(custom_id) <= CUSTOM_ID_CHARS:
+        errors.add(("custom_id",), "BASE_TYPE_BAD_LENGTH", f"Must be between 1 and {CUSTOM_ID_CHARS} in length.")
     components = data.get("components") or []
-    if not 1 <= len(components) <= 5:
-        raise invalid("data.components", "a modal holds 1 to 5 components")
-    check_components(components, v2=True)
+    if not 1 <= len(components) <= MODAL_COMPONENTS:
+        errors.add(("components",), "BASE_TYPE_BAD_LENGTH", f"Must be between 1 and {MODAL_COMPONENTS} in length.")
+    for index, top in enumerate(components):
+        if isinstance(top, dict) and top.get("type") == ACTION_ROW:
+            # the older layout: an action row holding one text input, which then carries its own label
+            inputs = top.get("components") or []
+            if len(inputs) != 1:
+                errors.add(("components", index, "components"), "BASE_TYPE_BAD_LENGTH",
+                           "A modal's action row holds exactly one text input")
+            for inner, text_input in enumerate(inputs):
+                if isinstance(text_input, dict) and not text_input.get("label"):
+                    errors.add(("components", index, "components", inner, "label"), "BASE_TYPE_REQUIRED",
+                               "This field is required")
+    for path, component in _walk(components, ("components",)):
+        if component.get("type") == TEXT_INPUT:
+            _check_text_input(errors, path, component)
+    _check_components(errors, components, v2=True)
+    errors.raise_if_any()
+
+
+def _check_text_input(errors: FormErrors, at: Path, text_input: dict[str, Any]) -> None:
+    for key, limit in (("label", TEXT_INPUT_LABEL_CHARS), ("placeholder", TEXT_INPUT_PLACEHOLDER_CHARS),
+                       ("value", TEXT_INPUT_VALUE_CHARS)):
+        if len(_text(text_input.get(key))) > limit:
+            errors.add((*at, key), *_too_long(limit))
+    low, high = text_input.get("min_length"), text_input.get("max_length")
+    if isinstance(low, int) and isinstance(high, int) and low > high:
+        errors.add((*at, "min_length"), "NUMBER_TYPE_MAX", f"int value should be less than or equal to {high}.")
+
+
+def check_autocomplete(data: dict[str, Any], at: Path = ("data",)) -> None:
+    errors = FormErrors(at)
+    choices = data.get("choices") or []
+    if len(choices) > AUTOCOMPLETE_CHOICES:
+        errors.add(("choices",), *_too_long(AUTOCOMPLETE_CHOICES))
+    for index, choice in enumerate(choices):
+        name = _text(choice.get("name")) if isinstance(choice, dict) else ""
+        if not 1 <= len(name) <= CHOICE_NAME_CHARS:
+            errors.add(("choices", index, "name"), "BASE_TYPE_BAD_LENGTH",
+                       f"Must be between 1 and {CHOICE_NAME_CHARS} in length.")
+    errors.raise_if_any()
+
+
+# -- application commands (bulk overwrite)
 
 
 def check_commands(commands: Any) -> None:
     if not isinstance(commands, list):
-        raise invalid("body", "expected a list of application commands")
-    if len(commands) > 100:
-        raise invalid("body", "at most 100 commands of each type")
+        raise invalid("", "Only iterables may be used in a ListType.", "LIST_TYPE_CONVERT")
+    errors = FormErrors()
+    if sum(1 for c in commands if isinstance(c, dict) and c.get("type", CHAT_INPUT) == CHAT_INPUT) > CHAT_COMMANDS:
+        errors.add((), "APPLICATION_COMMANDS_TOO_MANY", f"At most {CHAT_COMMANDS} chat input commands")
     names: set[tuple[str, int]] = set()
     for index, command in enumerate(commands):
-        name, kind = command.get("name", ""), command.get("type", 1)
-        if kind == 1 and (not COMMAND_NAME.match(name) or name != name.lower()):
-            raise invalid(f"{index}.name", f"{name!r} is not a valid lower-case command name")
-        if kind == 1 and not 1 <= len(command.get("description") or "") <= 100:
-            raise invalid(f"{index}.description", "must be 1 to 100 characters")
+        name, kind = command.get("name", ""), command.get("type") or CHAT_INPUT
+        if kind == CHAT_INPUT:
+            _check_name(errors, (index,), command)
+            _check_description(errors, (index,), command)
+            _check_options(errors, (index, "options"), command.get("options") or [])
+            for locale, total in command_text_totals(command).items():
+                if total > COMMAND_TOTAL_CHARS:
+                    errors.add((index,), "APPLICATION_COMMAND_TOO_LARGE",
+                               f"Command exceeds maximum size ({COMMAND_TOTAL_CHARS}): {total} characters in "
+                               f"{locale or 'the default locale'}")
+        _check_locales(errors, (index,), command)
         if (name, kind) in names:
-            raise invalid(f"{index}.name", f"application command {name!r} is declared twice")
+            errors.add((index, "name"), "APPLICATION_COMMANDS_DUPLICATE_NAME",
+                       f"Application command names must be unique ({name!r} is declared twice)")
         names.add((name, kind))
-        _check_options(f"{index}.options", command.get("options") or [])
+    errors.raise_if_any()
 
 
-def _check_options(where: str, options: list[dict[str, Any]]) -> None:
-    if len(options) > 25:
-        raise invalid(where, "must be 25 or fewer in length")
+def _check_name(errors: FormErrors, at: Path, item: dict[str, Any]) -> None:
+    spelled = {"name": item.get("name")}
+    spelled.update({f"name_localizations.{locale}": name
+                    for locale, name in (item.get("name_localizations") or {}).items()})
+    for where, name in spelled.items():
+        if not isinstance(name, str) or not COMMAND_NAME.match(name) or name != name.lower():
+            path = (*at, *where.split("."))
+            errors.add(path, "APPLICATION_COMMAND_INVALID_NAME", f"Command name is invalid: {name!r}")
+
+
+def _check_description(errors: FormErrors, at: Path, item: dict[str, Any]) -> None:
+    if not 1 <= len(_text(item.get("description"))) <= DESCRIPTION_CHARS:
+        errors.add((*at, "description"), "BASE_TYPE_BAD_LENGTH",
+                   f"Must be between 1 and {DESCRIPTION_CHARS} in length.")
+
+
+def _check_locales(errors: FormErrors, at: Path, item: dict[str, Any]) -> None:
+    """Localization keys are Discord locales (the description's ``AvailableLocalesEnum``), at every level."""
+    known = discord_api().locales
+    for key in ("name_localizations", "description_localizations"):
+        for locale in item.get(key) or {}:
+            if locale not in known:
+                errors.add((*at, key, locale), "LOCALE_INVALID", f"{locale!r} is not a Discord locale")
+    for index, option in enumerate(item.get("options") or []):
+        _check_locales(errors, (*at, "options", index), option)
+    for index, choice in enumerate(item.get("choices") or []):
+        _check_locales(errors, (*at, "choices", index), choice)
+
+
+def _check_options(errors: FormErrors, at: Path, options: list[dict[str, Any]]) -> None:
+    if len(options) > COMMAND_OPTIONS:
+        errors.add(at, *_too_long(COMMAND_OPTIONS))
     optional_seen = False
+    names: set[str] = set()
     for index, option in enumerate(options):
-        if not COMMAND_NAME.match(option.get("name", "")):
-            raise invalid(f"{where}.{index}.name", f"{option.get('name')!r} is not a valid option name")
-        if not 1 <= len(option.get("description") or "") <= 100:
-            raise invalid(f"{where}.{index}.description", "must be 1 to 100 characters")
-        if option.get("type") in (1, 2):
-            _check_options(f"{where}.{index}.options", option.get("options") or [])
+        here = (*at, index)
+        _check_name(errors, here, option)
+        _check_description(errors, here, option)
+        if option.get("name") in names:
+            errors.add((*here, "name"), "APPLICATION_COMMAND_OPTION_NAME_ALREADY_EXISTS",
+                       f"Option name {option.get('name')!r} is already used")
+        names.add(option.get("name", ""))
+        if option.get("type") in (SUB_COMMAND, SUB_COMMAND_GROUP):
+            _check_options(errors, (*here, "options"), option.get("options") or [])
             continue
         if option.get("required"):
             if optional_seen:
-                raise invalid(f"{where}.{index}", "required options must be placed before non-required options")
+                errors.add(here, "APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID",
+                           "Required options must be placed before non-required options")
         else:
             optional_seen = True
-        if len(option.get("choices") or []) > 25:
-            raise invalid(f"{where}.{index}.choices", "must be 25 or fewer in length")
+        if len(option.get("choices") or []) > OPTION_CHOICES:
+            errors.add((*here, "choices"), *_too_long(OPTION_CHOICES))
+
+
+def _texts(item: dict[str, Any], keys: tuple[str, ...]) -> Iterator[tuple[str, dict[str, str]]]:
+    for key in keys:
+        value = item.get(key)
+        if value is not None:
+            yield str(value), item.get(f"{key}_localizations") or {}
+
+
+def _command_fields(command: dict[str, Any]) -> Iterator[tuple[str, dict[str, str]]]:
+    """Each counted text of a command (names, descriptions, choice names and values), with its translations."""
+    yield from _texts(command, ("name", "description"))
+    for option in command.get("options") or []:
+        yield from _command_fields(option)
+    for choice in command.get("choices") or []:
+        yield from _texts(choice, ("name", "value"))
+
+
+def command_text_totals(command: dict[str, Any]) -> dict[str | None, int]:
+    """Characters of a command's counted texts per locale (``None``: the default texts), each text in that
+    locale where translated and the default otherwise."""
+    fields = list(_command_fields(command))
+    locales: set[str | None] = {None} | {locale for _, translations in fields for locale in translations}
+    return {
+        locale: sum(len(translations.get(locale, default) if locale else default) for default, translations in fields)
+        for locale in locales
+    }
+
+
+def command_longest_text_total(command: dict[str, Any]) -> int:
+    """Discord's reference's own wording of the limit: each field counted at its longest localization."""
+    return sum(max([len(default), *map(len, translations.values())]) for default, translations in
+               _command_fields(command))
