@@ -1,30 +1,24 @@
 """The raw NGPU API: one method per documented action, each a one-liner over ``_call``.
 
-``_call`` authenticates, sends through the shared transport (idempotent reads retried, billed submits sent
-exactly once), decodes, and maps NGPU's ``result_code`` to the core errors (``codes.py``). Where the seed and
-NGPU's own bot disagree on a request's form (``forms.py``), it tries the configured form and, when NGPU refuses
-it before taking the call, the other form once; the form that worked is kept for the workspace. A submit is sent
-again only after such a refusal, never when its outcome is unknown.
+``_call`` is ``caller.NgpuCaller.call``: it authenticates, sends through the shared transport, decodes, maps NGPU's
+``result_code`` to the core errors, and finds the forms NGPU takes where the seed and NGPU's own bot disagree
+(``forms.py``), sending a refused call once more in the other form and never a submit whose outcome is unknown.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import re
-from collections.abc import Mapping
 from datetime import date
-from enum import Enum
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
-from providers.core.errors import AuthenticationError, DecodeError, InvalidInputError, NotFoundError, ProviderError
+from providers.core.errors import DecodeError, InvalidInputError, NotFoundError
 from providers.core.models import JobStatus
 from providers.core.scrub import Scrubber
 from providers.core.transport import HttpResponse, Transport
-from providers.core.unknown_values import report_unknown
-from providers.ngpu.codes import SUCCESS_CODES, raise_for_result
+from providers.ngpu.caller import Auth, NgpuCaller, is_missing_path
 from providers.ngpu.credentials import NgpuCredentials
 from providers.ngpu.forms import (
     BRC20_PATHS,
@@ -36,13 +30,10 @@ from providers.ngpu.forms import (
     WorkspaceForms,
     order,
     other_brc20_path,
-    workspace_key,
-    workspace_tag,
 )
 from providers.ngpu.models import (
     Brc20Holdings,
     NodeList,
-    PassthroughRequest,
     PassthroughResponse,
     SadTalkerRequest,
     SadTalkerResult,
@@ -58,20 +49,9 @@ from providers.ngpu.status import observe_task_data
 M = TypeVar("M", bound=BaseModel)
 log = logging.getLogger(__name__)
 
-
-class Auth(Enum):
-    """Whether a call carries the workspace id."""
-
-    #: a public call (the BRC-20 check)
-    NONE = "none"
-    #: sent without it, as both the seed and NGPU's own bot do (``queryTask``); with it only if NGPU asks
-    OPTIONAL = "optional"
-    WORKSPACE = "workspace"
-
 #: what NGPU's own bot sends to schedule its sadTalker image
 SAD_TALKER_PARAM_URL = "sadTalker"
 SAD_TALKER_PORT = 8075
-HTTP_METHOD_NOT_ALLOWED = 405
 #: a path inside the image: segments of letters, digits and - _ . (never "." or ".."), joined by /
 _SEGMENT = r"(?!\.{1,2}(?:/|$))[A-Za-z0-9_.\-]+"
 _IMAGE_PATH = re.compile(rf"^{_SEGMENT}(?:/{_SEGMENT})*$")
@@ -95,15 +75,27 @@ class NgpuClient:
         self.scrub = Scrubber.of(credentials)
         self._sync_timeout = sync_timeout
         self.provider = transport.provider
-        #: the forms tried first (the operator's settings); ``learned`` holds what NGPU accepted
-        self.auth_form, self.data_form, self.brc20_path = AuthForm(auth_form), DataForm(data_form), brc20_path
+        #: the BRC-20 path tried first (the operator's setting); ``learned`` holds what NGPU accepted
+        self.brc20_path = brc20_path
         self._learned = learned
         self._base_url = str(transport.base_url)
-        self._workspace = workspace_key(self._base_url, credentials.workspace_id.get_secret_value())
+        self._caller = NgpuCaller(
+            transport, credentials, self.scrub, auth_form=auth_form, data_form=data_form, learned=learned
+        )
+
+    @property
+    def auth_form(self) -> AuthForm:
+        """The ``Authorization`` form tried first (the operator's setting)."""
+        return self._caller.auth_form
+
+    @property
+    def data_form(self) -> DataForm:
+        """The pass-through ``data`` form tried first (the operator's setting)."""
+        return self._caller.data_form
 
     def accepted_forms(self) -> WorkspaceForms:
         """The forms NGPU has accepted for this workspace in this process (None: not seen yet)."""
-        return self._learned.of(self._workspace)
+        return self._caller.accepted_forms()
 
     def accepted_brc20_path(self) -> Brc20Path | None:
         return self._learned.brc20_path(self._base_url)
@@ -225,169 +217,12 @@ class NgpuClient:
             result_url=url if isinstance(url, str) else None,
         )
 
-    # --- the one request path -----------------------------------------------------------------
-    async def _call(
-        self,
-        method: str,
-        path: str,
-        model: type[M],
-        *,
-        params: Mapping[str, str] | None = None,
-        body: dict[str, Any] | None = None,
-        passed: tuple[str | dict[str, Any], str | None] | None = None,
-        billed: bool = False,
-        timeout: float | None = None,
-        envelope: bool = True,
-        auth: Auth = Auth.WORKSPACE,
-        task_reply: bool = False,
-    ) -> M:
-        """One call, in the forms NGPU takes. ``passed`` is a pass-through's (image body, BTC address), wrapped in
-        the data form. A refusal of the auth form (an auth error) or of the data form (a bad-request error) means
-        NGPU did not take the call, so the other form is sent once; every other outcome ends the call."""
-        known = self.accepted_forms()
-        auths = self._auth_order(auth, known.auth)
-        datas: list[DataForm | None] = [None]
-        if passed is not None:
-            datas = list(order(self.data_form, known.data, _other_data_form))
-        tried_auth = tried_data = 0
-        refused: InvalidInputError | None = None
-        while True:
-            auth_form, data_form = auths[tried_auth], datas[tried_data]
-            sent = body if data_form is None or passed is None else PassthroughRequest.wrap(*passed, data_form).body()
-            try:
-                result = await self._send(
-                    method, path, model, params=params, body=sent, auth_form=auth_form, billed=billed,
-                    timeout=timeout, envelope=envelope, task_reply=task_reply,
-                )
-            except AuthenticationError:
-                if tried_auth + 1 == len(auths):
-                    raise
-                tried_auth += 1
-                continue
-            except InvalidInputError as refusal:
-                if data_form is None or tried_data + 1 == len(datas):
-                    raise _clearer(refused, refusal) from None
-                refused, tried_data = refusal, tried_data + 1
-                continue
-            self._accept(auth_form, data_form, known)
-            return result
-
-    def _auth_order(self, auth: Auth, learned: AuthForm | None) -> list[AuthForm | None]:
-        if auth is Auth.NONE:
-            return [None]
-        forms: list[AuthForm | None] = list(order(self.auth_form, learned, _other_auth_form))
-        return [None, *forms] if auth is Auth.OPTIONAL else forms
-
-    def _accept(self, auth_form: AuthForm | None, data_form: DataForm | None, known: WorkspaceForms) -> None:
-        """Keep the forms NGPU just took. A switch is said once (it happens once per workspace, or when NGPU
-        changes), naming the setting that spares the refusal and the workspace only by its tag."""
-        tag = workspace_tag(self._workspace)
-        if auth_form is not None and auth_form is not known.auth:
-            self._learned.accept_auth(self._workspace, auth_form)
-            refused = known.auth or self.auth_form
-            if auth_form is not refused:
-                log.warning(
-                    "%s refused %s for workspace %s and accepted %s; kept for this workspace "
-                    "(NGPU_AUTH_FORM=%s makes it the first try)",
-                    self.provider, refused.described, tag, auth_form.described, auth_form.value,
-                )
-        if data_form is not None and data_form is not known.data:
-            self._learned.accept_data(self._workspace, data_form)
-            refused_data = known.data or self.data_form
-            if data_form is not refused_data:
-                log.warning(
-                    "%s refused pass-through data as a JSON %s for workspace %s and took it as a JSON %s; kept "
-                    "for this workspace (NGPU_DATA_FORM=%s makes it the first try)",
-                    self.provider, refused_data.value, tag, data_form.value, data_form.value,
-                )
-
-    async def _send(
-        self,
-        method: str,
-        path: str,
-        model: type[M],
-        *,
-        params: Mapping[str, str] | None,
-        body: dict[str, Any] | None,
-        auth_form: AuthForm | None,
-        billed: bool,
-        timeout: float | None,
-        envelope: bool,
-        task_reply: bool,
-    ) -> M:
-        headers = None if auth_form is None else auth_form.header(self._credentials.workspace_id.get_secret_value())
-
-        async def attempt() -> M:
-            response = await self._transport.send(
-                method, path, params=params, json_body=body, headers=headers, timeout=timeout
-            )
-            return self._decode(response, model, envelope=envelope, task_reply=task_reply)
-
-        if billed:
-            return await self._transport.submit_once(attempt)
-        return await self._transport.retrying(attempt, idempotent=True)
+    # --- the one request path (``caller.py``) --------------------------------------------------
+    async def _call(self, method: str, path: str, model: type[M], **options: Any) -> M:
+        return await self._caller.call(method, path, model, **options)
 
     def _decode(self, response: HttpResponse, model: type[M], *, envelope: bool, task_reply: bool = False) -> M:
-        if response.status >= 400:
-            # NGPU may put its own result_code in an HTTP error; that names the problem better
-            try:
-                payload = response.json()
-            except DecodeError:
-                payload = None
-            if isinstance(payload, dict) and "result_code" in payload:
-                raise_for_result(payload, provider=self.provider, scrub=self.scrub)
-            response.raise_for_status()
-        payload = response.json()
-        if not isinstance(payload, dict):
-            raise DecodeError("NGPU sent a reply that is not a JSON object.", provider=self.provider)
-        if task_reply and _readable_task_state(payload.get("data")):
-            if payload.get("result_code") not in SUCCESS_CODES:
-                # NGPU's own bot reads only data.result_code; an odd code here is noted, not taken as a failure
-                report_unknown(self.provider, "queryTask result_code beside a task state", payload.get("result_code"))
-        elif envelope or "result_code" in payload:
-            # a reply without an envelope (the BRC-20 check) that carries a result_code is NGPU's error envelope
-            raise_for_result(payload, provider=self.provider, scrub=self.scrub)
-        try:
-            return model.model_validate(payload)
-        except ValidationError:
-            raise DecodeError(
-                f"NGPU sent a reply that does not match its documents ({model.__name__}).", provider=self.provider
-            ) from None
-
-
-def _other_auth_form(form: AuthForm) -> AuthForm:
-    return form.other
-
-
-def _other_data_form(form: DataForm) -> DataForm:
-    return form.other
-
-
-def is_missing_path(error: ProviderError) -> bool:
-    """NGPU has no such path: a 404 (or a 405 where a route of another method covers the path)."""
-    return isinstance(error, NotFoundError) or error.code == HTTP_METHOD_NOT_ALLOWED
-
-
-def _readable_task_state(data: Any) -> bool:
-    """Whether queryTask's ``data`` holds the image's answer as a JSON object (either form)."""
-    if isinstance(data, str):
-        try:
-            data = json.loads(data)
-        except json.JSONDecodeError:
-            return False
-    return isinstance(data, dict)
-
-
-def _clearer(first: InvalidInputError | None, second: InvalidInputError) -> InvalidInputError:
-    """Of two refusals of one call in both data forms, the one that is not about the form of ``data``: when both
-    forms were refused, something else is wrong too, and that is what the member can fix."""
-    if first is None:
-        return second
-    return first if _about_data(second) and not _about_data(first) else second
-
-
-def _about_data(error: InvalidInputError) -> bool:
-    return "data" in error.user_message.lower()
+        return self._caller.decode(response, model, envelope=envelope, task_reply=task_reply)
 
 
 def _image_path(path: str) -> str:

@@ -11,7 +11,8 @@ from typing import Final
 
 from providers.core.diagnosis import Diagnosis, Finding, Verdict
 from providers.core.errors import ProviderError
-from providers.ngpu.client import NgpuClient, is_missing_path
+from providers.ngpu.caller import is_missing_path
+from providers.ngpu.client import NgpuClient
 from providers.ngpu.codes import SUCCESS_CODES
 from providers.ngpu.forms import Brc20Path, DataForm, other_brc20_path
 from providers.ngpu.models import TaskQuery

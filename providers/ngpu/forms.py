@@ -17,8 +17,10 @@ outside the credentials, and the short tag logs show cannot be turned back into 
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import threading
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -101,6 +103,17 @@ class LearnedForms:
         self._lock = threading.Lock()
         self._workspaces: dict[str, WorkspaceForms] = {}
         self._brc20: dict[str, Brc20Path] = {}
+        #: per event loop (an asyncio lock belongs to one): (workspace key, what) → the lock of its discovery
+        self._locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[tuple[str, str], asyncio.Lock]] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def lock(self, key: str, what: str) -> asyncio.Lock:
+        """The lock held while a workspace's ``what`` ("auth", "data") is being found, so concurrent calls wait for
+        the one finding it instead of each paying the refusal."""
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            return self._locks.setdefault(loop, {}).setdefault((key, what), asyncio.Lock())
 
     def of(self, key: str) -> WorkspaceForms:
         with self._lock:

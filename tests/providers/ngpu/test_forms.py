@@ -5,6 +5,7 @@ sent again."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import pytest
@@ -119,12 +120,25 @@ async def test_the_string_setting_on_an_object_ngpu_switches_once(env: Env) -> N
     assert data_sent(env) == [str, dict, dict]
 
 
-async def test_both_refusals_of_a_fresh_workspace_cost_one_call_each(variant_env: MakeEnv) -> None:
+async def test_a_fresh_workspaces_first_submit_carries_no_auth_guess(variant_env: MakeEnv) -> None:
     env = await variant_env("data_string")  # the default settings: Bearer and the object, both wrong here
     await imagine_to_the_end(env.provider)
+    assert auth_sent(env, "/user/queryNodes") == [BEARER, BARE]  # free: the auth form is settled first
     sent = env.sent(SUBMIT)
-    assert [(r.authorization, type(r.body["data"])) for r in sent] == [(BEARER, dict), (BARE, dict), (BARE, str)]
-    assert [r.taken for r in sent] == [False, False, True]
+    assert [(r.authorization, type(r.body["data"])) for r in sent] == [(BARE, dict), (BARE, str)]
+    assert [r.taken for r in sent] == [False, True]
+
+
+async def test_concurrent_first_calls_pay_each_refusal_once(
+    variant_env: MakeEnv, caplog: pytest.LogCaptureFixture
+) -> None:
+    env = await variant_env("data_string")
+    handles = await asyncio.gather(*(env.provider.imagine(REQUEST) for _ in range(6)))
+    assert len({handle.job_id for handle in handles}) == 6
+    assert auth_sent(env, "/user/queryNodes") == [BEARER, BARE]
+    assert data_sent(env) == [dict] + [str] * 6
+    warnings = [record.getMessage() for record in caplog.records if record.levelno == logging.WARNING]
+    assert len(warnings) == 2  # one per form switched, not one per call
 
 
 async def test_a_sync_passthrough_switches_too_and_reads_the_answer_as_text(variant_env: MakeEnv) -> None:

@@ -36,9 +36,10 @@ async def test_imagine_sends_a_txt2img_batch_and_decodes_four_images(env: Env) -
     parent = await imagine(env)
     [sent] = env.taken("/user/schedulingTask")
     assert sent.query == {"paramUrl": "sdapi/v1/txt2img", "paramPort": "7860", "taskMode": "Async"}
-    # the default emulator takes only the bare id, so the seed's Bearer form was refused first
-    assert [r.authorization for r in env.sent("/user/schedulingTask")] == [f"Bearer {TEST_WORKSPACE_ID}",
-                                                                          TEST_WORKSPACE_ID]
+    # the default emulator takes only the bare id: a free queryNodes found that (the seed's Bearer form refused)
+    # before the billed submit, which carried the bare id at once
+    assert [r.authorization for r in env.sent("/user/queryNodes")] == [f"Bearer {TEST_WORKSPACE_ID}", TEST_WORKSPACE_ID]
+    assert [r.authorization for r in env.sent("/user/schedulingTask")] == [TEST_WORKSPACE_ID]
     assert isinstance(sent.body["data"], dict) and "btc_address" not in sent.body
     data = sent_data(env)
     assert (data["prompt"], data["negative_prompt"], data["seed"]) == ("a lighthouse at dusk", "blurry", 1234)
