@@ -69,8 +69,6 @@ class NgpuClient:
         brc20_path: Brc20Path = BRC20_PATHS[0],
         learned: LearnedForms = LEARNED,
     ) -> None:
-        self._transport = transport
-        self._credentials = credentials
         #: takes the workspace id out of NGPU's own texts before they reach an error (``providers.core.scrub``)
         self.scrub = Scrubber.of(credentials)
         self._sync_timeout = sync_timeout

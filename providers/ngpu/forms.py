@@ -11,14 +11,17 @@ bot. The client tries the operator's setting first and the other form once when 
 taking the call; the form that worked is kept here for the life of the process, per workspace (or per NGPU
 address for the public BRC-20 path), and tried first from then on, so only the first call pays the refusal.
 
-A workspace is known here only by a hash of NGPU's address and its id: the id itself is a secret and never kept
-outside the credentials, and the short tag logs show cannot be turned back into it.
+A workspace is known here only by a hash of NGPU's address and its id, keyed with a secret of this process: the id
+itself is a secret and never kept outside the credentials, and the short tag logs show cannot be turned back into
+it, not even by hashing guessed ids.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import hmac
+import secrets
 import threading
 import weakref
 from collections.abc import Callable
@@ -78,13 +81,20 @@ def form_of_data(value: Any) -> DataForm | None:
     return None
 
 
+#: keys the workspace hashes: workspace ids can be guessable (NGPU's own bot's run in sequence), so a plain hash in a
+#: log could be matched against guesses; keyed with a secret of this process only, it cannot
+_PROCESS_KEY: Final = secrets.token_bytes(32)
+
+
 def workspace_key(base_url: str, workspace_id: str) -> str:
-    """Who a learned form belongs to: NGPU's address and the workspace, hashed (the id is a secret)."""
-    return hashlib.sha256(f"{base_url.rstrip('/')}\n{workspace_id}".encode()).hexdigest()
+    """Who a learned form belongs to: NGPU's address and the workspace, hashed with this process's own key (the id
+    is a secret)."""
+    text = f"{base_url.rstrip('/')}\n{workspace_id}".encode()
+    return hmac.new(_PROCESS_KEY, text, hashlib.sha256).hexdigest()
 
 
 def workspace_tag(key: str) -> str:
-    """A few characters of the key, for logs: enough to tell two workspaces apart, far too few to find the id."""
+    """A few characters of the key, for logs: enough to tell two workspaces apart within this process's logs."""
     return key[:8]
 
 

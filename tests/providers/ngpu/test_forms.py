@@ -6,6 +6,7 @@ sent again."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 
 import pytest
@@ -69,6 +70,9 @@ async def test_what_one_workspace_learned_is_not_used_for_another(env: Env) -> N
     assert env.client.accepted_forms().auth is AuthForm.BARE
     assert all(TEST_WORKSPACE_ID not in key for key in LEARNED._workspaces)  # kept under a hash, never the id
     assert workspace_key(env.base_url, TEST_WORKSPACE_ID) in LEARNED._workspaces
+    # keyed with a secret of the process: hashing a guessed id does not find the workspace's key (or its log tag)
+    guessed = hashlib.sha256(f"{env.base_url}\n{TEST_WORKSPACE_ID}".encode()).hexdigest()
+    assert guessed not in LEARNED._workspaces
 
 
 async def test_the_setting_names_the_first_form_so_no_refusal_is_paid(env: Env) -> None:
