@@ -15,11 +15,9 @@ import math
 from dataclasses import dataclass
 from typing import Final
 
-import discord
-
 from bot import rendering
 from bot.i18n import t
-from bot.text_fit import CONTENT_CHARS, clipped
+from bot.text_fit import CONTENT_CHARS, clipped, unmentioned
 from providers.core.base import Provider
 from providers.core.errors import DecodeError, ProviderError
 from storage.jobs import JobRecord
@@ -97,6 +95,6 @@ def _with_reason(record: JobRecord, service: str, why: str, link: str | None, **
     if link is None:
         line = t("talk.link_withheld", locale, reason=t(f"talk.{why}", locale, **values))
     else:
-        line = t(f"talk.link_{why}", locale, url=discord.utils.escape_mentions(link), **values)
+        line = t(f"talk.link_{why}", locale, url=unmentioned(link), **values)
     heading = rendering.job_heading(record, service, budget=CONTENT_CHARS - len(line) - 1)
     return clipped(f"{heading}\n{line}", CONTENT_CHARS)

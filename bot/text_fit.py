@@ -5,7 +5,7 @@ embed field past 1,024, a button label past 80 — and an edit it refuses shows 
 longer (``*`` becomes ``\\*``), so a prompt that fits before escaping may not fit after: every limit here is
 applied to the escaped, translated, formatted text, and a cut is made on that text.
 
-* ``neutralised`` makes member or service text inert: markdown escaped, backslashes too, mentions broken.
+* ``neutralised`` makes member or service text inert: markdown escaped (backslashes too), mentions broken.
 * ``clipped`` cuts to a length without splitting an escape (``\\*``), a surrogate pair or a grapheme (an emoji
   with its modifiers, a ZWJ family, a flag's two regional indicators, a letter and its combining marks), and
   marks the cut with "…".
@@ -67,11 +67,17 @@ _ZWJ: Final = "\u200d"
 
 
 def neutralised(text: str) -> str:
-    """``text`` with its markdown shown as typed and no mention able to ping: backslashes doubled first (a
-    member's ``\\`` would otherwise escape the bot's own closing ``**``), then Discord's markdown escape, then a
-    zero-width space after every ``@`` that starts a mention."""
-    escaped = discord.utils.escape_markdown(text.replace("\\", "\\\\"))
-    return _MENTION.sub(lambda found: f"@{_ZERO_WIDTH_SPACE}{found[1]}", escaped)
+    """``text`` with its markdown shown as typed and no mention able to ping: Discord's markdown escape (which
+    escapes backslashes too, so a member's ``\\`` cannot escape the bot's own closing ``**``), then a zero-width
+    space after every ``@`` that starts a mention."""
+    return unmentioned(discord.utils.escape_markdown(text))
+
+
+def unmentioned(text: str) -> str:
+    """``text`` with a zero-width space after every ``@`` that starts a mention (for a link, which markdown
+    escapes would break): it reads the same and pings nobody, whatever the id (Discord's own escape only breaks
+    ids of 17 to 20 digits)."""
+    return _MENTION.sub(lambda found: f"@{_ZERO_WIDTH_SPACE}{found[1]}", text)
 
 
 def one_line(text: str) -> str:

@@ -76,7 +76,7 @@ class JobsCog(commands.Cog):
         self, owner_id: int, typed: str, locale: discord.Locale
     ) -> list[app_commands.Choice[int]]:
         """The member's own recent jobs, newest first, matching what they typed (number or prompt)."""
-        return await own_job_choices(self.bot.store, owner_id, typed, lambda record: _choice_name(record, locale))
+        return await own_job_choices(self.bot.store, owner_id, typed, lambda record: job_choice_name(record, locale))
 
     async def _own_job(self, owner_id: int, job_id: int) -> JobRecord | None:
         if job_id < 1:
@@ -126,10 +126,10 @@ async def jobs_page(
         return t("jobs_list.page_empty", locale, page=page, pages=pages)
     offset = (page - 1) * _render.PAGE_SIZE
     records = await bot.store.jobs_for_owner(owner_id, _render.PAGE_SIZE, offset=offset)
-    return _render.list_embed(records, page, pages, total, locale), _page_buttons(page, pages, locale)
+    return _render.list_embed(records, page, pages, total, locale), page_buttons(page, pages, locale)
 
 
-def _page_buttons(page: int, pages: int, locale: discord.Locale) -> discord.ui.View | None:
+def page_buttons(page: int, pages: int, locale: discord.Locale) -> discord.ui.View | None:
     if pages <= 1:
         return None
     view = discord.ui.View(timeout=None)
@@ -153,7 +153,7 @@ def _with_view(view: discord.ui.View | None) -> dict[str, discord.ui.View]:
     return {"view": view} if view is not None else {}
 
 
-def _choice_name(record: JobRecord, locale: discord.Locale) -> str:
+def job_choice_name(record: JobRecord, locale: discord.Locale) -> str:
     """``#17 · Image · a red fox · Picpik``: an autocomplete choice's name (plain text: nothing to escape) within
     its 100 characters."""
     prompt = rendering.shortened(rendering.prompt_of(record) or "", _PROMPT_IN_CHOICE)

@@ -91,9 +91,21 @@ def _entries(summaries: Sequence[KeySummary], display: Callable[[str], str], loc
     if not summaries:
         return [t("keys.list_empty", locale)]
     return [
-        t("keys.list_line", locale, service=display(s.service), masked=s.masked, status=status_text(s, locale))
+        t(
+            "keys.list_line",
+            locale,
+            service=display(s.service),
+            masked=_in_code(s.masked),
+            status=status_text(s, locale),
+        )
         for s in summaries
     ]
+
+
+def _in_code(text: str) -> str:
+    """The end of a member's public key field, inside backticks: a backtick in it (a look-alike instead) would end
+    the code span and let what follows format the list."""
+    return text.replace("`", "ˋ")
 
 
 def _within(text: str, locale: object, limit: int) -> str:
