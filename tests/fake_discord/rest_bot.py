@@ -155,7 +155,7 @@ async def create_message(request: web.Request) -> web.Response:
         raise ApiError(403, 50007, "Cannot send messages to this user")
     body, files = await read_body(request)
     version = build_version(None, body, files, make_attachment=state.attachment_maker(channel.id), via="bot create")
-    check_message(version)
+    check_message(version, sent=body)
     message = StoredMessage(
         id=state.snowflakes.next(), channel_id=channel.id, guild_id=channel.guild_id,
         author=state.world.bot_user, versions=[version],
@@ -182,7 +182,7 @@ async def edit_message(request: web.Request) -> web.Response:
     version = build_version(
         message.current, body, files, make_attachment=state.attachment_maker(message.channel_id), via="bot edit"
     )
-    check_message(version)
+    check_message(version, sent=body)
     message.versions.append(version)
     state.touch()
     return json_response(message.payload())

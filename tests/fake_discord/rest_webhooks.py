@@ -118,7 +118,7 @@ def _create_original(
     if loading:
         version = dataclasses.replace(version, flags=version.flags | LOADING)
     else:
-        check_message(version, at=("data",))
+        check_message(version, at=("data",), sent=data)
     message = _new_interaction_message(state, record, version)
     message.is_original_response = True
     record.original_message_id = message.id
@@ -146,7 +146,7 @@ def _edit(state: FakeState, message: StoredMessage, data: Any, files: list[Uploa
     version = build_version(
         message.current, data, files, make_attachment=state.attachment_maker(message.channel_id), via=via
     )
-    check_message(version, at=at)
+    check_message(version, at=at, sent=data)
     message.versions.append(version)
     state.touch()
 
@@ -231,7 +231,7 @@ async def send_followup(request: web.Request) -> web.Response:
         version = build_version(
             None, body, files, make_attachment=state.attachment_maker(record.channel_id), via="followup"
         )
-        check_message(version)
+        check_message(version, sent=body)
         message = state.add_message(_new_interaction_message(state, record, version))
         record.followup_ids.append(message.id)
     if request.query.get("wait", "").lower() in ("1", "true"):

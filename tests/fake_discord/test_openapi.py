@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from tests.fake_discord import FakeDiscord
-from tests.fake_discord.openapi import API_PREFIX, NULLABLE, REMEMBERED, UNION_BY_TYPE, discord_api
+from tests.fake_discord.openapi import API_PREFIX, discord_api
+from tests.fake_discord.schema_readings import NULLABLE, REMEMBERED, UNION_BY_TYPE
 
 SAMPLE_VALUES = {"token": "aW50ZXJhY3Rpb24token", "filename": "grid.png"}
 
@@ -123,11 +124,11 @@ async def test_every_checked_body_is_counted_with_its_cost(fake: FakeDiscord) ->
 
 
 def test_a_component_list_found_valid_is_remembered_and_any_other_list_is_checked() -> None:
-    from tests.fake_discord import openapi
+    from tests.fake_discord import schema_readings
 
     buttons = [{"type": 1, "components": [{"type": 2, "style": 1, "label": "U1", "custom_id": "remembered:1"}]}]
     assert errors_of("PATCH", "/channels/1/messages/2", {"components": buttons}) == []
-    assert any("remembered:1" in key for key in openapi._valid_seen)
+    assert any("remembered:1" in key for key in schema_readings._valid_seen)
     assert errors_of("PATCH", "/channels/1/messages/2", {"components": buttons}) == []
     changed = [{**buttons[0], "components": [{**buttons[0]["components"][0], "style": 0}]}]
     assert errors_of("PATCH", "/channels/1/messages/2", {"components": changed}) == [

@@ -107,6 +107,18 @@ MESSAGE_RULES = [
         "COMPONENT_LAYOUT_WIDTH_EXCEEDED", id="select-shares-a-row"),
     pytest.param({"content": "x", "components": [{"type": 77}]}, ("components", 0, "type"), "BASE_TYPE_CHOICES",
                  id="unknown-component-type"),
+    pytest.param({"content": "x", "components": [row({"type": 3, "custom_id": "menu", "options": [
+        {"label": "a", "value": "same"}, {"label": "b", "value": "same"}]})]},
+        ("components", 0, "components", 0, "options", 1, "value"), "SELECT_COMPONENT_OPTION_VALUE_DUPLICATED",
+        id="select-values-twice"),
+    pytest.param({"content": "x", "components": [row({"type": 2, "style": 5, "label": "l", "url": "ftp://x.org/a"})]},
+                 ("components", 0, "components", 0, "url"), "URL_TYPE_INVALID_SCHEME", id="link-button-ftp"),
+    pytest.param({"embeds": [{"title": "t", "url": "attachment://grid.png"}]}, ("embeds", 0, "url"),
+                 "URL_TYPE_INVALID_SCHEME", id="embed-link-to-a-file"),
+    pytest.param({"embeds": [{"title": "t", "image": {"url": "/files/grid.png"}}]}, ("embeds", 0, "image", "url"),
+                 "URL_TYPE_INVALID_URL", id="embed-image-relative"),
+    pytest.param({"content": "<@1>", "allowed_mentions": {"parse": ["users"], "users": ["1"]}},
+                 ("allowed_mentions",), "MESSAGE_ALLOWED_MENTIONS_PARSE_EXCLUSIVE", id="mentions-parse-and-list"),
     pytest.param({"content": "x", "flags": "64"}, ("flags",), "NUMBER_TYPE_COERCE", id="flags-as-a-string"),
     pytest.param({"content": "x", "tts": "no"}, ("tts",), "BOOLEAN_TYPE_CONVERT", id="tts-as-a-string"),
     pytest.param({"content": 5}, ("content",), "STRING_TYPE_CONVERT", id="content-as-a-number"),
@@ -333,7 +345,7 @@ async def test_bodies_shaped_as_discord_py_builds_them_are_accepted(
                     "fields": [{"name": "n", "value": "v" * 1024, "inline": True}],
                     "footer": {"text": "f" * 361}, "author": {"name": "a" * 256}, "image": {"url": "attachment://g.png"},
                     "timestamp": "2026-07-01T00:00:00+00:00"}],
-        # discord.py sends ints where the description says snowflake strings (openapi._adapt says why)
+        # discord.py sends ints where the description says snowflake strings (schema_readings.adapt says why)
         "allowed_mentions": {"parse": [], "users": [fake.member.id], "replied_user": False},
         "components": [row(*[{**button(f"job:1:U{n}"), "emoji": {"name": "🔁", "id": 123, "animated": False},
                               "disabled": False} for n in range(1, 6)])] * 1

@@ -11,13 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 from tests.fake_discord.form_errors import FormErrors, Path, invalid
 from tests.fake_discord.messages import ApiError, MessageVersion
 from tests.fake_discord.openapi import discord_api
 
 COMPONENTS_V2 = 1 << 15
-ACTION_ROW, BUTTON, TEXT_INPUT, TEXT_DISPLAY, LABEL = 1, 2, 4, 10, 18
+ACTION_ROW, BUTTON, STRING_SELECT, TEXT_INPUT, TEXT_DISPLAY, LABEL = 1, 2, 3, 4, 10, 18
 SELECTS = frozenset({3, 5, 6, 7, 8})
 LINK_BUTTON, PREMIUM_BUTTON = 5, 6
 CHAT_INPUT, SUB_COMMAND, SUB_COMMAND_GROUP = 1, 1, 2
@@ -33,6 +34,9 @@ EMBED_LIMITS = {"title": 256, "description": 4096}
 EMBED_FIELDS, FIELD_NAME_CHARS, FIELD_VALUE_CHARS = 25, 256, 1024
 FOOTER_CHARS, AUTHOR_CHARS = 2048, 256
 ATTACHMENTS_PER_MESSAGE = 10
+#: an embed's own link opens in a browser; its pictures may also be files of the message (``attachment://``)
+EMBED_URL_SCHEMES, EMBED_MEDIA_SCHEMES = ("http", "https"), ("http", "https", "attachment")
+LINK_BUTTON_SCHEMES = ("http", "https", "discord")
 ACTION_ROWS, ROW_COMPONENTS, CUSTOM_ID_CHARS, BUTTON_LABEL_CHARS = 5, 5, 100, 80
 MODAL_TITLE_CHARS, MODAL_COMPONENTS = 45, 5
 TEXT_INPUT_LABEL_CHARS, TEXT_INPUT_PLACEHOLDER_CHARS, TEXT_INPUT_VALUE_CHARS = 45, 100, 4000
@@ -50,11 +54,13 @@ def _too_long(limit: int) -> tuple[str, str]:
 # -- messages
 
 
-def check_message(version: MessageVersion, at: Path = ()) -> None:
-    """The message as it stands after the request (``at``: where the message sits in the body, e.g. ``data``)."""
+def check_message(version: MessageVersion, at: Path = (), sent: dict[str, Any] | None = None) -> None:
+    """The message as it stands after the request (``at``: where the message sits in the body, e.g. ``data``;
+    ``sent``: the request's own fields there, for the rules about the request rather than the message)."""
     if not (version.content or version.embeds or version.attachments or version.components):
         raise ApiError(400, 50006, "Cannot send an empty message")
     errors = FormErrors(at)
+    _check_allowed_mentions(errors, (sent or {}).get("allowed_mentions"))
     if len(version.content) > CONTENT_CHARS:
         errors.add(("content",), *_too_long(CONTENT_CHARS))
     if len(version.embeds) > EMBEDS_PER_MESSAGE:
@@ -68,6 +74,18 @@ def check_message(version: MessageVersion, at: Path = ()) -> None:
         errors.add(("attachments",), *_too_long(ATTACHMENTS_PER_MESSAGE))
     _check_components(errors, version.components, v2=bool(version.flags & COMPONENTS_V2))
     errors.raise_if_any()
+
+
+def _check_allowed_mentions(errors: FormErrors, mentions: Any) -> None:
+    """``parse: ["users"]`` lets every user mention ping, ``users: [...]`` only those: Discord takes one or
+    the other, never both."""
+    if not isinstance(mentions, dict):
+        return
+    parse = mentions.get("parse") or []
+    for kind in ("users", "roles"):
+        if kind in parse and mentions.get(kind):
+            errors.add(("allowed_mentions",), "MESSAGE_ALLOWED_MENTIONS_PARSE_EXCLUSIVE",
+                       f'parse:["{kind}"] and {kind}: [ids] are mutually exclusive.')
 
 
 def _text(value: Any) -> str:
@@ -100,7 +118,30 @@ def _check_embed(errors: FormErrors, at: Path, embed: dict[str, Any]) -> int:
         counted += len(text)
         if len(text) > limit:
             errors.add((*at, key, inner), *_too_long(limit))
+    for path, link in _embed_links(embed):
+        _check_link(errors, (*at, *path), link, EMBED_URL_SCHEMES if path == ("url",) else EMBED_MEDIA_SCHEMES)
     return counted
+
+
+def _embed_links(embed: dict[str, Any]) -> Iterator[tuple[Path, Any]]:
+    if embed.get("url") is not None:
+        yield ("url",), embed["url"]
+    for key, inner in (("image", "url"), ("thumbnail", "url"), ("author", "url"), ("author", "icon_url"),
+                       ("footer", "icon_url")):
+        part = embed.get(key)
+        if isinstance(part, dict) and part.get(inner) is not None:
+            yield (key, inner), part[inner]
+
+
+def _check_link(errors: FormErrors, at: Path, link: Any, schemes: tuple[str, ...]) -> None:
+    """The description's ``"format": "uri"``, as Discord applies it: a well-formed link with a scheme it takes."""
+    parts = urlsplit(link) if isinstance(link, str) else None
+    if parts is None or not parts.scheme or not (parts.netloc or parts.scheme in ("attachment", "discord")):
+        errors.add(at, "URL_TYPE_INVALID_URL", "Not a well formed URL.")
+    elif parts.scheme not in schemes:
+        allowed = ", ".join(repr(scheme) for scheme in schemes)
+        errors.add(at, "URL_TYPE_INVALID_SCHEME", f'Scheme "{parts.scheme}" is not supported. Scheme must be one '
+                                                  f"of ({allowed}).")
 
 
 # -- components
@@ -141,6 +182,8 @@ def _check_components(errors: FormErrors, components: list[dict[str, Any]], *, v
         kind, custom_id = component.get("type"), component.get("custom_id")
         if kind == BUTTON:
             _check_button(errors, path, component)
+        if kind == STRING_SELECT:
+            _check_select_options(errors, path, component)
         if custom_id is None:
             continue
         if isinstance(custom_id, str) and not 1 <= len(custom_id) <= CUSTOM_ID_CHARS:
@@ -165,11 +208,23 @@ def _check_row(errors: FormErrors, at: Path, row: Any) -> None:
                    "An action row holds up to 5 buttons or one select menu, not both")
 
 
+def _check_select_options(errors: FormErrors, at: Path, select: dict[str, Any]) -> None:
+    values: set[Any] = set()
+    for index, choice in enumerate(select.get("options") or []):
+        value = choice.get("value") if isinstance(choice, dict) else None
+        if value in values:
+            errors.add((*at, "options", index, "value"), "SELECT_COMPONENT_OPTION_VALUE_DUPLICATED",
+                       "Select component option values must be unique")
+        values.add(value)
+
+
 def _check_button(errors: FormErrors, at: Path, button: dict[str, Any]) -> None:
     style = button.get("style")
     if style == LINK_BUTTON:
         if not button.get("url"):
             errors.add((*at, "url"), "BASE_TYPE_REQUIRED", "This field is required")
+        else:
+            _check_link(errors, (*at, "url"), button["url"], LINK_BUTTON_SCHEMES)
         if button.get("custom_id") is not None:
             errors.add((*at, "custom_id"), "BUTTON_COMPONENT_CUSTOM_ID_NOT_ALLOWED", "A link button has no custom_id")
     elif style != PREMIUM_BUTTON:
