@@ -3,8 +3,6 @@ default aspect and NGPU's AINN gate — refused privately before "thinking…" a
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from bot.app import GridBot
@@ -33,12 +31,14 @@ async def refusal(stack: Stack, interaction: InteractionRecord) -> str:
 
 
 def ngpu_submits(stack: Stack) -> list[dict]:
-    return [r.body for r in stack.emulators["ngpu"][ngpu_emulator.REQUESTS_KEY] if r.path == "/user/schedulingTask"]
+    """The image requests of the submits NGPU took."""
+    return [r.inner_data() for r in stack.emulators["ngpu"][ngpu_emulator.REQUESTS_KEY]
+            if r.path == "/user/schedulingTask" and r.taken]
 
 
 def ainn_checks(stack: Stack) -> list[str]:
     return [r.query["address"] for r in stack.emulators["ngpu"][ngpu_emulator.REQUESTS_KEY]
-            if r.path == "/brc20/checkAddress"]
+            if r.path == ngpu_emulator.BRC20_BOT_PATH]
 
 
 async def nothing_started(bot: GridBot, stack: Stack) -> None:
@@ -263,7 +263,7 @@ async def test_the_members_default_service_and_aspect_come_first(stack: Stack, b
     assert_is_grid(await stack.final(await stack.imagine("a wide valley")))
 
     [sent] = ngpu_submits(stack)
-    drawn = json.loads(sent["data"])
+    drawn = sent
     assert drawn["width"] > drawn["height"], drawn  # landscape (the service rounds 16:9 to its size steps)
     [record] = await settled(bot, stack.fake.member.id, 1)
     assert record.provider == "ngpu" and record.request_as(ImagineRequest).aspect_ratio == "16:9"
@@ -274,7 +274,7 @@ async def test_an_aspect_in_the_prompt_wins_over_the_members_default(stack: Stac
     await bot.settings_store.save_member(stack.fake.member.id, MemberSettings(default_aspect="16:9"))
     assert_is_grid(await stack.final(await stack.imagine("a tall tower --ar 2:3", provider="ngpu")))
     [sent] = ngpu_submits(stack)
-    drawn = json.loads(sent["data"])
+    drawn = sent
     assert drawn["width"] < drawn["height"], drawn  # portrait, not the default's landscape
 
 
