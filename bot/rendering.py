@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Final
@@ -291,7 +292,7 @@ def _failure_lines(record: JobRecord, service: str) -> list[str]:
     if record.failure_kind in _BOT_WRITTEN and resolve_locale(record.locale) != DEFAULT_LOCALE:
         details = ""  # the bot's own English detail adds nothing the translated reason does not say
     if details and details not in reason and details not in failure_reason(record.failure_kind, service):
-        lines.append(f"> {neutral_within(details, DETAILS_DISPLAY_LIMIT - 2)}")
+        lines.append(f"> {neutral_within(without_addresses(details), DETAILS_DISPLAY_LIMIT - 2)}")
     return lines
 
 
@@ -358,6 +359,20 @@ def small_picture(data: bytes, side: int, max_bytes: int) -> EncodedImage:
         picture = load_image(opened, draft_size=(side, side))
         picture.thumbnail((side, side))
         return fit_to_limit(picture, max_bytes)
+
+
+#: a web link, and an IPv4 address (with its port) written out in a service's words
+_LINK_IN_TEXT: Final = re.compile(r"\b\w[\w+.-]*://[^\s<>\"']+")
+_ADDRESS_IN_TEXT: Final = re.compile(r"(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?::\d{1,5})?(?![\w.])")
+#: what stands where a link or an address was taken out
+WITHHELD: Final = "[…]"
+
+
+def without_addresses(text: str) -> str:
+    """A service's words without the links members may not be given (``shareable_link``) and without IP
+    addresses: an error can quote where the service runs."""
+    kept = _LINK_IN_TEXT.sub(lambda found: found[0] if shareable_link(found[0]) else WITHHELD, text)
+    return _ADDRESS_IN_TEXT.sub(WITHHELD, kept)
 
 
 def result_filename(record: JobRecord, extension: str) -> str:

@@ -232,6 +232,14 @@ def test_only_public_secure_service_links_reach_members(url: str | None, shown: 
     assert rendering.shareable_link(url) == (url if shown else None)
 
 
+def test_a_services_words_lose_its_addresses_but_keep_public_links() -> None:
+    words = "upload to http://164.90.147.104:8091/x failed (10.0.0.5:80); see https://status.example.com/1"
+    failed = record(failure_kind="server", failure_message=words)
+    details = rendering.failure_text(failed, "Midjourney-style API").splitlines()[-1]
+    assert details == "> upload to […] failed ([…]); see https://status.example.com/1"
+    assert rendering.without_addresses("v1.2.3.4 and 1.2.3") == "v1.2.3.4 and 1.2.3"  # versions are no addresses
+
+
 def test_a_small_picture_fits_its_side_and_size() -> None:
     import io
 

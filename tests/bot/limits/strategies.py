@@ -1,6 +1,7 @@
 """Hypothesis strategies for text a member or a service can put in a message: markdown-heavy, over-long, CJK,
 emoji (with skin tones, ZWJ families, flags, keycaps, tag sequences), right-to-left and zero-width marks, mentions
-of every kind, and anything else Unicode allows (lone surrogates aside: they cannot arrive as UTF-8)."""
+of every kind, links and addresses, and anything else Unicode allows (lone surrogates aside: they cannot arrive as
+UTF-8)."""
 
 from __future__ import annotations
 
@@ -33,6 +34,8 @@ EMOJI = (
     "각",  # Hangul jamo
 )
 MARKS = ("\u200f", "\u202e", "\u2066", "\u200b", "\u200c", "\u200d", "\ufeff", "\u2060", "שלום", "مرحبا", "\r\n")
+#: where a service runs, as its words may quote it
+ADDRESSES = ("http://164.90.147.104:8091/jobs/1", "10.0.0.5:80", "https://cdn.example/a_b*c.png", "http://nas/x")
 _CJK = st.text(st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF), min_size=1, max_size=40)
 _ANY = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=40)
 PIECES = st.one_of(
@@ -40,6 +43,7 @@ PIECES = st.one_of(
     st.sampled_from(MENTIONS),
     st.sampled_from(EMOJI),
     st.sampled_from(MARKS),
+    st.sampled_from(ADDRESSES),
     _CJK,
     _ANY,
     st.just(" "),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import re
 from unittest.mock import AsyncMock, MagicMock
 
 from hypothesis import given
@@ -60,11 +61,20 @@ def test_heading_progress_and_result_fit_and_keep_the_jobs_number(
 
 @PROPERTIES
 @given(record=JOBS, service=SERVICE)
-@covers(rendering.failure_text, rendering.failure_reason, rendering.refused_result_text, rendering.short_heading)
+@covers(
+    rendering.failure_text,
+    rendering.failure_reason,
+    rendering.refused_result_text,
+    rendering.short_heading,
+    rendering.without_addresses,
+)
 def test_a_failure_and_the_shortened_texts_fit_and_keep_the_jobs_number(record: JobRecord, service: str) -> None:
     failure = rendering.failure_text(record, service)
     assert content_problems(failure, owns(record)) == [] and keeps_number(record, failure)
-    assert failure.splitlines()[-1].startswith(("❌", ">"))
+    last = failure.splitlines()[-1]
+    assert last.startswith(("❌", ">"))
+    if last.startswith(">"):  # the service's words: never a plain-http link or an address of its network
+        assert "http://" not in last and not re.search(r"(?<![\w.])\d{1,3}(\.\d{1,3}){3}(?![\w.])", last)
     refused = rendering.refused_result_text(record, service)
     assert content_problems(refused, owns(record)) == [] and keeps_number(record, refused)
     assert len(rendering.short_heading(record, service)) <= 200
