@@ -174,6 +174,12 @@ class Provider(ABC):
     def supports(cls, capability: Capability) -> bool:
         return capability in cls.capabilities
 
+    @classmethod
+    def blend_shapes(cls, settings: ServiceSettings | None) -> frozenset[BlendDimensions]:
+        """The blend shapes this service can be told with ``settings`` (``/blend`` offers only those): every shape
+        by default; a service whose blend request cannot carry one declares fewer."""
+        return frozenset(BlendDimensions)
+
     def _unsupported(self, capability: Capability) -> UnsupportedError:
         return UnsupportedError(f"{self.display_name} does not offer {capability.value}.", provider=self.name)
 

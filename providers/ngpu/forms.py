@@ -47,8 +47,9 @@ class AuthForm(StrEnum):
 
     @property
     def described(self) -> str:
-        return "the Bearer form (`Authorization: Bearer <id>`)" if self is AuthForm.BEARER else (
-            "the bare id (`Authorization: <id>`)"
+        # worded without the header's own text, which the log filter rightly blanks wherever it appears
+        return "the Bearer form (the word Bearer, then the id)" if self is AuthForm.BEARER else (
+            "the bare id (the id alone)"
         )
 
 

@@ -20,7 +20,7 @@ from aiohttp import web
 from tests.emulators.common import FAULTS_KEY, JobClock, absolute, grid_png, png_bytes, store_file
 
 TEST_USERNAME = "test-user"
-TEST_PASSWORD = "test-password"
+TEST_PASSWORD = "pw-4r8t2m6z"
 
 FINISHED_STATUS = 2000  # the only value in the document (a finished job)
 # Inference: nothing documents the other statuses; the emulator uses these, and a failed job carries

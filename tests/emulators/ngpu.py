@@ -57,7 +57,7 @@ from tests.emulators.common import (
 )
 from tests.emulators.ngpu_a1111 import A1111_ENDPOINTS, run_a1111
 
-TEST_WORKSPACE_ID = "test-workspace"
+TEST_WORKSPACE_ID = "ws-7f3k9q2x"
 #: the seed's example address; holds 100 AINN here
 TEST_BTC_ADDRESS = "bc1pp8vyhh2ma0ntzjwr26xxrn5r0w296yu68wdwle5rrhgtv3a2lgkqtyayus"
 TEST_BTC_ADDRESS_WITHOUT_AINN = "bc1qemulatorholdsnoainn000000000000000000"

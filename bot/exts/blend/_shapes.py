@@ -35,8 +35,7 @@ _SERVICE_PICKS_SHAPE = {
 
 def told_shapes(cls: type[Provider], settings: ServiceSettings | None) -> frozenset[BlendDimensions]:
     """The shapes ``cls`` can be told with ``settings`` (every shape when it declares nothing)."""
-    declared = getattr(cls, "blend_shapes", None)
-    return frozenset(BlendDimensions) if declared is None else frozenset(declared(settings))
+    return cls.blend_shapes(settings)
 
 
 def offered_shapes(
