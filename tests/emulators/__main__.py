@@ -62,6 +62,9 @@ async def run(
             print(f"{name.upper()}_BASE_URL={url}", flush=True)
             if chosen[name]:
                 print(f"# {name} emulator variants: {', '.join(sorted(chosen[name]))}", flush=True)
+            for variant in sorted(chosen[name]):
+                for key, value in getattr(module, "VARIANT_ENV_SETTINGS", {}).get(variant, {}).items():
+                    print(f"{key}={value}", flush=True)
             for key, value in getattr(module, "ENV_SETTINGS", {}).items():
                 print(f"{key}={value}", flush=True)
         # the emulators serve their images on loopback, which the bot refuses unless it is allowed

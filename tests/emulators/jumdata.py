@@ -333,6 +333,8 @@ VARIANTS: dict[str, str] = {
     "strict_task_id": "the query refuses a taskId that is not 24 digits (the seed's taskNo form) with 400 about taskId",
     "strict_hex_task_id": "taskIds are 32 hex digits and the query refuses any other form with 400 about taskId",
 }
+#: what an operator whose service plays a variant would set (``python -m tests.emulators`` prints it)
+VARIANT_ENV_SETTINGS: dict[str, dict[str, str]] = {"strict_hex_task_id": {"JUMDATA_KEY_CHECK_TASK_ID": "0" * 32}}
 
 
 def make_app(job_seconds: float = 3.0, *, variants: Iterable[str] = ()) -> web.Application:

@@ -115,6 +115,8 @@ VARIANTS: dict[str, str] = {
     "describe_in_translation": "a finished describe job's prompts are only in `description_translation`",
     "describe_in_msg_content": "a finished describe job's prompts are only in `msg_content` and `msg_display`",
 }
+#: what an operator whose service plays a variant would set (``python -m tests.emulators`` prints it)
+VARIANT_ENV_SETTINGS: dict[str, dict[str, str]] = {"blend_reads_ar": {"MIDJOURNEY_BLEND_READS_AR": "true"}}
 #: the page caps of the ``page_cap_*`` variants
 PAGE_CAPS = {"page_cap_20": 20, "page_cap_10": 10}
 

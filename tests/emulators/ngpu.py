@@ -100,6 +100,12 @@ VARIANTS: dict[str, str] = {
     "querytask_top_code": f"queryTask's top-level result_code is {ODD_TOP_CODE} (neither 100 nor 200) while data "
     "carries the task's state",
 }
+#: what an operator whose service plays a variant would set (``python -m tests.emulators`` prints it)
+VARIANT_ENV_SETTINGS: dict[str, dict[str, str]] = {
+    "data_string": {"NGPU_DATA_FORM": "string"},
+    "auth_bearer": {"NGPU_AUTH_FORM": "bearer"},
+    "brc20_seed_path": {"NGPU_BRC20_PATH": "brc20/checkAddress"},
+}
 
 
 @dataclass

@@ -70,7 +70,13 @@ from tests.emulators.picpik._catalog import (
 )
 from tests.emulators.picpik._signature import expected_service_signature, expected_signature
 from tests.emulators.picpik._state import REQUESTS_KEY, STATE_KEY, PicpikState
-from tests.emulators.picpik._variants import APP_ACTIONS_PATH, STRICT_MAX_TASKS, VARIANTS, paths
+from tests.emulators.picpik._variants import (
+    APP_ACTIONS_PATH,
+    STRICT_MAX_TASKS,
+    VARIANT_ENV_SETTINGS,
+    VARIANTS,
+    paths,
+)
 
 #: what `python -m tests.emulators` prints for .env
 ENV_SETTINGS = {"PICPIK_PUBLIC_KEY": TEST_PUBLIC_KEY, "PICPIK_PRIVATE_KEY": TEST_PRIVATE_KEY}
@@ -89,6 +95,7 @@ __all__ = [
     "TEST_PRIVATE_KEY",
     "TEST_PUBLIC_KEY",
     "VARIANTS",
+    "VARIANT_ENV_SETTINGS",
     "expected_service_signature",
     "expected_signature",
     "make_app",

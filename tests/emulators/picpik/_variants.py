@@ -38,6 +38,11 @@ VARIANTS: dict[str, str] = {
     APP_HOST: f"the app actions (bundles, apps) are served only under {APP_ACTIONS_PATH}, which serves nothing else; "
     f"the API address refuses them as unknown actions; setting: PICPIK_APP_BASE_URL={APP_ACTIONS_PATH}",
 }
+#: what an operator whose service plays a variant would set (``python -m tests.emulators`` prints it)
+VARIANT_ENV_SETTINGS: dict[str, dict[str, str]] = {
+    "strict_batches": {"PICPIK_TASK_IDS_PER_CALL": str(STRICT_MAX_TASKS)},
+    "app_host": {"PICPIK_APP_BASE_URL": APP_ACTIONS_PATH},
+}
 
 #: the app actions of seed 000
 APP_ACTIONS: Final = frozenset(
