@@ -13,6 +13,8 @@ import threading
 from collections import Counter
 from dataclasses import dataclass
 
+from pydantic import ValidationError
+
 log = logging.getLogger("providers.unknown_values")
 
 #: longest value text kept (a service could send anything as a "status")
@@ -62,3 +64,17 @@ def forget_unknown_values() -> None:
     """Start counting afresh (tests; a process keeps its counts for its life)."""
     with _lock:
         _counts.clear()
+
+
+def shape_problem(error: ValidationError) -> str:
+    """Where a reply leaves the documented shape and how (``imgUrls: list_type``), never the value sent there: the
+    field names and pydantic's error type are the shape; the values may be anything, keys echoed back included."""
+    first = error.errors(include_url=False, include_input=False)[0]
+    where = ".".join(str(part) for part in first["loc"]) or "(the whole reply)"
+    return f"{where}: {first['type']}"
+
+
+def report_unknown_shape(service: str, reply: str, error: ValidationError) -> UnknownValue:
+    """``report_unknown`` for a reply (``reply``: which one, e.g. ``"ListTasksDetails reply shape"``) whose shape the
+    bot does not know."""
+    return report_unknown(service, reply, shape_problem(error))

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 from providers.core.errors import DecodeError, InvalidInputError
 from providers.core.scrub import Scrubber
 from providers.core.transport import HttpResponse, Transport
-from providers.core.unknown_values import report_unknown
+from providers.core.unknown_values import report_unknown, shape_problem
 from providers.jumdata.codes import OK, WRONG_PATH, error_for, is_documented
 from providers.jumdata.credentials import JumdataCredentials
 from providers.jumdata.models import (
@@ -98,7 +98,7 @@ class JumdataClient:
         try:
             return reply, data_model.model_validate(reply.data if reply.data is not None else {})
         except ValidationError as exc:
-            report_unknown(self.provider, f"{path} data shape", _first_problem(exc))
+            report_unknown(self.provider, f"{path} data shape", shape_problem(exc))
             raise DecodeError(
                 f"{SERVICE} sent a reply whose data does not match its documents.", provider=self.provider, code=OK
             ) from exc
@@ -113,19 +113,11 @@ class JumdataClient:
             response.raise_for_status()
             if isinstance(exc, DecodeError):
                 raise
-            report_unknown(self.provider, f"{path} reply shape", _first_problem(exc))
+            report_unknown(self.provider, f"{path} reply shape", shape_problem(exc))
             raise DecodeError(
                 f"{SERVICE} sent a reply without the documented code/msg fields.", provider=self.provider
             ) from exc
         if not is_documented(reply.code):
             report_unknown(self.provider, "code", reply.code)
         return reply
-
-
-def _first_problem(error: ValidationError) -> str:
-    """Where a reply leaves the documented shape and how (``imgUrls: list_type``), never the value sent there: the
-    field names and pydantic's error type are the shape; the values may be anything, keys echoed back included."""
-    first = error.errors(include_url=False, include_input=False)[0]
-    where = ".".join(str(part) for part in first["loc"]) or "(the whole reply)"
-    return f"{where}: {first['type']}"
 

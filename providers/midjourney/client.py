@@ -22,6 +22,7 @@ from providers.core.base import TokenStore
 from providers.core.errors import AuthenticationError, DecodeError, InvalidInputError
 from providers.core.scrub import Scrubber
 from providers.core.transport import HttpResponse, Transport
+from providers.core.unknown_values import report_unknown_shape
 from providers.midjourney.codes import OK, InvalidLoginError, error_for_errno, login_error_for_errno
 from providers.midjourney.find_walk import FindWalk, Found, PageCap, UnreadableSpans
 from providers.midjourney.find_walk import next_cursor as next_cursor
@@ -247,6 +248,7 @@ class MidjourneyClient:
 
     def _malformed(self, job_hash: str, error: ValidationError) -> DecodeError:
         log.info("%s job %s: malformed entry in /jobs/find (%d errors)", self.provider, job_hash, error.error_count())
+        report_unknown_shape(self.provider, "/jobs/find entry shape", error)
         message = "The service listed this job in a form its documents do not describe."
         return DecodeError(message, provider=self.provider)
 
@@ -286,6 +288,8 @@ class MidjourneyClient:
             envelope = Envelope.model_validate(response.json())
         except (DecodeError, ValidationError) as exc:
             response.raise_for_status()
+            if isinstance(exc, ValidationError):
+                report_unknown_shape(self.provider, f"{request.path} reply envelope", exc)
             raise DecodeError(
                 "The service sent a reply without the documented errno envelope.",
                 provider=self.provider,
@@ -299,6 +303,7 @@ class MidjourneyClient:
         try:
             return _adapter(request.returns).validate_python(envelope.data)
         except ValidationError as exc:
+            report_unknown_shape(self.provider, f"{request.path} reply shape", exc)
             raise DecodeError(
                 f"The service's reply to {request.path} does not have the documented shape.", provider=self.provider
             ) from exc

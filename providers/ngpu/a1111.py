@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from providers.core.errors import DecodeError
+from providers.core.unknown_values import report_unknown_shape
 
 PROFILE = "a1111"
 
@@ -194,7 +195,8 @@ def decode_caption(payload: dict[str, Any], *, provider: str) -> str:
 def _validate(model: type[_Answer], payload: dict[str, Any], provider: str) -> Any:
     try:
         return model.model_validate(payload)
-    except ValidationError:
+    except ValidationError as exc:
+        report_unknown_shape(provider, f"image answer shape ({model.__name__})", exc)
         raise DecodeError(f"The image's answer is not a {model.__name__}.", provider=provider) from None
 
 

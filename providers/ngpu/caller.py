@@ -28,7 +28,7 @@ from pydantic import BaseModel, ValidationError
 from providers.core.errors import AuthenticationError, DecodeError, InvalidInputError, NotFoundError, ProviderError
 from providers.core.scrub import Scrubber
 from providers.core.transport import HttpResponse, Transport
-from providers.core.unknown_values import report_unknown
+from providers.core.unknown_values import report_unknown, report_unknown_shape
 from providers.ngpu.codes import SUCCESS_CODES, raise_for_result
 from providers.ngpu.credentials import NgpuCredentials
 from providers.ngpu.forms import (
@@ -245,7 +245,8 @@ class NgpuCaller:
             raise_for_result(payload, provider=self.provider, scrub=self._scrub)
         try:
             return model.model_validate(payload)
-        except ValidationError:
+        except ValidationError as exc:
+            report_unknown_shape(self.provider, f"{model.__name__} reply shape", exc)
             raise DecodeError(
                 f"NGPU sent a reply that does not match its documents ({model.__name__}).", provider=self.provider
             ) from None

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from providers.core.errors import DecodeError, InvalidInputError
 from providers.core.scrub import Scrubber
 from providers.core.transport import HttpResponse, Transport
+from providers.core.unknown_values import report_unknown_shape
 from providers.picpik.apps import APP_ACTIONS, AppActions
 from providers.picpik.caller import R, Send
 from providers.picpik.codes import error_for_retcode
@@ -128,6 +129,7 @@ class PicpikClient(AppActions):
         try:
             return response_model.model_validate(payload)
         except ValidationError as exc:
+            report_unknown_shape(self.provider, f"{action} reply shape", exc)
             raise DecodeError(
                 f"Picpik sent a {action} reply that does not match its documents.", provider=self.provider
             ) from exc

@@ -24,6 +24,7 @@ from providers.core.errors import (
     ServerError,
 )
 from providers.core.scrub import NO_SECRETS, Scrubber
+from providers.core.unknown_values import report_unknown
 
 #: the longest part of Picpik's own Message repeated to a member
 _MAX_QUOTE = 300
@@ -90,6 +91,8 @@ def error_for_retcode(
 ) -> ProviderError:
     """The error for a failed call; the service's own Message is shown after our explanation, without the keys
     (``scrub``: the caller's, ``providers.core.scrub``)."""
+    if ret_code not in RETCODE_ERRORS:
+        report_unknown(provider, "RetCode", ret_code)  # classified by its Message's words below
     error_class = error_class_for(ret_code, message)
     text = _PREFIX.get(error_class, "Picpik refused the request.")
     detail = scrub(message, limit=_MAX_QUOTE)

@@ -40,6 +40,7 @@ from providers.core.models import (
     ParentJob,
     ProviderLimits,
 )
+from providers.core.unknown_values import report_unknown_shape, shape_problem
 from providers.picpik.batch_limit import ids_per_call, learn_limit
 from providers.picpik.client import PicpikClient
 from providers.picpik.credentials import PicpikCredentials
@@ -286,7 +287,8 @@ class PicpikProvider(Provider):
             if isinstance(detail, TaskDetail):
                 details[task_uid] = detail
             else:
-                log.info("picpik task %s: malformed details: %s", task_uid, detail)
+                log.info("picpik task %s: malformed details: %s", task_uid, shape_problem(detail))
+                report_unknown_shape(self.name, "ListTasksDetails entry shape", detail)
                 message = f"Picpik described task {task_uid} in a form its documents do not describe."
                 details[task_uid] = DecodeError(message, provider=self.name)
         return details

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -11,8 +12,9 @@ import pytest
 from pydantic import SecretStr
 
 from providers.core.base import Provider
-from providers.core.errors import AuthenticationError, UnsupportedError
+from providers.core.errors import AuthenticationError, DecodeError, UnsupportedError
 from providers.core.models import BlendDimensions, Capability, JobStatus, ParentJob
+from providers.core.unknown_values import forget_unknown_values, unknown_value_counts
 from providers.registry import PROVIDERS
 from tests.emulators.common import FAULTS_KEY, serve
 from tests.providers.cases import ALL_CASES
@@ -290,3 +292,22 @@ async def test_variant_delivers_every_capability(running_variant: Running) -> No
         state, _ = await run_to_end(provider, await provider.describe(sample_image(running.image_url, 7)))
         assert state.status is JobStatus.SUCCEEDED, ("describe", state.failure)
         assert state.texts and all(text.strip() for text in state.texts)
+
+
+async def test_a_reply_of_unknown_shape_is_reported(running: Running) -> None:
+    """A status reply the documents do not describe is an unknown value: counted under the service, not a guess."""
+    forget_unknown_values()
+    running.arm("wrong_types", times=1)
+    handle = await running.provider.imagine(running.case.imagine_request)
+    reported = set()
+    async with asyncio.timeout(10):
+        while not reported:
+            try:
+                state = await running.provider.poll(handle)
+            except DecodeError:
+                state = None
+            reported = {seen for seen in unknown_value_counts() if seen.service == running.case.name}
+            if state is not None and state.status.is_terminal and not reported:
+                pytest.fail(f"the job ended {state.status} and no unknown shape was reported")
+            await asyncio.sleep(0.05)
+    assert all("shape" in seen.field or seen.field for seen in reported)
