@@ -362,7 +362,9 @@ def small_picture(data: bytes, side: int, max_bytes: int) -> EncodedImage:
 
 
 #: a web link, and an IPv4 address (with its port) written out in a service's words
-_LINK_IN_TEXT: Final = re.compile(r"\b\w[\w+.-]*://[^\s<>\"']+")
+_SCHEME: Final = r"[A-Za-z][\w+.-]*://"
+#: (a link ends where another one starts, even glued to it: the second is judged on its own)
+_LINK_IN_TEXT: Final = re.compile(rf"{_SCHEME}(?:(?!{_SCHEME})[^\s<>\"'])+")
 _ADDRESS_IN_TEXT: Final = re.compile(r"(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?::\d{1,5})?(?![\w.])")
 #: what stands where a link or an address was taken out
 WITHHELD: Final = "[…]"

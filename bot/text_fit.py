@@ -59,6 +59,11 @@ ELLIPSIS: Final = "…"
 #: a mention as Discord reads it in text: @everyone, @here, <@id>, <@!id>, <@&id> (any length of id: an escape
 #: must not depend on the id being a real one)
 _MENTION: Final = re.compile(r"@(everyone|here|[!&]?\d)")
+#: a link as Discord reads one in text (discord.py's pattern): kept whole
+_LINK: Final = re.compile(r"<[^: >]+:/[^ >]+>|(?:https?|steam)://[^\s<]+[^<.,:;\"'\]\s]")
+#: what formats text anywhere in a line, and what formats a line from its start (a quote, a heading, a list item)
+_INLINE_MARKDOWN: Final = re.compile(r"[\\*_~|`\[]")
+_LINE_START_MARKDOWN: Final = re.compile(r"^(?:>(?:>>)?\s|#{1,3}|\s*-)", re.MULTILINE)
 _ZERO_WIDTH_SPACE: Final = "\u200b"
 _ZWJ: Final = "\u200d"
 
@@ -67,10 +72,25 @@ _ZWJ: Final = "\u200d"
 
 
 def neutralised(text: str) -> str:
-    """``text`` with its markdown shown as typed and no mention able to ping: Discord's markdown escape (which
-    escapes backslashes too, so a member's ``\\`` cannot escape the bot's own closing ``**``), then a zero-width
-    space after every ``@`` that starts a mention."""
-    return unmentioned(discord.utils.escape_markdown(text))
+    """``text`` with its markdown shown as typed and no mention able to ping: every inline markdown character
+    (``\\ * _ ~ | ` [``) escaped wherever it stands, a quote, heading or list mark escaped at a line's start, links
+    left as they are (an escape would break them; Discord reads a link whole, so nothing in it formats), then a
+    zero-width space after every ``@`` that starts a mention.
+
+    Discord's own ``escape_markdown`` escapes only the ``[`` of a masked link, so ``[x](**y**)`` would still turn
+    bold: here each character is escaped on its own."""
+    parts: list[str] = []
+    last = 0
+    for link in _LINK.finditer(text):
+        parts += [_escaped(text[last : link.start()]), link[0]]
+        last = link.end()
+    parts.append(_escaped(text[last:]))
+    return unmentioned("".join(parts))
+
+
+def _escaped(text: str) -> str:
+    inline = _INLINE_MARKDOWN.sub(lambda found: f"\\{found[0]}", text)
+    return _LINE_START_MARKDOWN.sub(lambda found: f"\\{found[0]}", inline)
 
 
 def unmentioned(text: str) -> str:

@@ -69,8 +69,9 @@ def test_inert_text_neither_formats_nor_pings_and_its_cut_splits_no_escape(text:
     assert len(shown) <= limit and pings(shown) == []
     if "://" not in text:
         assert unescaped_markdown(shown) == []
-    head = shown.removesuffix(ELLIPSIS)
-    assert (len(head) - len(head.rstrip("\\"))) % 2 == 0  # no backslash left to escape the mark
+    if shown != neutralised(" ".join(text.split())):  # it was cut: no backslash may be left to escape the mark
+        head = shown.removesuffix(ELLIPSIS)
+        assert (len(head) - len(head.rstrip("\\"))) % 2 == 0
 
 
 @pytest.mark.parametrize("emoji", [emoji for emoji in EMOJI if emoji != "🇺🇸🇬🇧🇫🇷"])  # each one grapheme

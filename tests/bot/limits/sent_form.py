@@ -39,10 +39,8 @@ from bot.text_fit import (
 _MASS = re.compile(r"@(everyone|here)")
 _ROLE = re.compile(r"<@&\d+>")
 _USER = re.compile(r"<@!?(\d+)>")
-#: an inline code span or a code block: Discord parses no mention inside one
-_CODE = re.compile(r"```.*?```|`[^`]*`", re.DOTALL)
-#: a character escaped with a backslash: an escaped backtick opens no code span
-_ESCAPED = re.compile(r"\\.", re.DOTALL)
+#: a link as Discord's markdown reads it (whole: nothing inside it formats)
+_LINK = re.compile(r"<[^: >]+:/[^ >]+>|(?:https?|steam)://[^\s<]+[^<.,:;\"'\]\s]")
 _LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 SELECT_PLACEHOLDER_CHARS = 150
 ROWS_PER_MESSAGE = 5
@@ -63,9 +61,37 @@ def text_problems(where: str, text: str | None) -> list[str]:
     return [f"{where}: half a surrogate pair"] if text and _LONE_SURROGATE.search(text) else []
 
 
+def outside_code(text: str) -> str:
+    """``text`` without its code spans and escaped characters, read left to right as Discord's markdown reads it:
+    a backslash escapes the next character (an escaped backtick opens no span), a link is read whole (a backtick in
+    it opens nothing), a run of backticks opens a span that the same run closes (a backslash inside it is just a
+    backslash), and no mention is parsed in a span."""
+    kept: list[str] = []
+    position = 0
+    while position < len(text):
+        character = text[position]
+        link = _LINK.match(text, position)
+        if link is not None:
+            kept.append(link[0])
+            position = link.end()
+            continue
+        if character == "\\":
+            position += 2
+            continue
+        if character == "`":
+            run = len(text[position:]) - len(text[position:].lstrip("`"))
+            end = text.find("`" * run, position + run)
+            if end != -1:
+                position = end + run
+                continue
+        kept.append(character)
+        position += 1
+    return "".join(kept)
+
+
 def pings(text: str | None, meant: Iterable[int] = ()) -> list[str]:
     """The mentions in ``text`` (outside code) that would ping, except the users in ``meant``."""
-    plain = _CODE.sub("", _ESCAPED.sub("", text or ""))
+    plain = outside_code(text or "")
     allowed = {str(user) for user in meant}
     found = [match[0] for match in _MASS.finditer(plain)] + [match[0] for match in _ROLE.finditer(plain)]
     found += [match[0] for match in _USER.finditer(plain) if match[1] not in allowed]

@@ -117,8 +117,8 @@ def test_preferences_and_rules_fit_their_embeds(
 @PROPERTIES
 @given(
     words=st.lists(ADVERSARIAL.map(lambda word: word[:100]), max_size=200),
-    changed=st.lists(ADVERSARIAL, max_size=200),
-    unchanged=st.lists(ADVERSARIAL, max_size=200),
+    changed=st.lists(NON_EMPTY, max_size=200),  # a word is never empty (``_edits.split_words``)
+    unchanged=st.lists(NON_EMPTY, max_size=200),
     locale=LOCALE,
 )
 @covers(_summary.words_change_text, _summary.words_pages, _summary.quoted)
@@ -186,7 +186,7 @@ def test_the_ngpu_lists_fit_one_embed(
 
 @PROPERTIES
 @given(
-    texts=st.lists(MAYBE_TEXT, min_size=8, max_size=8),
+    texts=st.lists(MAYBE_TEXT, min_size=6, max_size=6),
     task_id=ADVERSARIAL,
     state=st.integers(-5, 5),
     gpu=st.one_of(st.none(), st.integers(0, 10**9)),
@@ -198,14 +198,15 @@ def test_the_ngpu_lists_fit_one_embed(
 def test_one_ngpu_task_and_a_brc20_answer_fit(
     texts: list[str | None], task_id: str, state: int, gpu: int | None, names: list[str], address: str, locale: str
 ) -> None:
-    method, requrl, nodeaddr, btc, requested, answered, userkey, userip = texts
+    method, requrl, nodeaddr, btc, requested, answered = texts
+    userkey, userip = "member-key-4f1c9a", "203.0.113.77"  # who sent the task: never shown
     info = TaskInfo(
         taskid=task_id, state=state, method=method, requrl=requrl, nodeaddr=nodeaddr, btcaddress=btc,
         requesttime=requested, responsetime=answered, userkey=userkey, userip=userip, gpudursion=gpu,
     )
     shown = ngpu_render.task_embed(info, locale)
     assert embeds_problems([shown]) == []
-    assert all(secret not in str(shown.to_dict()) for secret in (userkey, userip) if secret and len(secret) > 8)
+    assert userkey not in str(shown.to_dict()) and userip not in str(shown.to_dict())
     holdings = Brc20Holdings(exists=True, names=names, balances=list(range(len(names))))
     assert embeds_problems([ngpu_render.brc20_embed(address, holdings, locale)]) == []
 

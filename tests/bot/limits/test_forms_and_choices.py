@@ -97,9 +97,10 @@ def test_autocomplete_choice_names_fit(record: JobRecord, app: PicpikApp, bundle
 
 
 @PROPERTIES
-@given(labels=st.lists(st.tuples(ADVERSARIAL, ADVERSARIAL.map(lambda text: text[:100] or "v")), max_size=30))
-@covers(imagine_models.ModelCatalog.choices)
+@given(labels=st.lists(st.tuples(ADVERSARIAL, ADVERSARIAL.map(lambda text: text[:100] or "v")), max_size=25))
+@covers(imagine_models._fitted)
 def test_model_and_style_choices_fit(labels: list[tuple[str, str]]) -> None:
+    """What ``ModelCatalog.choices`` makes of each of the (at most 25) options a service lists."""
     options = [imagine_models._fitted(ModelOption(value=value, label=label)) for label, value in labels]
     choices = [app_commands.Choice(name=option.label, value=option.value) for option in options]
     assert choices_problems(choices) == []

@@ -220,10 +220,10 @@ def test_a_refusal_shows_picpiks_own_words_in_a_sentence_of_the_readers_language
     assert chinese.splitlines()[1:] == [
         "`app-1`",
         "❌ Picpik 没有接受这个请求。",
-        "> Picpik 返回：“App [app-1] cannot start in state 1”",
+        "> Picpik 返回：“App \\[app-1] cannot start in state 1”",  # an escaped [ shows as [
     ]
     english = _render.action_text(record(request, None, **refused), None, Observation(), final=True)
-    assert english.splitlines()[3:] == ["> Picpik says: “App [app-1] cannot start in state 1”"]
+    assert english.splitlines()[3:] == ["> Picpik says: “App \\[app-1] cannot start in state 1”"]
     # the bot's own English detail (no words of Picpik's in it) is for English readers only
     lost = {"failure_kind": "decode", "failure_message": "The action's app ids were lost."}
     assert _render.action_text(record(request, None, **lost), None, Observation(), final=True).endswith(
