@@ -21,6 +21,7 @@ from storage.database import open_database
 from storage.jobs import JobRecord, JobStore
 from tests.benchmarks._load_emulators import POLL
 from tests.benchmarks._load_stack import LoadStack
+from tests.bot.e2e.conftest import has_result
 from tests.fake_discord import LOADING, InteractionRecord, StoredMessage
 
 FAILURE_MARK = "❌"
@@ -108,7 +109,7 @@ def final_version_at(message: StoredMessage | None) -> tuple[float | None, bool]
     for version in message.versions:
         if version.flags & LOADING:
             continue
-        if version.attachments:
+        if has_result(version):
             return version.monotonic, False
         if FAILURE_MARK in version.content:
             return version.monotonic, True

@@ -13,7 +13,7 @@ import pytest
 from aiohttp import web
 
 from bot.settings import Settings
-from tests.bot.e2e.conftest import LOOPBACK, Stack
+from tests.bot.e2e.conftest import LOOPBACK, Stack, has_result
 from tests.emulators import jumdata, midjourney, ngpu
 from tests.emulators import picpik as picpik_emulator
 from tests.emulators.__main__ import _emulator_modules
@@ -97,7 +97,8 @@ def job_number(message: StoredMessage) -> int:
 
 
 def versions_with_files(message: StoredMessage) -> int:
-    return sum(bool(version.attachments) for version in message.versions)
+    """How many versions of a job's message carry a result (a progress preview is none)."""
+    return sum(has_result(version) for version in message.versions)
 
 
 def waited(message: StoredMessage) -> float:

@@ -23,7 +23,7 @@ import pytest
 
 from bot import rendering
 from providers.core.errors import ErrorKind
-from tests.bot.e2e.conftest import POLL_SCALE, PROGRESS_EDIT_INTERVAL, is_final
+from tests.bot.e2e.conftest import POLL_SCALE, PROGRESS_EDIT_INTERVAL, has_result, is_final
 from tests.bot.e2e.test_imagine import assert_finished_cleanly, assert_is_grid
 from tests.fake_discord import InteractionRecord, MessageVersion, StoredMessage
 from tests.faults.bot_process import BotProcess, bot_environment
@@ -57,7 +57,7 @@ def job_states(database: Path) -> dict[int, str]:
 
 def final_versions(message: StoredMessage) -> list[MessageVersion]:
     """The versions of a job's message that show a result or a failure."""
-    return [v for v in message.versions if v.attachments or "❌" in v.content]
+    return [v for v in message.versions if has_result(v) or "❌" in v.content]
 
 
 async def kill_when_spread(
@@ -133,7 +133,7 @@ async def test_a_killed_bot_finishes_every_job_exactly_once_after_a_restart(
             )
             click = await fake.click_button(before_crash, before_crash.custom_ids[0])
             upscale = await fake.wait_for_original(click, is_final, timeout=15)
-            assert upscale.attachments and "❌" not in upscale.content, upscale.content
+            assert has_result(upscale.current) and "❌" not in upscale.content, upscale.content
             assert job_number(upscale) > JOBS
 
             # every row closed (just after its final edit): the restarted process left nothing open
