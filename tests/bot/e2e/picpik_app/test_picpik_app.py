@@ -305,7 +305,7 @@ async def test_an_action_picpik_refuses_ends_with_its_reason_in_the_admins_langu
         f"`{app_id}`",
         "❌ Picpik 没有接受这个请求。",
         # the service's own words stay as they came, in a sentence of the admin's language
-        f"> Picpik 返回：“App [{app_id}] cannot restart in state 6”",
+        f"> Picpik 返回：“App \\[{app_id}] cannot restart in state 6”",  # an escaped [ shows as [
     ]
     [row] = await action_rows(admin_bot, stack, 1)
     assert (row.state, row.failure_kind) == (LifecycleState.FAILED, "invalid_input")
