@@ -492,23 +492,19 @@ class Poller:
     async def _preview_picture(
         self, provider: Provider, record: JobRecord, preview: ImageData | None
     ) -> tuple[str, EncodedImage] | None:
-        """The job's preview (which, and the picture made small), within the pause between two progress edits. A
-        poll that gave no preview may have one the service keeps back as no link to show (``preview_image``: the
-        Midjourney-style API's previews are plain-http links on its own address), asked for here. None when the
-        service's downloads are busy with results (those come first), or there is none, or it cannot be fetched or
-        read in time."""
+        """The job's preview (which, and the picture made small), within the pause between two progress edits:
+        fetched through the provider, never linked (the Midjourney-style API's previews are plain-http links on its
+        own address). None when the service's downloads are busy with results (those come first), or there is none,
+        or it cannot be fetched or read in time."""
         downloads = self._download_limits[provider.name]
         if downloads.locked():
             return None
         seconds = min(PREVIEW_SECONDS, max(1.0, self._settings.progress_edit_interval_seconds))
         limit = min(PREVIEW_BYTES, record.upload_limit or self._settings.upload_limit_bytes)
-        kept_back = getattr(provider, "preview_image", None)
+        if preview is None:
+            return None
         try:
             async with downloads, asyncio.timeout(seconds):
-                if preview is None and callable(kept_back) and record.handle is not None:
-                    preview = await kept_back(record.handle)
-                if preview is None:
-                    return None
                 data = await provider.download(preview)
                 return _preview_key(preview), await asyncio.to_thread(
                     rendering.small_picture, data, PREVIEW_SIDE, limit
