@@ -2,6 +2,8 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+# test processes side by side: the suite mostly waits on loopback sockets and timers, not on the 2 cores
+TEST_WORKERS ?= 3
 
 .PHONY: run test lint emulators install
 
@@ -26,4 +28,4 @@ lint: install
 
 test: install
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)

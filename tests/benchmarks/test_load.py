@@ -96,6 +96,11 @@ async def test_the_lag_probe_sees_a_blocked_event_loop() -> None:
 
 
 @dataclass
+class _Attachment:
+    filename: str
+
+
+@dataclass
 class _Version:
     content: str
     flags: int
@@ -112,8 +117,9 @@ def test_the_final_edit_is_the_first_version_with_the_result_or_the_failure() ->
     message = _Message([
         _Version("", LOADING, monotonic=1.0),
         _Version("⏳ waiting", 0, monotonic=2.0),
-        _Version("done", 0, ("grid.png",), monotonic=3.0),
-        _Version("done, buttons", 0, ("grid.png",), monotonic=4.0),
+        _Version("🎨 Drawing… 40 %", 0, (_Attachment("preview_1.png"),), monotonic=2.5),  # a preview is no result
+        _Version("done", 0, (_Attachment("grid_1.png"),), monotonic=3.0),
+        _Version("done, buttons", 0, (_Attachment("grid_1.png"),), monotonic=4.0),
     ])
     assert final_version_at(message) == (3.0, False)  # type: ignore[arg-type]
     failed = _Message([_Version("", LOADING, monotonic=1.0), _Version("❌ refused", 0, monotonic=2.5)])

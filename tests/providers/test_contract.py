@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 
 import aiohttp
@@ -13,7 +13,7 @@ from pydantic import SecretStr
 
 from providers.core.base import Provider
 from providers.core.errors import AuthenticationError, DecodeError, UnsupportedError
-from providers.core.models import BlendDimensions, Capability, JobStatus, ParentJob
+from providers.core.models import BlendDimensions, Capability, JobHandle, JobStatus, ParentJob
 from providers.core.unknown_values import forget_unknown_values, unknown_value_counts
 from providers.registry import PROVIDERS
 from tests.emulators.common import FAULTS_KEY, serve
@@ -284,14 +284,22 @@ async def test_variant_delivers_every_capability(running_variant: Running) -> No
         images = [sample_image(running.image_url, n) for n in (1, 2)]
         blend = lambda: provider.blend(images, BlendDimensions.PORTRAIT)  # noqa: E731
         follow_ups.append(("blend", blend, running.case.imagine_images))
-    for name, submit, count in follow_ups:
+
+    async def delivers(name: str, submit: Callable[[], Awaitable[JobHandle]], count: int) -> None:
         state, _ = await run_to_end(provider, await submit())
         assert state.status is JobStatus.SUCCEEDED, (name, state.failure)
         await _assert_images(running, state.images, count)
-    if provider.supports(Capability.DESCRIBE):
+
+    async def describes() -> None:
         state, _ = await run_to_end(provider, await provider.describe(sample_image(running.image_url, 7)))
         assert state.status is JobStatus.SUCCEEDED, ("describe", state.failure)
         assert state.texts and all(text.strip() for text in state.texts)
+
+    # side by side, as members press buttons: every follow-up is its own job on the service
+    checks = [delivers(*follow_up) for follow_up in follow_ups]
+    if provider.supports(Capability.DESCRIBE):
+        checks.append(describes())
+    await asyncio.gather(*checks)
 
 
 async def test_a_reply_of_unknown_shape_is_reported(running: Running) -> None:

@@ -103,7 +103,10 @@ class Stack:
 
 
 @pytest.fixture
-async def stack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Stack]:
+async def stack(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> AsyncIterator[Stack]:
+    refusals_expected = request.node.get_closest_marker("discord_refusals_expected") is not None
     async with AsyncExitStack() as exit_stack:
         emulators: dict[str, web.Application] = {}
         for name, module in _emulator_modules().items():
@@ -125,6 +128,10 @@ async def stack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterato
         # the fake Discord's attachments and the emulators live on loopback, which the bot never fetches otherwise
         monkeypatch.setenv("FETCH_ALLOWED_NETWORKS", LOOPBACK)
         yield Stack(fake=fake, emulators=emulators, settings=Settings())
+        # whatever the test asserted, nothing the bot sent may be what Discord would refuse (its OpenAPI schema and
+        # documented limits), even where the bot coped with the 400
+        if not refusals_expected:
+            assert not fake.refused, "Discord would refuse:\n" + "\n".join(map(str, fake.refused))
 
 
 @pytest.fixture

@@ -18,6 +18,9 @@ from tests.bot.e2e.test_discord_faults import delivered, edits_of, versions_with
 from tests.bot.e2e.test_imagine import assert_is_grid, settled
 from tests.fake_discord import StoredMessage
 
+#: these tests make the bot build what Discord refuses, on purpose (the stack checks nothing was refused otherwise)
+pytestmark = pytest.mark.discord_refusals_expected
+
 #: every character Discord's markdown reads, and mentions: escaped, this prompt is about twice as long
 MARKDOWN_HEAVY = "**bold** __under__ ~~gone~~ ||hidden|| `code` > quote # head [link](x) \\ @everyone <@&1> "
 
