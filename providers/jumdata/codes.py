@@ -59,8 +59,12 @@ CODE_TABLE: dict[int, tuple[type[ProviderError], str]] = {
 # not a verdict on the keys. "sign" must stand alone (or as "signature"): "design" in an echoed prompt is no key.
 _PARAMETER_ERROR = 400
 _CREDENTIAL_WORDS = re.compile(
-    r"(?<![a-z])sign(?:ature)?(?![a-z])|app_?id|app_?secret|account|签名|密钥|秘钥|账号|账户", re.IGNORECASE
+    r"(?<![a-z])sign(?:ature)?(?![a-z])|app_?id|app_?secret|签名|密钥|秘钥", re.IGNORECASE
 )
+# "the account" names the keys only when nothing else is named: "taskId不属于该账号" (the id is not this account's) is
+# about the id, and "账户余额不足" (the account's balance is too low) about money, neither about the keys.
+_ACCOUNT_WORDS = re.compile(r"account|账号|账户", re.IGNORECASE)
+_MONEY_WORDS = re.compile(r"balance|quota|credit|余额|额度|欠费|充值", re.IGNORECASE)
 # The query's only business field: a 400 naming it refuses the id we sent ("taskId不能为空" in the document; a
 # stricter service may also refuse an id not of its own form), not the keys.
 _TASK_ID_WORDS = re.compile(r"task_?id|任务id|任务编号", re.IGNORECASE)
@@ -72,8 +76,11 @@ class TaskIdRefusedError(InvalidInputError):
 
 def refuses_credentials(code: int, msg: str) -> bool:
     """Whether a reply says the appId or the signature (so the member's keys) was refused."""
-    may_name_them = code == _PARAMETER_ERROR or not is_documented(code)
-    return may_name_them and bool(_CREDENTIAL_WORDS.search(msg))
+    if not (code == _PARAMETER_ERROR or not is_documented(code)):
+        return False
+    if _CREDENTIAL_WORDS.search(msg):
+        return True
+    return bool(_ACCOUNT_WORDS.search(msg)) and not _TASK_ID_WORDS.search(msg) and not _MONEY_WORDS.search(msg)
 
 
 def refuses_task_id(code: int, msg: str) -> bool:

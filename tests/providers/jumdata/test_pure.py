@@ -187,6 +187,9 @@ def test_messages_explain_what_to_do() -> None:
         (400, "Invalid SIGN", True),
         (400, "signature mismatch", True),
         (400, "账号不存在", True),
+        (400, "taskId不属于该账号", False),  # about the id: it is not this account's
+        (777, "账户余额不足", False),  # about money, not the keys
+        (400, "account balance too low", False),
         (999, "签名错误", False),  # "other" keeps its meaning: it may only repeat the request
         (777, "invalid appSecret", True),  # a code the document does not list, naming the keys
         (400, "风格值不正确", False),
