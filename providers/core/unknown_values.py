@@ -19,6 +19,10 @@ log = logging.getLogger("providers.unknown_values")
 
 #: longest value text kept (a service could send anything as a "status")
 MAX_VALUE_CHARS = 80
+#: distinct values kept per process (a service sending a new value every poll must not grow memory without end);
+#: past it, new values are no longer logged, only counted under one entry per service and field
+MAX_DISTINCT_VALUES = 500
+OVERFLOW_VALUE = "(more values than kept)"
 
 
 @dataclass(frozen=True, order=True)
@@ -43,6 +47,8 @@ def report_unknown(service: str, field: str, value: object) -> UnknownValue:
     seen = UnknownValue(service, field, _shown(value))
     with _lock:
         first = seen not in _counts
+        if first and len(_counts) >= MAX_DISTINCT_VALUES:
+            seen, first = UnknownValue(service, field, OVERFLOW_VALUE), False
         _counts[seen] += 1
     if first:
         log.warning(

@@ -8,7 +8,9 @@ from collections.abc import Iterator
 import pytest
 
 from providers.core.unknown_values import (
+    MAX_DISTINCT_VALUES,
     MAX_VALUE_CHARS,
+    OVERFLOW_VALUE,
     UnknownValue,
     forget_unknown_values,
     report_unknown,
@@ -40,3 +42,13 @@ def test_values_are_kept_short_and_on_one_line() -> None:
     seen = report_unknown("ngpu", "result_code", "x" * 500 + "\nmore")
     assert "\n" not in seen.value and len(seen.value) == MAX_VALUE_CHARS
     assert report_unknown("midjourney", "status", 2999).value == "2999"
+
+
+def test_distinct_values_are_capped(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.WARNING, logger="providers.unknown_values")
+    for number in range(MAX_DISTINCT_VALUES + 50):
+        report_unknown("midjourney", "status", number)
+    counts = unknown_value_counts()
+    assert len(counts) == MAX_DISTINCT_VALUES + 1
+    assert counts[UnknownValue("midjourney", "status", OVERFLOW_VALUE)] == 50
+    assert len(caplog.records) == MAX_DISTINCT_VALUES
