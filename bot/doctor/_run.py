@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from bot.logs import settings_secrets
 from providers.core.base import Provider, ServiceSettings
-from providers.core.diagnosis import Diagnosis, Finding
+from providers.core.diagnosis import Diagnosis, Finding, Verdict
 from providers.core.errors import ProviderConnectionError, ProviderError, ProviderTimeoutError
 from providers.core.scrub import REDACTED, Scrubber
 from providers.core.unknown_values import UnknownValue, unknown_value_counts
@@ -151,12 +151,26 @@ async def _diagnose(
     session: aiohttp.ClientSession, cls: type[Provider], settings: ServiceSettings, keys: BaseModel, timeout: float
 ) -> Diagnosis:
     """The service's own diagnosis, or one that says in a line why there is none."""
+    provider: Provider | None = None
     try:
         async with asyncio.timeout(timeout):
             provider = cls(session, settings, keys)
             return await provider.diagnose()
     except TimeoutError:
-        return Diagnosis(service=cls.name, problem=f"not reachable: no complete answer within {timeout:g} s")
+        so_far = provider.diagnosis_so_far if provider is not None else None
+        if so_far is None or so_far.keys_accepted is None:
+            return Diagnosis(service=cls.name, problem=f"not reachable: no complete answer within {timeout:g} s")
+        # the keys were judged: keep what was learned, and say the rest could not be told in time
+        so_far.findings.append(
+            Finding(
+                entry=f"{cls.name}.checks",
+                reading=f"every check finishes within --timeout ({timeout:g} s)",
+                verdict=Verdict.UNKNOWN,
+                saw=f"the checks after these did not finish within {timeout:g} s",
+                setting="python -m bot doctor --timeout <more seconds>",
+            )
+        )
+        return so_far
     except (ProviderTimeoutError, ProviderConnectionError) as error:
         return Diagnosis(service=cls.name, problem=f"not reachable: {error}")
     except ProviderError as error:

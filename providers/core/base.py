@@ -131,6 +131,8 @@ class Provider(ABC):
     access_gate: ClassVar[str | None] = None
     #: until when (``time.monotonic``) these keys' last passed access check is trusted
     _access_granted_until: float = 0.0
+    #: the diagnosis being made by ``diagnose`` (None before it checked the keys)
+    diagnosis_so_far: Diagnosis | None = None
 
     def __init__(
         self,
@@ -308,7 +310,9 @@ class Provider(ABC):
         return diagnosis
 
     async def _diagnose_keys(self, diagnosis: Diagnosis) -> None:
-        """Fill ``reachable`` / ``keys_accepted`` / ``problem`` from ``check_credentials`` (a free call)."""
+        """Fill ``reachable`` / ``keys_accepted`` / ``problem`` from ``check_credentials`` (a free call). The
+        diagnosis is kept as ``diagnosis_so_far`` too, so a caller that stops a slow diagnosis keeps what it learned."""
+        self.diagnosis_so_far = diagnosis
         try:
             await self.check_credentials()
         except AuthenticationError as error:

@@ -99,6 +99,21 @@ async def test_hanging_services_are_reported_within_the_timeout_side_by_side() -
     assert exit_status(report) == UNUSABLE
 
 
+async def test_a_slow_check_after_the_keys_keeps_what_was_learned() -> None:
+    async with running(["jumdata"]) as emulated:
+        faults = emulated["jumdata"].app[FAULTS_KEY]
+        faults.slow_seconds = 0.7  # the keys check ends in time, the next query does not
+        faults.arm("slow")
+        settings = service_settings(emulated)
+        settings["jumdata"] = settings["jumdata"].model_copy(update={"timeout_seconds": 30.0})
+        report = await examine(settings, timeout=1.0)
+    diagnosis = _by_service(report)["jumdata"]
+    assert diagnosis.reachable and diagnosis.keys_accepted is True and diagnosis.usable
+    [late] = [finding for finding in diagnosis.findings if finding.entry == "jumdata.checks"]
+    assert late.verdict is Verdict.UNKNOWN and "did not finish within 1 s" in late.saw
+    assert exit_status(report) == USABLE
+
+
 async def test_no_keys_in_the_settings_is_said_and_counts_as_unusable() -> None:
     report = await examine({}, timeout=5)
     assert report.configured == []
