@@ -53,8 +53,10 @@ def key_check_finding(probe: QueryAnswer) -> Finding:
     if probe.code == TASK_UNKNOWN:
         return Finding("jumdata.key_check", reading, Verdict.CONFIRMED, f"{saw}: an unknown id, so the keys passed")
     if probe.refuses_task_id:
-        told = f"{saw}: the id's form was refused, not the keys, so the keys passed"
-        return Finding("jumdata.key_check", reading, Verdict.CONFIRMED, told)
+        # a service that reads the id before the keys answers bad keys the same way: the keys were not judged
+        told = f"{saw}: the id's form was refused before anything was said about the keys"
+        setting = f"{KEY_CHECK_SETTING}=<a taskId this account was given>"
+        return Finding("jumdata.key_check", reading, Verdict.UNKNOWN, told, setting)
     if probe.code == OK:
         told = f"{saw}: a task with this id exists, so the keys passed"
         return Finding("jumdata.key_check", reading, Verdict.CONFIRMED, told)
@@ -83,5 +85,6 @@ def task_id_shape_finding(malformed: QueryAnswer, probe: QueryAnswer) -> Finding
         )
         setting = f"{KEY_CHECK_SETTING}=<a taskId this account was given>"
         return Finding("jumdata.task_id_shape", reading, Verdict.REFUTED, told, setting)
+    # the reading (any form taken) is wrong, but the key check's own id is of the service's form: nothing to change
     told = f"{strict}; the key check's taskId {probe.task_id!r} passes as well formed ({probe.shown()})"
-    return Finding("jumdata.task_id_shape", reading, Verdict.CONFIRMED, told)
+    return Finding("jumdata.task_id_shape", reading, Verdict.REFUTED, told)

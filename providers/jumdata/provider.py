@@ -192,6 +192,8 @@ class JumdataProvider(Provider):
         probe = await self._answer(self.key_check_task_id)
         malformed = await self._answer(MALFORMED_TASK_ID)
         diagnosis.findings += [key_check_finding(probe), task_id_shape_finding(malformed, probe)]
+        if probe.refuses_task_id:
+            diagnosis.keys_accepted = None  # the id was refused before the keys were judged
         return diagnosis
 
     async def _answer(self, task_id: str) -> QueryAnswer:

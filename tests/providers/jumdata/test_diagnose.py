@@ -36,7 +36,7 @@ async def test_default_service_keys_good_and_any_id_taken() -> None:
     assert shape.verdict is Verdict.CONFIRMED and "not strict" in shape.saw and MALFORMED_TASK_ID in shape.saw
 
 
-async def test_strict_service_whose_form_the_check_uses_is_confirmed_strict() -> None:
+async def test_strict_service_whose_form_the_check_uses_is_strict_with_nothing_to_change() -> None:
     async with running(("strict_task_id",)) as live:
         diagnosis = await live.provider.diagnose()
         _only_free_queries(live)
@@ -44,7 +44,7 @@ async def test_strict_service_whose_form_the_check_uses_is_confirmed_strict() ->
     assert diagnosis.keys_accepted is True
     assert found["jumdata.key_check"].verdict is Verdict.CONFIRMED and "code 201" in found["jumdata.key_check"].saw
     shape = found["jumdata.task_id_shape"]
-    assert shape.verdict is Verdict.CONFIRMED and shape.setting is None
+    assert shape.verdict is Verdict.REFUTED and shape.setting is None  # strict, but the check's own id fits
     assert "strict" in shape.saw and emulator.TASK_ID_FORM_REFUSED in shape.saw and "passes as well formed" in shape.saw
 
 
@@ -53,9 +53,11 @@ async def test_strict_service_of_another_form_names_the_setting() -> None:
         diagnosis = await live.provider.diagnose()
         _only_free_queries(live)
     found = _findings(diagnosis)
-    assert diagnosis.keys_accepted is True  # a refused id form is not refused keys
+    # a refused id form is not refused keys, nor accepted ones: the service said nothing of them
+    assert diagnosis.keys_accepted is None and diagnosis.usable
     key_check = found["jumdata.key_check"]
-    assert key_check.verdict is Verdict.CONFIRMED and "the id's form was refused, not the keys" in key_check.saw
+    assert key_check.verdict is Verdict.UNKNOWN and "before anything was said about the keys" in key_check.saw
+    assert key_check.setting is not None and key_check.setting.startswith("JUMDATA_KEY_CHECK_TASK_ID=")
     shape = found["jumdata.task_id_shape"]
     assert shape.verdict is Verdict.REFUTED
     assert shape.setting is not None and shape.setting.startswith("JUMDATA_KEY_CHECK_TASK_ID=")
@@ -68,7 +70,8 @@ async def test_with_the_setting_the_strict_service_of_another_form_is_confirmed(
         _only_free_queries(live)
     found = _findings(diagnosis)
     assert found["jumdata.key_check"].verdict is Verdict.CONFIRMED and "code 201" in found["jumdata.key_check"].saw
-    assert found["jumdata.task_id_shape"].verdict is Verdict.CONFIRMED
+    assert diagnosis.keys_accepted is True
+    assert found["jumdata.task_id_shape"].verdict is Verdict.REFUTED  # strict; the setting's id fits its form
 
 
 @pytest.mark.parametrize("variants", [(), ("strict_task_id",), ("strict_hex_task_id",)], ids=str)
@@ -114,7 +117,7 @@ def test_key_check_reads_each_kind_of_answer() -> None:
         (QueryAnswer(probe, 401, "签名错误"), Verdict.CONFIRMED, "refused"),  # an undocumented code naming the sign
         (QueryAnswer(probe, 999, "签名错误"), Verdict.UNKNOWN, "code 999"),  # "other" is no verdict on the keys
         (QueryAnswer(probe, 201, "taskId不存在"), Verdict.CONFIRMED, "passed"),
-        (QueryAnswer(probe, 400, "taskId格式不正确"), Verdict.CONFIRMED, "passed"),
+        (QueryAnswer(probe, 400, "taskId格式不正确"), Verdict.UNKNOWN, "before anything was said about the keys"),
         (QueryAnswer(probe, 200, "成功"), Verdict.CONFIRMED, "passed"),
         (QueryAnswer(probe, 400, "timestamp已过期"), Verdict.UNKNOWN, "timestamp已过期"),
         (QueryAnswer(probe, 777, ""), Verdict.UNKNOWN, "code 777"),
@@ -123,7 +126,8 @@ def test_key_check_reads_each_kind_of_answer() -> None:
     for answer, verdict, said in cases:
         finding = key_check_finding(answer)
         assert (finding.verdict, finding.entry) == (verdict, "jumdata.key_check"), answer
-        assert said in finding.saw and finding.setting is None, answer
+        assert said in finding.saw, answer
+        assert (finding.setting is not None) is ("before anything" in said), answer
 
 
 def test_task_id_shape_reads_each_kind_of_answer() -> None:
@@ -133,7 +137,7 @@ def test_task_id_shape_reads_each_kind_of_answer() -> None:
     assert task_id_shape_finding(QueryAnswer(MALFORMED_TASK_ID, 201, "taskId不存在"), unknown).verdict is (
         Verdict.CONFIRMED
     )
-    assert task_id_shape_finding(malformed_refused, unknown).verdict is Verdict.CONFIRMED
+    assert task_id_shape_finding(malformed_refused, unknown).verdict is Verdict.REFUTED  # strict, the check's id fits
     refuted = task_id_shape_finding(malformed_refused, refused)
     assert refuted.verdict is Verdict.REFUTED and refuted.setting and "JUMDATA_KEY_CHECK_TASK_ID" in refuted.setting
     for odd in (QueryAnswer(MALFORMED_TASK_ID, 500, "系统维护"), QueryAnswer(MALFORMED_TASK_ID, failure="not JSON")):
