@@ -20,6 +20,7 @@ from bot.i18n import t
 from bot.i18n.catalog import DEFAULT_LOCALE, load_catalog, resolve_locale
 from bot.i18n.errors import catalog_key, error_text
 from bot.modal_values import submitted_values
+from bot.rendering import without_addresses
 from bot.replies import refuse
 from providers.core.base import Provider
 from providers.core.errors import InvalidInputError, ProviderError
@@ -121,7 +122,8 @@ def reason_text(error: ProviderError, locale: object) -> str:
     service's own words) is English, so other readers get the kind of failure instead."""
     key = catalog_key(error)
     if resolve_locale(locale) == DEFAULT_LOCALE or (key is not None and key in load_catalog().texts[DEFAULT_LOCALE]):
-        return error_text(error, locale)
+        # a service's own words may quote where it runs: no address it may not show reaches the member
+        return without_addresses(error_text(error, locale))
     return t("keys.reason_kind", locale, kind=kind_text(error.kind, locale))
 
 

@@ -89,3 +89,12 @@ def test_a_secret_is_kept_as_typed_but_for_the_line_breaks_a_paste_brings() -> N
     assert edge_spaced(midjourney, entered) == next(f for f in key_fields(midjourney) if f.name == "password")
     assert edge_spaced(midjourney, {"username": " alice ", "password": "pass word"}) is None  # public ones: trimmed
     assert entered_fields(picpik, {"public_key": "pk", "private_key": " \n "}) == {"public_key": "pk"}  # blank: none
+
+
+def test_a_refusal_quoting_the_service_never_shows_its_address() -> None:
+    from bot.exts.keys._form import reason_text
+    from providers.core.errors import ServerError
+
+    error = ServerError("The service says: upstream http://10.2.3.4:8091/auth/login failed (10.2.3.4)", provider="x")
+    text = reason_text(error, DEFAULT_LOCALE)
+    assert "10.2.3.4" not in text and "upstream" in text
