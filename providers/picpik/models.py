@@ -167,6 +167,16 @@ class TaskDetail(BaseModel):
     ErrorCode: int = 0
     ErrorMassage: str | None = None  # sic: the documented spelling
 
+    @field_validator("Status", mode="before")
+    @classmethod
+    def _number_as_text(cls, value: Any) -> Any:
+        # Inference: "String" is documented, but a service could send its status as a number (``"Status": 2``);
+        # as text it meets the word table, which keeps an unknown one open and reports it, instead of making the
+        # whole entry unreadable (and the job failed after a few polls) over its type alone
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return str(value)
+        return value
+
     @field_validator("ErrorCode", mode="before")
     @classmethod
     def _no_error_when_null(cls, value: Any) -> Any:

@@ -12,7 +12,9 @@ cannot be read as a whole (over the 32 MiB cap, not JSON, not the documented sha
   lowers the ids per call for the process (``batch_limit``) and the batch is asked again in calls of that size.
   Any other is narrowed down in halves like an unreadable reply, to the id it is about; the healthy halves are
   answered. Unlike garbage, both halves refused is no sign of an outage (two bad ids, one in each half): both are
-  narrowed down, within the cap below. An id refused alone becomes a suspect, and its job gets ``TaskRefusedError``.
+  narrowed down, within the cap below. An id refused alone becomes a suspect; its job gets ``TaskRefused`` (kept
+  QUEUED until its own deadline, as an id Picpik does not list at all is) and the refusal is reported as an unknown
+  value (``providers.core.unknown_values``).
 * The calls beyond one per batch (halves, suspects asked alone) are capped per round: a poll is a read, but the
   service's rate limit is shared with the submits. The suspects the cap leaves over are asked together, as one
   more batch that is not split.
@@ -27,6 +29,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from providers.core.errors import DecodeError, ProviderError
+from providers.core.unknown_values import report_unknown
 from providers.picpik.batch_limit import is_refusal_of_the_list, limit_named
 from providers.picpik.models import TaskDetail
 
@@ -37,30 +40,28 @@ EXTRA_CALLS_PER_ROUND = 16
 #: suspects remembered: a few are failing at any time; the bound keeps memory flat
 MAX_SUSPECTS = 256
 
-Details = dict[str, TaskDetail | ProviderError]
 #: one ``ListTasksDetails`` call: a malformed entry is that task's ``DecodeError``; an unreadable reply raises it
 AskDetails = Callable[[list[str]], Awaitable[dict[str, TaskDetail | DecodeError]]]
 
 
-class TaskRefusedError(DecodeError):
+@dataclass(frozen=True)
+class TaskRefused:
     """Picpik refused a ``ListTasksDetails`` call naming this one task (alone, or in a batch that could not be
-    narrowed further this round).
+    narrowed further this round). Not an error on purpose: the job is kept open (QUEUED) until its own deadline.
 
-    It is a ``DecodeError`` on purpose, the conservative reading: the poller asks again and fails the job only after
-    ``MAX_UNREADABLE_POLLS`` such answers in a row, with this reason. One refusal cannot tell an expired id from one
-    Picpik has not registered yet (a task asked for just after ``GenerateImages`` answered) or from a passing fault
-    of the service, and no document says what an unknown or expired id does to the call; an id that is really gone
-    is refused every time and so fails within a few polls, and no other job is touched meanwhile."""
+    One refusal cannot tell an expired id from one Picpik has not registered yet (a task asked for just after
+    ``GenerateImages`` answered, the member already billed) or from a passing fault of the service, and no document
+    says what an unknown or expired id does to the call. An id Picpik leaves out of the list is read the same way
+    (still queued), so the two readings of one fact agree; the job's deadline ends a task that is really gone."""
 
-    def __init__(self, task_uid: str, refusal: ProviderError) -> None:
-        super().__init__(
-            f"Picpik refused to report on task {task_uid} (it may have expired or be unknown to Picpik). "
-            f"{refusal.user_message}",
-            provider=refusal.provider,
-            code=refusal.code,
-        )
-        self.kind = refusal.kind
-        self.refusal = refusal
+    task_uid: str
+    refusal: ProviderError
+
+
+#: the field under which a refusal of one id is counted as an unknown value (its RetCode is the value)
+REFUSED_ALONE_FIELD = "ListTasksDetails refusal of one TaskUID"
+
+Details = dict[str, TaskDetail | TaskRefused | ProviderError]
 
 
 @dataclass(frozen=True)
@@ -178,16 +179,18 @@ class PollRound:
 
     @staticmethod
     def _each(task_uids: list[str], problem: DecodeError | Refused) -> Details:
-        """One unreadable (or refused) poll for each task."""
+        """One unreadable poll for each task, or each kept open as refused."""
         if isinstance(problem, DecodeError):
             return dict.fromkeys(task_uids, problem)
-        return {task_uid: TaskRefusedError(task_uid, problem.error) for task_uid in task_uids}
+        return {task_uid: TaskRefused(task_uid, problem.error) for task_uid in task_uids}
 
     async def _narrowed(self, task_uids: list[str], problem: DecodeError | Refused) -> Details:
         """The tasks of an unreadable or refused reply asked for again in halves, one half after the other."""
         if len(task_uids) == 1:
             if isinstance(problem, Refused):
                 log.info("picpik: ListTasksDetails refused task %s alone: %s", task_uids[0], problem.error)
+                # the value is the RetCode, never the id (a new value per task) nor the message (it may echo the id)
+                report_unknown("picpik", REFUSED_ALONE_FIELD, f"RetCode {problem.error.code}")
             return self._each(task_uids, problem)
         if self._extra_left < 2:
             return self._each(task_uids, problem)  # no calls left this round: one unreadable poll for each

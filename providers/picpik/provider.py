@@ -49,7 +49,7 @@ from providers.picpik.generation_rules import SEED_MAX, SEED_MIN, SIZE_MAX, SIZE
 from providers.picpik.mapping import generation_params, parse_options
 from providers.picpik.media import to_base64, to_data_uri
 from providers.picpik.models import GenerateImagesRequest, TaskDetail
-from providers.picpik.poll_round import PollRound, Suspects
+from providers.picpik.poll_round import PollRound, Suspects, TaskRefused
 from providers.picpik.settings import PicpikSettings
 from providers.picpik.status import task_state
 from providers.picpik.submit_check import SubmitCheck
@@ -265,7 +265,7 @@ class PicpikProvider(Provider):
                 results[job_id] = error
         return results
 
-    async def task_details(self, task_uids: Sequence[str]) -> Mapping[str, TaskDetail | ProviderError]:
+    async def task_details(self, task_uids: Sequence[str]) -> Mapping[str, TaskDetail | TaskRefused | ProviderError]:
         """The details of these tasks as a poll round gets them (narrowed down when unreadable or refused)."""
         return await self._poll_round().run(list(task_uids))
 
@@ -293,14 +293,17 @@ class PicpikProvider(Provider):
                 details[task_uid] = DecodeError(message, provider=self.name)
         return details
 
-    def _state_for(self, handle: JobHandle, details: Mapping[str, TaskDetail | ProviderError]) -> JobState:
+    def _state_for(
+        self, handle: JobHandle, details: Mapping[str, TaskDetail | TaskRefused | ProviderError]
+    ) -> JobState:
         detail = details.get(handle.job_id)
         if isinstance(detail, ProviderError):
             raise detail
-        if detail is None:
-            # Inference: a task missing from the list has not been registered yet; keep waiting until the
-            # job's own timeout rather than guessing it failed
-            return JobState(status=JobStatus.QUEUED)
+        if detail is None or isinstance(detail, TaskRefused):
+            # Inference: a task missing from the list, or whose id alone is refused, has not been registered yet
+            # (or is gone: the same fact either way); keep waiting until the job's own deadline rather than
+            # guessing it failed. A refusal was reported as an unknown value by the poll round.
+            return JobState(status=JobStatus.QUEUED, raw_status=None if detail is None else "refused")
         return task_state(detail, handle.kind, scrub=self.client.scrub)
 
     async def check_credentials(self) -> None:

@@ -9,11 +9,10 @@ import logging
 import aiohttp
 import pytest
 
-from providers.core.errors import DecodeError
 from providers.core.models import ImagineRequest, JobHandle, JobState, JobStatus
 from providers.core.unknown_values import unknown_value_counts
 from providers.picpik import PicpikProvider
-from providers.picpik.poll_round import TaskRefusedError
+from providers.picpik.poll_round import REFUSED_ALONE_FIELD
 from providers.picpik.status import STATUS_FIELD
 from tests.emulators.common import serve
 from tests.emulators.picpik import STATE_KEY, STRICT_MAX_TASKS, make_app
@@ -81,23 +80,23 @@ async def test_a_healthy_round_is_one_call_with_the_setting(emulator: Emulator, 
 
 
 @pytest.mark.variants("strict_batches")
-async def test_an_expired_id_fails_no_other_job_and_is_then_asked_alone(
-    provider: PicpikProvider, emulator: Emulator
-) -> None:
+async def test_an_expired_id_fails_no_job_and_is_then_asked_alone(provider: PicpikProvider, emulator: Emulator) -> None:
     handles = await _tasks(provider, 8)
     gone = handles[5]
     _expire(emulator, gone)
     states = await provider.poll_many(handles)
-    refusal = states.pop(gone.job_id)
-    assert isinstance(refusal, TaskRefusedError) and isinstance(refusal, DecodeError)  # kept unreadable, not failed
-    assert gone.job_id in refusal.user_message and "expired" in refusal.user_message
+    # the same fact as the default's id left out of the list, read the same way: still queued, until its deadline
+    refused = states.pop(gone.job_id)
+    assert isinstance(refused, JobState) and refused.status is JobStatus.QUEUED and refused.raw_status == "refused"
     assert all(isinstance(state, JobState) and not state.status.is_terminal for state in states.values()), states
     asked = _asked(emulator)
     assert asked[0] == 8 and asked[-1] == 1 and len(asked) <= 1 + 2 * 3
     before = len(asked)
-    states = await provider.poll_many(handles)
-    assert isinstance(states[gone.job_id], TaskRefusedError)
-    assert sorted(_asked(emulator, before)) == [1, 7]
+    for _ in range(4):  # more polls than the poller's unreadable-poll limit: never an error
+        states = await provider.poll_many(handles)
+        assert states[gone.job_id] == refused
+    assert sorted(_asked(emulator, before)[:2]) == [1, 7]
+    assert [value.field for value in unknown_value_counts()] == [REFUSED_ALONE_FIELD]
     # the healthy ones are delivered in the end
     for handle in handles:
         if handle is not gone:
@@ -106,11 +105,14 @@ async def test_an_expired_id_fails_no_other_job_and_is_then_asked_alone(
 
 
 @pytest.mark.variants("strict_batches")
-async def test_one_expired_job_polled_alone_is_an_unreadable_poll(provider: PicpikProvider, emulator: Emulator) -> None:
+async def test_one_expired_job_polled_alone_is_kept_queued(provider: PicpikProvider, emulator: Emulator) -> None:
     (handle,) = await _tasks(provider, 1)
     _expire(emulator, handle)
-    with pytest.raises(TaskRefusedError):
-        await provider.poll(handle)
+    for _ in range(4):
+        state = await provider.poll(handle)
+        assert state.status is JobStatus.QUEUED
+    ((seen, times),) = unknown_value_counts().items()
+    assert (seen.service, seen.field, times) == ("picpik", REFUSED_ALONE_FIELD, 4) and seen.value.startswith("RetCode ")
 
 
 @pytest.mark.parametrize(

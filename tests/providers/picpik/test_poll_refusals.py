@@ -17,10 +17,11 @@ from providers.core.errors import (
     ProviderError,
     RateLimitedError,
 )
+from providers.core.unknown_values import UnknownValue, forget_unknown_values, unknown_value_counts
 from providers.picpik.batch_limit import forget_learned_limits, ids_per_call, learn_limit, limit_named
 from providers.picpik.codes import error_for_retcode
 from providers.picpik.models import TaskDetail
-from providers.picpik.poll_round import EXTRA_CALLS_PER_ROUND, PollRound, Suspects, TaskRefusedError
+from providers.picpik.poll_round import EXTRA_CALLS_PER_ROUND, REFUSED_ALONE_FIELD, PollRound, Suspects, TaskRefused
 
 
 class Service:
@@ -52,12 +53,13 @@ async def _round(service: Service, suspects: Suspects, uids: list[str], batch: i
 
 
 def _refused(details: dict) -> set[str]:
-    return {uid for uid, detail in details.items() if isinstance(detail, TaskRefusedError)}
+    return {uid for uid, detail in details.items() if isinstance(detail, TaskRefused)}
 
 
 @pytest.fixture(autouse=True)
 def fresh_limits() -> None:
     forget_learned_limits()
+    forget_unknown_values()
 
 
 async def test_one_refused_id_among_many_is_narrowed_down_and_fails_no_other_job() -> None:
@@ -68,10 +70,12 @@ async def test_one_refused_id_among_many_is_narrowed_down_and_fails_no_other_job
     assert all(isinstance(details[uid], TaskDetail) for uid in uids if uid != uids[21])
     assert len(service.calls) <= 1 + EXTRA_CALLS_PER_ROUND
     refusal = details[uids[21]]
-    # the conservative reading: an unreadable poll (asked again, failed after MAX_UNREADABLE_POLLS), with its reason
-    assert isinstance(refusal, DecodeError) and refusal.kind is ErrorKind.NOT_FOUND
-    assert uids[21] in refusal.user_message and "expired" in refusal.user_message
-    assert "Task [task-021] not found" in refusal.user_message
+    # the conservative reading: no error at all (the job is kept open until its deadline), the refusal kept and
+    # reported as an unknown value by its RetCode, never by the id
+    assert not isinstance(refusal, ProviderError)
+    assert isinstance(refusal, TaskRefused) and refusal.task_uid == uids[21]
+    assert refusal.refusal.kind is ErrorKind.NOT_FOUND and "Task [task-021] not found" in refusal.refusal.user_message
+    assert unknown_value_counts() == {UnknownValue("picpik", REFUSED_ALONE_FIELD, "RetCode 240"): 1}
     # from now on it is asked alone, and the others' call is accepted at once
     details = await _round(service, suspects, uids)
     assert sorted(map(len, service.calls)) == [1, 49]
@@ -89,8 +93,8 @@ async def test_two_refused_ids_in_different_halves_are_both_found() -> None:
             strikes[uid] += isinstance(detail, ProviderError)
     assert _refused(details) == gone
     assert set(suspects.among(uids)) == gone
-    # no healthy job comes near the poller's three unreadable polls in a row
-    assert all(strikes[uid] <= 1 for uid in uids if uid not in gone), strikes
+    # a refusal is no error for any job, refused or healthy
+    assert all(strikes[uid] == 0 for uid in uids), strikes
 
 
 async def test_a_refusal_that_names_a_limit_lowers_the_ids_per_call() -> None:
@@ -152,7 +156,7 @@ async def test_a_refused_id_that_is_accepted_again_goes_back_into_the_batch() ->
 async def test_a_refusal_of_one_id_asked_alone_keeps_the_refusal_s_kind() -> None:
     service = Service({"only"})
     (refusal,) = (await _round(service, Suspects(), ["only"])).values()
-    assert isinstance(refusal, TaskRefusedError) and isinstance(refusal.refusal, NotFoundError)
+    assert isinstance(refusal, TaskRefused) and isinstance(refusal.refusal, NotFoundError)
     assert service.calls == [["only"]]
 
 

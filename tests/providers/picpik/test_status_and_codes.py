@@ -21,7 +21,7 @@ from providers.core.errors import (
 from providers.core.models import JobKind, JobStatus
 from providers.core.unknown_values import UnknownValue, forget_unknown_values, unknown_value_counts
 from providers.picpik.codes import PicpikRefusedError, error_for_retcode
-from providers.picpik.models import TaskDetail
+from providers.picpik.models import ListTasksDetailsResponse, TaskDetail
 from providers.picpik.status import STATUS_FIELD, task_state, word_reading
 
 
@@ -123,6 +123,30 @@ def test_an_unknown_word_is_reported_once_and_counted(caplog: pytest.LogCaptureF
     counts = unknown_value_counts()
     assert counts == {UnknownValue("picpik", STATUS_FIELD, "7"): 3}
     assert len([record for record in caplog.records if "7" in record.getMessage()]) == 1
+
+
+@pytest.mark.parametrize(("number", "text"), [(2, "2"), (0, "0"), (7.5, "7.5")])
+def test_a_numeric_status_is_read_as_its_text_and_reported_not_unreadable(number: float, text: str) -> None:
+    parsed = detail(Status=number, ErrorCode=0, ImgList=IMAGES)
+    assert parsed.Status == text
+    state = task_state(parsed, JobKind.IMAGINE)
+    # finished on its ErrorCode and images, whatever the number; the number itself is reported as unknown
+    assert state.status is JobStatus.SUCCEEDED and state.raw_status == text
+    assert unknown_value_counts() == {UnknownValue("picpik", STATUS_FIELD, text): 1}
+    assert task_state(detail(Status=number), JobKind.IMAGINE).status is JobStatus.RUNNING
+
+
+def test_a_numeric_status_leaves_its_entry_readable_in_a_list() -> None:
+    entries = [{"TaskUID": "a", "Status": 2, "ErrorCode": 0, "ImgList": IMAGES}, {"TaskUID": "b", "Status": True}]
+    decoded = ListTasksDetailsResponse.model_validate({"RetCode": 0, "TaskDetailList": entries}).by_task()
+    assert isinstance(decoded["a"], TaskDetail) and decoded["a"].Status == "2"
+    assert isinstance(decoded["b"], ValidationError)
+
+
+def test_a_status_of_another_type_still_makes_the_entry_malformed() -> None:
+    for value in (True, {"code": 2}, [2]):
+        with pytest.raises(ValidationError):
+            detail(Status=value)
 
 
 def test_task_detail_tolerates_nulls_and_new_fields() -> None:
