@@ -16,6 +16,7 @@ from providers.midjourney.models import FindPage, Job
 from providers.midjourney.settings import MidjourneySettings
 from providers.midjourney.status import (
     DESCRIBE_FIELDS,
+    FAILED_FROM,
     FINISHED,
     SERVICE,
     STATUS_FIELD,
@@ -84,7 +85,10 @@ def status_finding(jobs: list[Job]) -> Finding:
         report_unknown(SERVICE, STATUS_FIELD, status)
         with_result = sum(1 for job in jobs if job.status == status and (job.img_buffer or job.original_url))
         notes.append(f"{status} ({with_result} of {seen[status]} with a result image)")
-    saw = f"status values seen: {shown}; not known to the bot: {', '.join(notes)} (kept open until the job's deadline)"
+    saw = (
+        f"status values seen: {shown}; not known to the bot: {', '.join(notes)} (kept open until the job's deadline, "
+        f"failed only when {FAILED_FROM} and up or below 0 with an error text and no result image)"
+    )
     return Finding(STATUS_VALUES, _STATUS_READING, Verdict.UNKNOWN, saw)
 
 

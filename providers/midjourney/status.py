@@ -17,12 +17,15 @@ SERVICE = "midjourney"
 #: the field name under which an unknown status value is reported (``providers.core.unknown_values``)
 STATUS_FIELD = "job status"
 
-#: the only status ever seen, on a finished job
+#: the only status ever seen, on a finished job; every other value (null aside) is reported as unknown
 FINISHED = 2000
-# Inference: we declare (and the emulator follows) that a failed job carries a status >= 4000 or a
-# negative one, with the reason in ``error``. A lone ``error`` text is NOT a failure: the finished
-# sample carries "altered prompt".
+# Inference (nothing public documents a failure): a job is failed only when all three say so: a status of 4000 and up
+# or below 0, an ``error`` text that is not a known note, and no result image. Any one missing keeps the job open
+# until its deadline (the status reported): a lone ``error`` is NOT a failure (the finished sample carries "altered
+# prompt"), nor is an unknown status alone, nor a high status on a job that already has its image.
 FAILED_FROM = 4000
+#: ``error`` texts that are notes on a job, not failures (matched without case, anywhere in the text)
+NOT_FAILURE_NOTES = ("altered prompt",)
 #: the longest part of a job's ``error`` kept as its failure reason
 _MAX_REASON = 300
 
@@ -37,13 +40,19 @@ DESCRIBE_FIELDS = ("description", "description_translation", "msg_content", "msg
 _NUMBERED_ONLY = frozenset({"msg_content", "msg_display"})
 
 
-def is_failed(status: int | None) -> bool:
-    return status is not None and (status >= FAILED_FROM or status < 0)
-
-
 def is_known(status: int | None) -> bool:
-    """Whether the bot reads ``status`` as something: finished, failed, or nothing known yet (null)."""
-    return status is None or status == FINISHED or is_failed(status)
+    """Whether ``status`` is one the bot knows: finished (the documented 2000), or nothing known yet (null)."""
+    return status is None or status == FINISHED
+
+
+def is_failed(job: Job) -> bool:
+    """The bot's reading of a failed job (see ``FAILED_FROM``): status, error text and no result, all three."""
+    if job.status is None or not (job.status >= FAILED_FROM or job.status < 0):
+        return False
+    note = " ".join((job.error or "").split()).lower()
+    if not note or any(known in note for known in NOT_FAILURE_NOTES):
+        return False
+    return not (job.img_buffer or job.original_url)
 
 
 def job_state(job: Job, kind: JobKind, *, scrub: Scrubber = NO_SECRETS) -> JobState:
@@ -51,8 +60,8 @@ def job_state(job: Job, kind: JobKind, *, scrub: Scrubber = NO_SECRETS) -> JobSt
     (``scrub``: the client's, ``providers.core.scrub``)."""
     raw = None if job.status is None else str(job.status)
     if not is_known(job.status):
-        report_unknown(SERVICE, STATUS_FIELD, job.status)  # kept open until the job's own timeout
-    if is_failed(job.status):
+        report_unknown(SERVICE, STATUS_FIELD, job.status)  # kept open until the job's own timeout, unless failed
+    if is_failed(job):
         reason = scrub(job.error, limit=_MAX_REASON, default="The service reported that the job failed.")
         return failed("job_failed", reason, code=job.status, raw=raw)
     if job.status == FINISHED:

@@ -24,7 +24,7 @@ TEST_PASSWORD = "pw-4r8t2m6z"
 
 FINISHED_STATUS = 2000  # the only value in the document (a finished job)
 # Inference: nothing documents the other statuses; the emulator uses these, and a failed job carries
-# a status >= 4000 with the reason in ``error``.
+# a status >= 4000 with the reason in ``error`` and no result image (all three: the bot fails a job only then).
 QUEUED_STATUS = 1000
 RUNNING_STATUS = 1100
 FAILED_STATUS = 4000

@@ -207,9 +207,20 @@ def test_failure_statuses_carry_the_error_text(status: int) -> None:
     assert state.failure.code == str(status)
 
 
-def test_failure_without_text_still_explains() -> None:
-    state = job_state(Job(status=4000), JobKind.IMAGINE)
-    assert state.failure is not None and state.failure.message.strip()
+@pytest.mark.parametrize(
+    "job",
+    [
+        Job(status=4000),  # no error text: nothing says why, nor that it failed
+        Job(status=4000, error="  "),
+        Job(status=4000, error="Altered prompt"),  # the finished sample's note, not a failure
+        Job(status=4000, error="banned prompt", img_buffer="https://x/g.png"),  # its image is there
+        Job(status=-1, error="banned prompt", original_url="https://x/g.png"),
+        Job(status=3999, error="banned prompt"),  # an unknown status below the failure range
+        Job(status=2000, error="banned prompt"),  # a lone error on a finished status
+    ],
+)
+def test_a_job_is_failed_only_on_a_failure_status_an_error_text_and_no_image(job: Job) -> None:
+    assert job_state(job, JobKind.IMAGINE).status is not JobStatus.FAILED
 
 
 @pytest.mark.parametrize("status", [None, 0, 1000, 1234, 3999])

@@ -43,10 +43,21 @@ def test_an_unknown_status_keeps_the_job_open_and_is_reported(status: int) -> No
     assert unknown_value_counts()[UnknownValue("midjourney", STATUS_FIELD, str(status))] == 2
 
 
-@pytest.mark.parametrize("status", [None, 2000, 4000, 4321, -1])
-def test_statuses_the_bot_reads_are_not_reported(status: int | None) -> None:
+@pytest.mark.parametrize("status", [None, 2000])
+def test_the_documented_status_and_null_are_not_reported(status: int | None) -> None:
     job_state(Job(status=status, img_buffer="https://cdn.example/grid.png", error="x"), JobKind.IMAGINE)
     assert _reported(STATUS_FIELD) == set()
+
+
+@pytest.mark.parametrize("status", [4000, 4321, -1])
+def test_a_failure_status_is_reported_too_and_fails_only_with_an_error_and_no_image(status: int) -> None:
+    kept = job_state(Job(status=status, img_buffer="https://cdn.example/grid.png", error="x"), JobKind.IMAGINE)
+    assert not kept.status.is_terminal
+    assert job_state(Job(status=status), JobKind.IMAGINE).status is JobStatus.QUEUED
+    failed = job_state(Job(status=status, error="render failed"), JobKind.IMAGINE)
+    assert failed.status is JobStatus.FAILED and failed.failure is not None
+    assert failed.failure.message == "render failed"
+    assert unknown_value_counts()[UnknownValue("midjourney", STATUS_FIELD, str(status))] == 3
 
 
 def test_an_unknown_errno_is_a_server_error_and_reported() -> None:
