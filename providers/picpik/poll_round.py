@@ -193,7 +193,7 @@ class PollRound:
                 report_unknown("picpik", REFUSED_ALONE_FIELD, f"RetCode {problem.error.code}")
             return self._each(task_uids, problem)
         if self._extra_left < 2:
-            return self._each(task_uids, problem)  # no calls left this round: one unreadable poll for each
+            return self._each(task_uids, problem)  # no calls left this round: unreadable once, or kept open
         self._extra_left -= 2
         middle = len(task_uids) // 2
         halves = (task_uids[:middle], task_uids[middle:])
