@@ -11,8 +11,8 @@ failed, 101/102 running, 100 done, link in ``data.result_url``). The rules, firs
 | JSON ``result_code`` < 0                                 | FAILED    | NGPU's bot convention                 |
 | JSON with ``images`` / ``image`` / ``caption``           | SUCCEEDED | the A1111 answer itself               |
 | JSON with ``result_url`` and ``result_code`` 100/200     | SUCCEEDED | NGPU's bot convention (sadTalker)     |
-| JSON with A1111's ``error`` / ``detail`` (no result)     | FAILED    | Inference: A1111's error body         |
 | JSON ``result_code`` 101/102                             | RUNNING   | NGPU's bot convention (+ progress)    |
+| JSON with a non-empty A1111 ``error`` / ``detail``       | FAILED    | Inference: A1111's error body         |
 | JSON ``result_code`` 100/200 without any result          | DecodeError | Inference: "done" but nothing to show |
 | any other JSON object (unknown code, no result)          | RUNNING   | unknown is kept open (and reported)   |
 | not JSON / not an object                                 | DecodeError | not what any document describes     |
@@ -75,12 +75,12 @@ def observe_task_data(data: str, *, provider: str, scrub: Scrubber = NO_SECRETS)
         return TaskObservation(JobStatus.SUCCEEDED, payload=parsed, code=code, raw="result")
     if "result_url" in parsed and code in DONE_CODES:
         return TaskObservation(JobStatus.SUCCEEDED, payload=parsed, code=code, raw=raw)
-    if any(key in parsed for key in A1111_ERROR_KEYS):
+    if code in RUNNING_CODES:  # before the error keys: a running task's data may carry "error": null
+        return TaskObservation(JobStatus.RUNNING, progress=_percent(parsed.get("progress")), code=code, raw=raw)
+    if any(_carries_something(parsed.get(key)) for key in A1111_ERROR_KEYS):
         return TaskObservation(
             JobStatus.FAILED, message=_a1111_error_text(parsed, scrub), code=code, raw="a1111 error"
         )
-    if code in RUNNING_CODES:
-        return TaskObservation(JobStatus.RUNNING, progress=_percent(parsed.get("progress")), code=code, raw=raw)
     if code in DONE_CODES:
         raise DecodeError("NGPU reported the task finished but sent no result.", provider=provider, code=code)
     if code is None:
@@ -88,6 +88,13 @@ def observe_task_data(data: str, *, provider: str, scrub: Scrubber = NO_SECRETS)
     else:
         report_unknown(provider, "queryTask data.result_code", code)
     return TaskObservation(JobStatus.RUNNING, progress=_percent(parsed.get("progress")), code=code, raw=raw)
+
+
+def _carries_something(value: Any) -> bool:
+    """Whether an ``error`` / ``detail`` value says anything (None, "", [], {} say nothing; False is no error)."""
+    if isinstance(value, str):
+        return bool(value.strip())
+    return bool(value)
 
 
 def _int_or_none(value: Any) -> int | None:

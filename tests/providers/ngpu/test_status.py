@@ -32,6 +32,13 @@ def seen(data: object) -> object:
         ({"result_code": 100, "result_url": "https://v/1.mp4"}, JobStatus.SUCCEEDED),
         ({"detail": "Model not found x"}, JobStatus.FAILED),
         ({"error": "OutOfMemoryError", "errors": "CUDA out of memory"}, JobStatus.FAILED),
+        # a running code wins over the error keys, and an empty error/detail is no failure
+        ({"result_code": 102, "progress": 40, "error": None}, JobStatus.RUNNING),
+        ({"result_code": 101, "detail": "", "error": None}, JobStatus.RUNNING),
+        ({"result_code": 102, "error": "still warming up"}, JobStatus.RUNNING),
+        ({"error": None, "detail": None, "msg": "no code"}, JobStatus.RUNNING),
+        ({"error": "  ", "detail": []}, JobStatus.RUNNING),
+        ({"error": None, "detail": "Model not found x"}, JobStatus.FAILED),
     ],
 )
 def test_rules(data: object, status: JobStatus) -> None:
@@ -78,3 +85,8 @@ def test_result_url_without_done_code_is_not_success() -> None:
 def test_non_object_data_is_a_decode_error(data: str) -> None:
     with pytest.raises(DecodeError):
         seen(data)
+
+
+def test_a_running_task_with_a_null_error_keeps_its_progress() -> None:
+    observation = seen({"result_code": 102, "progress": 40, "error": None})
+    assert observation.status is JobStatus.RUNNING and observation.progress == 40.0 and observation.raw == "102"
