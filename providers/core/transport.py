@@ -45,6 +45,10 @@ MAX_REDIRECTS = 5
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 #: addresses of one host tried in turn when a connection fails (the others were checked too)
 MAX_ADDRESSES_TRIED = 3
+#: statuses that end a call whose outcome is unknown: 408 (request timeout), 425 (too early: a replay refused) and
+#: 499 (a proxy's "client closed request") may come after the service already took the request, so they are
+#: timeouts, never refusals: a billed submit answered so is not sent again (``submit_once``), a read is retried
+OUTCOME_UNKNOWN_STATUSES = frozenset({408, 425, 499})
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +81,10 @@ def raise_for_http_status(status: int, headers: Mapping[str, str], provider: str
             retry_after=parse_retry_after(headers.get("Retry-After")),
             provider=provider,
             code=status,
+        )
+    if status in OUTCOME_UNKNOWN_STATUSES:
+        raise ProviderTimeoutError(
+            "The service did not finish the request in time.", provider=provider, code=status
         )
     if status >= 500:
         raise ServerError("The service had an internal error.", provider=provider, code=status)

@@ -7,11 +7,16 @@ when NGPU refuses it before taking the call, the other once:
 
 * an auth refusal (``AuthenticationError``) → the other ``Authorization`` form. A billed call never carries a
   guess: while a workspace's form is unknown, a free ``queryNodes`` settles it first.
-* a bad-request refusal (``InvalidInputError``) of a pass-through → the other ``data`` form.
+* NGPU's own bad-request envelope (``EnvelopeRefusal``: a ``result_code`` refusal in the JSON body, naming no
+  task) of a pass-through → the other ``data`` form, but only while the workspace's data form is not known: once
+  NGPU took a form, a billed call is never sent in the other one (the refusal is reported instead).
 
-A refused call was not taken, so the second cannot bill twice; every other outcome ends the call (a submit whose
-outcome is unknown is never sent again). While a workspace's form is still unknown, calls that would find it wait
-for the one finding it, so the refusal is paid once per workspace and process, not once per concurrent call.
+A bare HTTP status is never taken for a refusal of the form: a gateway's 409/422 says nothing of ``data``, and a
+408/425/499 may come after NGPU took the call (the transport makes those timeouts, so a billed submit answered so
+is outcome-unknown). A refused call was not taken, so the second cannot bill twice; every other outcome ends the
+call (a submit whose outcome is unknown is never sent again). While a workspace's form is still unknown, calls
+that would find it wait for the one finding it, so the refusal is paid once per workspace and process, not once
+per concurrent call.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ from pydantic import BaseModel, ValidationError
 
 from providers.core.errors import AuthenticationError, DecodeError, InvalidInputError, NotFoundError, ProviderError
 from providers.core.scrub import Scrubber
-from providers.core.transport import HttpResponse, Transport
+from providers.core.transport import OUTCOME_UNKNOWN_STATUSES, HttpResponse, Transport
 from providers.core.unknown_values import report_unknown, report_unknown_shape
 from providers.ngpu.codes import SUCCESS_CODES, raise_for_result
 from providers.ngpu.credentials import NgpuCredentials
@@ -46,6 +51,13 @@ M = TypeVar("M", bound=BaseModel)
 log = logging.getLogger("providers.ngpu.client")
 
 HTTP_METHOD_NOT_ALLOWED = 405
+#: where an NGPU reply names the task it made (a reply naming one was taken, whatever its code says)
+TASK_ID_KEYS = ("taskID", "taskId", "task_id")
+
+
+class EnvelopeRefusal(InvalidInputError):
+    """NGPU's own bad-request envelope naming no task: NGPU read the call and took nothing, the one refusal that may
+    be about the form of ``data`` (and so the one a pass-through is sent again in the other form for)."""
 
 
 class Auth(Enum):
@@ -157,7 +169,9 @@ class NgpuCaller:
         known = self.accepted_forms()
         auths = self._auth_order(call.auth, known.auth)
         datas: list[DataForm | None] = [None]
-        if call.passed is not None:
+        if call.passed is not None and call.billed and known.data is not None:
+            datas = [known.data]  # NGPU took this form: a refusal now is about something else, and is reported
+        elif call.passed is not None:
             datas = list(order(self.data_form, known.data, _other))
         tried_auth = tried_data = 0
         refused: InvalidInputError | None = None
@@ -172,7 +186,7 @@ class NgpuCaller:
                 tried_auth += 1
                 continue
             except InvalidInputError as refusal:
-                if data_form is None or tried_data + 1 == len(datas):
+                if data_form is None or tried_data + 1 == len(datas) or not isinstance(refusal, EnvelopeRefusal):
                     raise _clearer(refused, refusal) from None
                 refused, tried_data = refusal, tried_data + 1
                 continue
@@ -224,6 +238,8 @@ class NgpuCaller:
         return await self._transport.retrying(attempt, idempotent=True)
 
     def decode(self, response: HttpResponse, model: type[M], *, envelope: bool, task_reply: bool = False) -> M:
+        if response.status in OUTCOME_UNKNOWN_STATUSES:
+            response.raise_for_status()  # a timeout whatever the body says: NGPU may have taken the call
         if response.status >= 400:
             # NGPU may put its own result_code in an HTTP error; that names the problem better
             try:
@@ -231,7 +247,7 @@ class NgpuCaller:
             except DecodeError:
                 payload = None
             if isinstance(payload, dict) and "result_code" in payload:
-                raise_for_result(payload, provider=self.provider, scrub=self._scrub)
+                self._raise_for_envelope(payload)
             response.raise_for_status()
         payload = response.json()
         if not isinstance(payload, dict):
@@ -242,13 +258,25 @@ class NgpuCaller:
                 report_unknown(self.provider, "queryTask result_code beside a task state", payload.get("result_code"))
         elif envelope or "result_code" in payload:
             # a reply without an envelope (the BRC-20 check) that carries a result_code is NGPU's error envelope
-            raise_for_result(payload, provider=self.provider, scrub=self._scrub)
+            self._raise_for_envelope(payload)
         try:
             return model.model_validate(payload)
         except ValidationError as exc:
             report_unknown_shape(self.provider, f"{model.__name__} reply shape", exc)
             raise DecodeError(
                 f"NGPU sent a reply that does not match its documents ({model.__name__}).", provider=self.provider
+            ) from None
+
+    def _raise_for_envelope(self, payload: dict[str, Any]) -> None:
+        """``raise_for_result``, with NGPU's bad-request refusal of a call it took nothing of as ``EnvelopeRefusal``."""
+        try:
+            raise_for_result(payload, provider=self.provider, scrub=self._scrub)
+        except InvalidInputError as error:
+            if any(payload.get(key) for key in TASK_ID_KEYS):
+                raise  # a task was made: whatever the code says, this call must not be sent again
+            raise EnvelopeRefusal(
+                error.user_message, field=error.field, provider=error.provider, code=error.code, key=error.key,
+                values=error.values,
             ) from None
 
 

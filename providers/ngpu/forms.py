@@ -159,7 +159,7 @@ LEARNED: Final = LearnedForms()
 
 def order(configured: F, learned: F | None, other: Callable[[F], F]) -> list[F]:
     """The forms to try: the one NGPU took last (else the configured one), then the other. The other stays in
-    reach even after a form was learned: NGPU may change what it takes while the bot runs, and a refusal costs
-    nothing but the call."""
+    reach after a form was learned for free calls (NGPU may change what it takes while the bot runs); the caller
+    never resends a billed call in the other ``data`` form once one was learned."""
     start = configured if learned is None else learned
     return [start, other(start)]

@@ -23,6 +23,10 @@ Faults (``app[FAULTS_KEY].arm(name)``), besides the generic ones in ``common.py`
 * ``bad_workspace`` — an authenticated request is refused with 401 even with the right workspace id in the right
   form (a request in a form this NGPU does not take is refused as it always is, without using the fault up)
 * ``no_node``       — a submit is refused with 503: no compute node is available
+* ``queued_then_408`` — a submit is queued (the task exists and runs), then answered HTTP 408 with no JSON, as a
+  gateway in front of NGPU that gave up waiting would answer
+* ``gateway_422``   — a submit is answered HTTP 422 with no JSON before anything is queued, as a gateway in front of
+  NGPU refusing it would answer (not NGPU's own envelope)
 
 Garbage, each armed for the next submitted task only (other tasks stay well-formed):
 * ``wrong_types``        — when done, its A1111 answer has ``images`` as a number and ``info`` as a list
@@ -351,6 +355,8 @@ def _task_data(request: web.Request, task: Task) -> tuple[dict[str, Any], bool]:
 
 # --- NGPU routes ----------------------------------------------------------------------------------
 async def scheduling_task(request: web.Request) -> web.Response:
+    if request.app[FAULTS_KEY].take("gateway_422"):
+        return web.Response(status=422, text="Unprocessable Entity")
     if refusal := _workspace_refusal(request, required=True):
         return refusal
     param_url, port_text = request.query.get("paramUrl", ""), request.query.get("paramPort", "")
@@ -375,6 +381,8 @@ async def scheduling_task(request: web.Request) -> web.Response:
         failure="CUDA out of memory on the compute node" if request.app[FAULTS_KEY].take("task_fails") else None,
         garbage=next((name for name in GARBAGE_FAULTS if request.app[FAULTS_KEY].take(name)), None),
     )
+    if request.app[FAULTS_KEY].take("queued_then_408"):
+        return web.Response(status=408, text="Request Timeout")
     return json_response({"result_code": 100, "msg": "SUCCESS! The task is in the queue", "taskID": task.task_id})
 
 

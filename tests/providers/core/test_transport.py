@@ -10,6 +10,7 @@ from aiohttp import web
 
 from providers.core.errors import (
     DecodeError,
+    InvalidInputError,
     NotFoundError,
     ProviderConnectionError,
     ProviderTimeoutError,
@@ -54,6 +55,8 @@ class Server:
             return web.Response(body=b"{not json", content_type="application/json")
         if name == "missing":
             return web.Response(status=404)
+        if name.startswith("status-"):  # answers the status its name ends with, e.g. /status-408
+            return web.Response(status=int(name.removeprefix("status-")))
         body = await request.read()
         return web.json_response({"name": name, "echo": body.decode() or None, "query": dict(request.query)})
 
@@ -123,6 +126,36 @@ async def test_timeout_on_a_submit_becomes_outcome_unknown_and_is_not_resent(set
     with pytest.raises(SubmitOutcomeUnknownError):
         await transport.submit_once(lambda: transport.send("POST", "/slow"))
     assert server.hits["slow"] == 1
+
+
+@pytest.mark.parametrize("status", [408, 425, 499])
+async def test_a_status_saying_the_outcome_is_unknown_makes_a_submit_outcome_unknown(setup, status: int) -> None:
+    server, transport, _ = setup
+
+    async def submit() -> None:
+        (await transport.send("POST", f"/status-{status}")).raise_for_status()
+
+    with pytest.raises(SubmitOutcomeUnknownError):
+        await transport.submit_once(submit)
+    assert server.hits[f"status-{status}"] == 1
+
+
+async def test_a_408_on_a_read_is_retried_as_a_timeout(setup) -> None:
+    server, transport, _ = setup
+
+    async def read() -> None:
+        (await transport.send("GET", "/status-408")).raise_for_status()
+
+    with pytest.raises(ProviderTimeoutError) as info:
+        await transport.retrying(read, idempotent=True)
+    assert info.value.code == 408 and server.hits["status-408"] == 3
+
+
+@pytest.mark.parametrize("status", [400, 409, 422])
+async def test_other_4xx_statuses_stay_refusals(setup, status: int) -> None:
+    _, transport, _ = setup
+    with pytest.raises(InvalidInputError):
+        (await transport.send("POST", f"/status-{status}")).raise_for_status()
 
 
 async def test_timeout_on_a_read_is_retried_then_reported(setup) -> None:

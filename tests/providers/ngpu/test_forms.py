@@ -1,7 +1,8 @@
 """The contested forms (``providers/ngpu/forms.py``) against the emulator in each reading: the configured form first,
 the other once after a refusal that took nothing, and the form that worked kept for the workspace, so later calls
-(and other providers on the same workspace) never pay the refusal again. A submit whose outcome is unknown is never
-sent again."""
+(and other providers on the same workspace) never pay the refusal again. Only NGPU's own refusal envelope switches
+the data form (never a bare HTTP status), a billed call is never resent once its data form was learned, and a submit
+whose outcome is unknown (a hang, a 408) is never sent again."""
 
 from __future__ import annotations
 
@@ -170,26 +171,59 @@ async def test_a_later_refusal_for_another_reason_leaves_the_kept_form(env: Env)
     with pytest.raises(InvalidInputError) as refused:
         await provider.client.schedule_task("sdapi/v1/txt2img", 8080, {"prompt": "x"})
     assert "paramPort" in refused.value.user_message
-    assert data_sent(env) == [dict, str]  # the kept form first; the other once, refused as well (nothing taken)
+    assert data_sent(env) == [dict]  # the kept form only: a billed call is never resent in the other form
     assert provider.client.accepted_forms().data is DataForm.OBJECT
     await imagine_to_the_end(provider)
-    assert data_sent(env) == [dict, str, dict]
+    assert data_sent(env) == [dict, dict]
 
 
-async def test_when_ngpu_changes_what_it_takes_the_bot_follows(
+async def test_once_a_data_form_is_learned_a_refused_submit_is_reported_not_resent(
     variant_env: MakeEnv, caplog: pytest.LogCaptureFixture
 ) -> None:
-    env = await variant_env("auth_bearer", "data_string")
-    key = workspace_key(env.base_url, TEST_WORKSPACE_ID)
-    # learned earlier in this process, when this NGPU still took the bare id and the object
-    LEARNED.accept_auth(key, AuthForm.BARE)
-    LEARNED.accept_data(key, DataForm.OBJECT)
+    env = await variant_env("data_string", auth_form=AuthForm.BARE)
+    # learned earlier in this process, when this NGPU still took the object
+    LEARNED.accept_data(workspace_key(env.base_url, TEST_WORKSPACE_ID), DataForm.OBJECT)
+    with pytest.raises(InvalidInputError) as refused:
+        await env.provider.imagine(REQUEST)
+    assert "data must be a string" in refused.value.user_message
+    assert data_sent(env) == [dict] and not env.taken(SUBMIT)
+    assert env.client.accepted_forms().data is DataForm.OBJECT
+    assert "NGPU_DATA_FORM" not in caplog.text
+
+
+async def test_when_ngpu_changes_its_auth_form_the_bot_follows(
+    variant_env: MakeEnv, caplog: pytest.LogCaptureFixture
+) -> None:
+    env = await variant_env("auth_bearer")
+    # learned earlier in this process, when this NGPU still took the bare id
+    LEARNED.accept_auth(workspace_key(env.base_url, TEST_WORKSPACE_ID), AuthForm.BARE)
     await imagine_to_the_end(env.provider)
-    assert [(r.authorization, type(r.body["data"])) for r in env.sent(SUBMIT)] == [
-        (BARE, dict), (BEARER, dict), (BEARER, str),
-    ]
-    assert env.client.accepted_forms() == WorkspaceForms(AuthForm.BEARER, DataForm.STRING)
-    assert "NGPU_AUTH_FORM=bearer" in caplog.text and "NGPU_DATA_FORM=string" in caplog.text
+    assert [(r.authorization, type(r.body["data"])) for r in env.sent(SUBMIT)] == [(BARE, dict), (BEARER, dict)]
+    assert env.client.accepted_forms() == WorkspaceForms(AuthForm.BEARER, DataForm.OBJECT)
+    assert "NGPU_AUTH_FORM=bearer" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("variants", "data_form", "sent"), [((), DataForm.OBJECT, dict), (("data_string",), DataForm.STRING, str)]
+)
+async def test_a_submit_answered_408_after_it_was_queued_is_outcome_unknown_and_sent_once(
+    variant_env: MakeEnv, caplog: pytest.LogCaptureFixture, variants: tuple[str, ...], data_form: DataForm, sent: type
+) -> None:
+    env = await variant_env(*variants, auth_form=AuthForm.BARE, data_form=data_form)
+    env.arm("queued_then_408")
+    with pytest.raises(SubmitOutcomeUnknownError):
+        await env.provider.imagine(REQUEST)
+    assert data_sent(env) == [sent]  # the task exists: sending it again (in either form) would bill twice
+    assert env.client.accepted_forms().data is None
+    assert not [record for record in caplog.records if record.levelno >= logging.WARNING]
+
+
+async def test_a_gateways_bare_4xx_is_no_refusal_of_the_data_form(variant_env: MakeEnv) -> None:
+    env = await variant_env(auth_form=AuthForm.BARE)
+    env.arm("gateway_422")  # a bare HTTP status: nothing says the form of data was refused
+    with pytest.raises(InvalidInputError):
+        await env.provider.imagine(REQUEST)
+    assert data_sent(env) == [dict] and env.client.accepted_forms().data is None
 
 
 @pytest.mark.parametrize(("fault", "error"), [("hang", SubmitOutcomeUnknownError), ("server_error", ServerError)])
