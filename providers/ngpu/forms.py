@@ -48,7 +48,7 @@ class AuthForm(StrEnum):
     @property
     def described(self) -> str:
         # worded without the header's own text, which the log filter rightly blanks wherever it appears
-        return "the Bearer form (the word Bearer, then the id)" if self is AuthForm.BEARER else (
+        return "the Bearer-prefixed form (the word Bearer, then the id)" if self is AuthForm.BEARER else (
             "the bare id (the id alone)"
         )
 

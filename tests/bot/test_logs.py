@@ -222,3 +222,12 @@ async def test_a_providers_keys_are_held_while_it_lives() -> None:
 class _NoStore:
     def on_change(self, listener: object) -> None:
         pass
+
+
+def test_the_ngpu_auth_forms_are_named_readably_in_the_log(log_output: io.StringIO) -> None:
+    from providers.ngpu.forms import AuthForm
+
+    bearer, bare = AuthForm.BEARER.described, AuthForm.BARE.described
+    logging.getLogger("providers.ngpu").warning("refused %s, took %s", bearer, bare)
+    text = log_output.getvalue()
+    assert bearer in text and bare in text and REDACTED not in text

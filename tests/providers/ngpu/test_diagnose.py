@@ -96,7 +96,7 @@ async def test_each_reading_is_found_as_the_emulator_plays_it(variant_env: MakeE
 
 async def test_what_each_finding_saw(env: Env) -> None:
     found = findings(await env.provider.diagnose())
-    assert "refused the Bearer form" in found["ngpu.auth_form"].saw
+    assert "refused the Bearer-prefixed form" in found["ngpu.auth_form"].saw
     assert "accepted the bare id" in found["ngpu.auth_form"].saw
     assert found["ngpu.brc20_path"].saw == "/user/brc20/checkAddress answered; /brc20/checkAddress does not exist"
     assert "JSON object" in found["ngpu.data_form"].saw
