@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 from discord import app_commands
 
-from bot.i18n import command_translation, resolve_locale
+from bot.i18n import command_translation, t
 from bot.service_choice import capable
 from providers.core.base import Provider, ServiceSettings
 from providers.core.models import BlendDimensions, Capability
@@ -23,15 +23,6 @@ DIMENSION_CHOICES = [
     app_commands.Choice(name="Portrait (2:3)", value=BlendDimensions.PORTRAIT.value),
     app_commands.Choice(name="Landscape (3:2)", value=BlendDimensions.LANDSCAPE.value),
 ]
-
-# Runtime texts of this module, in both languages the bot speaks. They belong in ``bot.i18n.catalogs.blend`` (key
-# ``blend.service_picks_shape``) once that catalog takes them; until then they live here, read the same way.
-_SERVICE_PICKS_SHAPE = {
-    "en": "{service} picks the shape of a blend itself, so it cannot be asked for {shape}. "
-    "Run /blend again without `dimensions`.",
-    "zh-CN": "{service} 会自行决定混合结果的形状，无法指定为{shape}。请不带 `dimensions` 再运行一次 /blend。",
-}
-
 
 def told_shapes(cls: type[Provider], settings: ServiceSettings | None) -> frozenset[BlendDimensions]:
     """The shapes ``cls`` can be told with ``settings`` (every shape when it declares nothing)."""
@@ -56,4 +47,4 @@ def shape_refusal(provider: Provider, dimensions: str | None, locale: object) ->
         return None
     name = next(choice.name for choice in DIMENSION_CHOICES if choice.value == dimensions)
     shape = command_translation(name, locale) or name
-    return _SERVICE_PICKS_SHAPE[resolve_locale(locale)].format(service=provider.display_name, shape=shape)
+    return t("blend.service_picks_shape", locale, service=provider.display_name, shape=shape)

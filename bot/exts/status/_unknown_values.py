@@ -4,9 +4,6 @@ Each provider reports such a value (a status word, an error number, a reply shap
 and keeps the job open rather than guess. This section shows the operator the most frequent of them since the bot
 started, within one embed field, and asks them to report them: each is a correction waiting to be made to one of the
 services' tables.
-
-Its texts live here, in the catalog's shape (``EN`` / ``ZH_CN``), because the shared catalog package is another
-feature's file; moving them into ``bot/i18n/catalogs/status.py`` is a cut and paste.
 """
 
 from __future__ import annotations
@@ -14,53 +11,31 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from bot.i18n import t
-from bot.i18n.catalog import DEFAULT_LOCALE, ZH_CN, Catalog
 from bot.text_fit import FIELD_CHARS, neutralised
 from providers.core.unknown_values import UnknownValue
 
 #: the most values listed; the rest are counted in "… and N more"
 MOST_SHOWN = 5
 
-EN = {
-    "status.unknown_values": "Unknown service values",
-    "status.unknown_none": "✅ None since the bot started.",
-    "status.unknown_line": "• {service} · {field}: {value} ({count}×)",
-    "status.unknown_report": (
-        "-# Please report these to the bot's maintainers (the log has a warning for each). Jobs that show them stay "
-        "open until their deadline; the bot never guesses their outcome."
-    ),
-}
-
-ZH_CN_TEXTS = {
-    "status.unknown_values": "未知的服务返回值",
-    "status.unknown_none": "✅ 自机器人启动以来没有。",
-    "status.unknown_line": "• {service} · {field}：{value}（{count} 次）",
-    "status.unknown_report": (
-        "-# 请将这些值报告给机器人的维护者（日志中每个值都有一条警告）。出现这些值的任务会保持进行中直到超时，"
-        "机器人不会猜测其结果。"
-    ),
-}
-
-_TEXTS = Catalog(texts={DEFAULT_LOCALE: EN, ZH_CN: ZH_CN_TEXTS})
 
 
 def unknown_values_field(
     counts: Mapping[UnknownValue, int], display_names: Mapping[str, str], locale: object
 ) -> tuple[str, str]:
     """The embed field (name, value): the most frequent unknown values, or that there were none."""
-    name = _TEXTS.text("status.unknown_values", locale)
+    name = t("status.unknown_values", locale)
     if not counts:
-        return name, _TEXTS.text("status.unknown_none", locale)
+        return name, t("status.unknown_none", locale)
     ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     lines = [_line(seen, count, display_names, locale) for seen, count in ordered]
-    footer = _TEXTS.text("status.unknown_report", locale)
+    footer = t("status.unknown_report", locale)
     listed = _most_that_fit(lines, FIELD_CHARS - len(footer) - 1, locale)
     return name, f"{listed}\n{footer}"
 
 
 def _line(seen: UnknownValue, count: int, display_names: Mapping[str, str], locale: object) -> str:
     # the value is the service's text: shown as sent, never as Discord formatting or a mention
-    return _TEXTS.text(
+    return t(
         "status.unknown_line",
         locale,
         service=display_names.get(seen.service, seen.service),

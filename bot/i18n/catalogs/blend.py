@@ -4,12 +4,19 @@ EN = {
     "blend.none_configured": "None of the services set up on this bot can blend images. Services that can: {able}.",
     "blend.cannot": "{service} cannot blend images. Services that can: {able}.",
     "blend.count": "{service} blends {low} to {high} images; you attached {count}.",
+    "blend.service_picks_shape": (
+        "{service} picks the shape of a blend itself, so it cannot be asked for {shape}. "
+        "Run /blend again without `dimensions`."
+    ),
 }
 
 ZH_CN = {
     "blend.none_configured": "本机器人配置的服务都不能混合图片。能混合图片的服务：{able}。",
     "blend.cannot": "{service} 不能混合图片。能混合图片的服务：{able}。",
     "blend.count": "{service} 可混合 {low} 到 {high} 张图片；你附上了 {count} 张。",
+    "blend.service_picks_shape": (
+        "{service} 会自行决定混合结果的形状，无法指定为{shape}。请不带 `dimensions` 再运行一次 /blend。"
+    ),
 }
 
 COMMANDS_ZH_CN = {
